@@ -1,0 +1,13 @@
+// kstreams/kstreams.h: the umbrella header. Includes the whole public API.
+#ifndef KSTREAMS_KSTREAMS_H_
+#define KSTREAMS_KSTREAMS_H_
+
+#include "kstreams/processor/processor.h"
+#include "kstreams/processor/record.h"
+#include "kstreams/processor/topology.h"
+#include "kstreams/processor/topology_description.h"
+#include "kstreams/serde/serde.h"
+#include "kstreams/status_macros.h"
+#include "kstreams/streams_config.h"
+
+#endif  // KSTREAMS_KSTREAMS_H_

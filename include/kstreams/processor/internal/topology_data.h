@@ -1,0 +1,126 @@
+// kstreams/processor/internal/topology_data.h  (internal: not for users)
+//
+// The immutable plan a Topology describes: node definitions with factories,
+// store definitions and internal topics. Tasks instantiate nodes and stores
+// from it (a fresh set per task); Describe() prints it.
+#ifndef KSTREAMS_PROCESSOR_INTERNAL_TOPOLOGY_DATA_H_
+#define KSTREAMS_PROCESSOR_INTERNAL_TOPOLOGY_DATA_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <set>
+#include <string>
+#include <typeindex>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "kstreams/processor/internal/node.h"
+#include "kstreams/state/state_store.h"
+
+namespace kstreams::internal {
+
+enum class NodeKind { kSource, kProcessor, kSink };
+
+// The record type a node accepts or forwards, for checks at wiring time.
+struct RecordType {
+  std::type_index type;
+  std::string name;  // "Record<K, V>" spelled out, for messages
+  template <typename K, typename V>
+  static RecordType Of() {
+    return {std::type_index(typeid(Record<K, V>)),
+            "Record<" + TypeName<K>() + ", " + TypeName<V>() + ">"};
+  }
+};
+
+struct NodeDef {
+  NodeKind kind = NodeKind::kProcessor;
+  std::string name;
+  std::vector<std::string> parents;   // in the order given
+  std::vector<std::string> children;  // in the order they were connected
+  std::function<std::unique_ptr<NodeBase>()> factory;
+  std::optional<RecordType> input;   // absent for sources
+  std::optional<RecordType> output;  // absent for sinks
+  // Sources: topics (as given; internal ones undecorated) or a regex.
+  std::vector<std::string> topics;
+  std::optional<std::string> pattern;
+  // Sinks: the topic, or empty with `dynamic_topic` when an extractor picks it.
+  std::string sink_topic;
+  bool dynamic_topic = false;
+  // Names of stores this node may access.
+  std::vector<std::string> stores;
+};
+
+// A store the topology needs; each task builds its own instance.
+struct StoreDef {
+  std::string name;
+  std::function<std::unique_ptr<StateStore>()> factory;
+  bool logging_enabled = false;
+  std::map<std::string, std::string> changelog_config;
+  std::vector<std::string> processors;  // connected nodes
+};
+
+// A topic the application owns: created by the runtime, named
+// "<application.id>-<name>" at run time.
+struct InternalTopicDef {
+  std::string name;  // undecorated, e.g. "KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition"
+  std::optional<int32_t> partitions;  // fixed count, else the runtime derives it
+};
+
+struct Subtopology {
+  int32_t id = 0;
+  std::vector<std::string> nodes;  // in definition order
+  std::vector<std::string> source_topics;  // undecorated, definition order
+  std::vector<std::string> source_patterns;
+  std::vector<std::string> sink_topics;     // fixed ones only
+  std::vector<std::string> stores;
+};
+
+class TopologyData {
+ public:
+  // Mutators record the first error (unknown parent, duplicate name, type
+  // mismatch) in status() and ignore later calls, so building code can chain.
+  void AddNode(NodeDef def);
+  void AddStore(StoreDef def);
+  void ConnectStore(const std::string& store, const std::string& processor);
+  void AddInternalTopic(InternalTopicDef def);
+  void SetError(absl::Status status) {
+    if (status_.ok()) status_ = std::move(status);
+  }
+
+  const absl::Status& status() const { return status_; }
+  const std::vector<NodeDef>& nodes() const { return nodes_; }
+  const NodeDef* FindNode(std::string_view name) const;
+  const std::vector<StoreDef>& stores() const { return stores_; }
+  const StoreDef* FindStore(std::string_view name) const;
+  const std::map<std::string, InternalTopicDef>& internal_topics() const {
+    return internal_topics_;
+  }
+  bool IsInternalTopic(std::string_view topic) const {
+    return internal_topics_.find(std::string(topic)) != internal_topics_.end();
+  }
+
+  // Connected components of nodes (parent edges and shared stores), numbered
+  // by first appearance in definition order, as Kafka Streams numbers them.
+  std::vector<Subtopology> Subtopologies() const;
+
+  // Next index for generated names ("KSTREAM-FILTER-0000000003"): one counter
+  // per topology, shared by nodes and stores, as in Java.
+  int NextIndex() { return next_index_++; }
+
+ private:
+  std::vector<NodeDef> nodes_;
+  absl::flat_hash_map<std::string, size_t> node_index_;
+  std::vector<StoreDef> stores_;
+  std::map<std::string, InternalTopicDef> internal_topics_;
+  absl::Status status_;
+  int next_index_ = 0;
+};
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_PROCESSOR_INTERNAL_TOPOLOGY_DATA_H_

@@ -1,0 +1,94 @@
+// kstreams/streams_config.h
+//
+// StreamsConfig: string settings under Kafka Streams' own key names, with
+// Kafka Streams' defaults. Keys kstreams does not know pass through to
+// librdkafka: "consumer.x", "producer.x" and "admin.x" go to that client only,
+// other unknown keys to every client.
+//
+// Thread-compatible; copied into each KafkaStreams / TopologyTestDriver.
+//
+// Example:
+//
+//   kstreams::StreamsConfig config{
+//       {kstreams::StreamsConfig::kApplicationId, "word-count"},
+//       {kstreams::StreamsConfig::kBootstrapServers, "localhost:9092"},
+//       {kstreams::StreamsConfig::kCommitIntervalMs, "1000"}};
+//   absl::StatusOr<int64_t> interval = config.GetInt(
+//       kstreams::StreamsConfig::kCommitIntervalMs);   // 1000
+#ifndef KSTREAMS_STREAMS_CONFIG_H_
+#define KSTREAMS_STREAMS_CONFIG_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/statusor.h"
+
+namespace kstreams {
+
+class StreamsConfig {
+ public:
+  // Required. Names the consumer group, internal topics and state directory.
+  static constexpr char kApplicationId[] = "application.id";
+  // Required by KafkaStreams. Default: none.
+  static constexpr char kBootstrapServers[] = "bootstrap.servers";
+  // Default: 1.
+  static constexpr char kNumStreamThreads[] = "num.stream.threads";
+  // Default: 30000 (at_least_once), 100 (exactly_once_v2).
+  static constexpr char kCommitIntervalMs[] = "commit.interval.ms";
+  // Default: /tmp/kafka-streams.
+  static constexpr char kStateDir[] = "state.dir";
+  // Total record-cache bytes per instance, split across threads. Default: 10485760.
+  static constexpr char kStatestoreCacheMaxBytes[] = "statestore.cache.max.bytes";
+  // Default: 0.
+  static constexpr char kMaxTaskIdleMs[] = "max.task.idle.ms";
+  // at_least_once | exactly_once_v2. Default: at_least_once.
+  static constexpr char kProcessingGuarantee[] = "processing.guarantee";
+  // Replication factor of internal topics; -1 uses the broker default. Default: -1.
+  static constexpr char kReplicationFactor[] = "replication.factor";
+  // log_and_fail | log_and_continue (Java class names accepted). Default: log_and_fail.
+  static constexpr char kDeserializationExceptionHandler[] =
+      "default.deserialization.exception.handler";
+  // log_and_fail | log_and_continue. Default: log_and_fail.
+  static constexpr char kProcessingExceptionHandler[] =
+      "processing.exception.handler";
+  // fail | continue. Default: fail.
+  static constexpr char kProductionExceptionHandler[] =
+      "default.production.exception.handler";
+  // Longest wait in one consumer poll. Default: 100.
+  static constexpr char kPollMs[] = "poll.ms";
+  // Records processed per task before the thread polls again. Default: 1000.
+  static constexpr char kMaxPollRecords[] = "max.poll.records";
+
+  StreamsConfig() = default;
+  StreamsConfig(std::initializer_list<std::pair<const std::string, std::string>> values)
+      : values_(values) {}
+
+  StreamsConfig& Set(std::string key, std::string value) {
+    values_[std::move(key)] = std::move(value);
+    return *this;
+  }
+
+  // The value set for `key`, else its Kafka Streams default, else nullopt.
+  std::optional<std::string> Get(std::string_view key) const;
+  // Get() as an integer; an error names the key when it is missing or not a number.
+  absl::StatusOr<int64_t> GetInt(std::string_view key) const;
+  // Get() or an error naming the missing key.
+  absl::StatusOr<std::string> GetRequired(std::string_view key) const;
+
+  // Everything explicitly set, ordered by key.
+  const std::map<std::string, std::string, std::less<>>& values() const {
+    return values_;
+  }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;
+};
+
+}  // namespace kstreams
+
+#endif  // KSTREAMS_STREAMS_CONFIG_H_

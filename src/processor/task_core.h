@@ -1,0 +1,130 @@
+// The processing core of one task: the node and store instances of one
+// sub-topology for one partition, its stream time, punctuation schedules and
+// error handling. The runtime's StreamTask and the TopologyTestDriver both
+// drive a TaskCore; neither re-implements what happens to a record.
+//
+// Thread-compatible: owned and driven by one thread.
+#ifndef KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
+#define KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "kstreams/processor/internal/node.h"
+#include "kstreams/processor/internal/task_context.h"
+#include "kstreams/processor/internal/topology_data.h"
+
+namespace kstreams::internal {
+
+// What a deserialization or processing error handler decided.
+enum class ErrorAction { kFail, kContinue };
+
+class TaskCore final : public TaskContext, public StateStoreContext {
+ public:
+  struct Options {
+    std::string application_id;
+    TaskId task_id;
+    StreamsConfig config;
+    RecordCollector* collector = nullptr;  // not owned; outlives the task
+    std::function<int64_t()> wall_clock_ms;
+  };
+
+  // Instantiates the nodes and stores of `subtopology`. Nothing is
+  // initialized until Init().
+  static absl::StatusOr<std::unique_ptr<TaskCore>> Create(
+      std::shared_ptr<const TopologyData> topology, const Subtopology& subtopology,
+      Options options);
+  ~TaskCore() override;
+
+  // Initializes stores, then nodes in definition order.
+  absl::Status Init();
+
+  // True when a source node of this task reads `topic` (decorated name).
+  bool ConsumesTopic(std::string_view topic);
+  // Source topics with fixed names, decorated ("<app>-" prefix for internal).
+  const std::vector<std::string>& source_topics() const { return source_topics_; }
+
+  // Processes one consumed record. Deserialization and processing errors go
+  // to the configured handlers; the returned error means "fail the task" and
+  // names the node, topic, partition and offset.
+  absl::Status Process(const RawRecord& record);
+  // Fires due stream-time / wall-clock punctuators.
+  absl::Status PunctuateStreamTime();
+  absl::Status PunctuateWallClock();
+  // Flushes every store (caches forward their pending updates).
+  absl::Status Flush();
+  // Closes nodes and stores. Safe to call twice.
+  void Close();
+
+  bool TakeCommitRequest() {
+    bool r = commit_requested_;
+    commit_requested_ = false;
+    return r;
+  }
+  int64_t dropped_records() const { return dropped_records_; }
+
+  // TaskContext.
+  const std::string& application_id() const override { return options_.application_id; }
+  TaskId task_id() const override { return options_.task_id; }
+  const StreamsConfig& config() const override { return options_.config; }
+  const RecordMetadata* record_metadata() const override {
+    return in_record_ ? &metadata_ : nullptr;
+  }
+  int64_t stream_time() const override { return stream_time_; }
+  int64_t wall_clock_ms() const override { return options_.wall_clock_ms(); }
+  Cancellable Schedule(int64_t interval_ms, PunctuationType type,
+                       Punctuator punctuator) override;
+  StateStore* GetStateStore(std::string_view name) override;
+  RecordCollector& collector() override { return *options_.collector; }
+  void RequestCommit() override { commit_requested_ = true; }
+  void RecordDropped(std::string_view node, std::string_view reason) override;
+
+  // StateStoreContext.
+  std::filesystem::path state_dir() const override;
+
+ private:
+  struct Schedule_ {
+    int64_t next = 0;
+    int64_t interval = 0;
+    Punctuator punctuator;
+    std::shared_ptr<bool> cancelled;
+    std::string node;  // for error messages
+  };
+
+  TaskCore(std::shared_ptr<const TopologyData> topology, Options options);
+  SourceNodeBase* FindSource(std::string_view topic);
+  absl::Status Punctuate(std::vector<Schedule_>& schedules, int64_t now,
+                         PunctuationType type);
+  ErrorAction Handler(const char* key) const;
+
+  std::shared_ptr<const TopologyData> topology_;
+  Options options_;
+  std::vector<std::unique_ptr<NodeBase>> nodes_;  // definition order
+  std::vector<std::unique_ptr<StateStore>> stores_;
+  absl::flat_hash_map<std::string, SourceNodeBase*> source_by_topic_;
+  std::vector<std::pair<std::regex, SourceNodeBase*>> source_patterns_;
+  std::vector<std::string> source_topics_;
+  std::vector<Schedule_> stream_time_schedules_;
+  std::vector<Schedule_> wall_clock_schedules_;
+  RecordMetadata metadata_;
+  bool in_record_ = false;
+  std::string current_node_;  // node being initialized, for Schedule()
+  int64_t stream_time_ = -1;
+  int64_t dropped_records_ = 0;
+  bool commit_requested_ = false;
+  bool closed_ = false;
+  ErrorAction on_deserialization_error_ = ErrorAction::kFail;
+  ErrorAction on_processing_error_ = ErrorAction::kFail;
+};
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_

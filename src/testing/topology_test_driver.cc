@@ -1,0 +1,226 @@
+#include "kstreams/testing/topology_test_driver.h"
+
+#include <deque>
+#include <set>
+
+#include "kstreams/internal/strings.h"
+
+#include "kstreams/log.h"
+#include "processor/task_core.h"
+
+namespace kstreams {
+
+namespace {
+constexpr char kDefaultApplicationId[] = "dummy-topology-test-driver-app-id";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+// Owns one task per sub-topology (partition 0) and the produced records.
+class TopologyTestDriver::Impl final : public internal::RecordCollector {
+ public:
+  struct Pending {
+    std::string topic;
+    internal::ProducedRecord record;
+  };
+
+  void Send(std::string_view topic, internal::RawBytes key, internal::RawBytes value,
+            int64_t timestamp, const Headers& headers, int32_t partition) override {
+    internal::ProducedRecord r;
+    if (key) r.key.emplace(*key);
+    if (value) r.value.emplace(*value);
+    r.timestamp = timestamp;
+    r.headers = headers;
+    r.partition = partition;
+    std::string name(topic);
+    if (ReaderOf(name) != nullptr) pending.push_back({name, r});
+    outputs[name].push_back(std::move(r));
+  }
+  std::optional<int32_t> PartitionCount(std::string_view) override { return 1; }
+
+  internal::TaskCore* ReaderOf(std::string_view topic) {
+    for (auto& task : tasks) {
+      if (task->ConsumesTopic(topic)) return task.get();
+    }
+    return nullptr;
+  }
+
+  std::shared_ptr<const internal::TopologyData> topology;
+  std::string application_id;
+  std::vector<std::unique_ptr<internal::TaskCore>> tasks;
+  std::map<std::string, std::deque<internal::ProducedRecord>> outputs;
+  std::map<std::string, int64_t> next_offset;
+  std::deque<Pending> pending;
+  std::set<std::string> sink_topics;  // decorated fixed sink topics
+  bool has_dynamic_sink = false;
+};
+
+TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig config,
+                                       std::optional<int64_t> initial_wall_clock_ms)
+    : impl_(std::make_unique<Impl>()), wall_clock_ms_(initial_wall_clock_ms.value_or(NowMs())) {
+  if (!config.Get(StreamsConfig::kApplicationId)) {
+    config.Set(StreamsConfig::kApplicationId, kDefaultApplicationId);
+  }
+  impl_->application_id = *config.Get(StreamsConfig::kApplicationId);
+  impl_->topology = topology.shared_data();
+  if (!topology.status().ok()) {
+    (void)Fail(absl::Status(topology.status().code(),
+                      ::kstreams::internal::StrCat("invalid topology: ", topology.status().message())));
+    return;
+  }
+  const internal::TopologyData& data = *impl_->topology;
+  for (const internal::NodeDef& node : data.nodes()) {
+    if (node.kind != internal::NodeKind::kSink) continue;
+    if (node.dynamic_topic) {
+      impl_->has_dynamic_sink = true;
+    } else {
+      impl_->sink_topics.insert(data.IsInternalTopic(node.sink_topic)
+                                    ? ::kstreams::internal::StrCat(impl_->application_id, "-", node.sink_topic)
+                                    : node.sink_topic);
+    }
+  }
+  for (const internal::Subtopology& sub : data.Subtopologies()) {
+    internal::TaskCore::Options options;
+    options.application_id = impl_->application_id;
+    options.task_id = TaskId{sub.id, 0};
+    options.config = config;
+    options.collector = impl_.get();
+    options.wall_clock_ms = [this] { return wall_clock_ms_; };
+    auto task = internal::TaskCore::Create(impl_->topology, sub, std::move(options));
+    if (!task.ok()) {
+      (void)Fail(task.status());
+      return;
+    }
+    impl_->tasks.push_back(std::move(*task));
+  }
+  for (auto& task : impl_->tasks) {
+    absl::Status s = task->Init();
+    if (!s.ok()) {
+      (void)Fail(s);
+      return;
+    }
+  }
+}
+
+TopologyTestDriver::~TopologyTestDriver() {
+  for (auto& task : impl_->tasks) {
+    absl::Status s = task->Flush();
+    if (!s.ok()) internal::LogLine(LogLevel::kWarning, internal::StrCat(s.message()));
+    task->Close();
+  }
+}
+
+absl::Status TopologyTestDriver::Fail(absl::Status status) {
+  internal::LogLine(LogLevel::kError,
+                    ::kstreams::internal::StrCat("TopologyTestDriver: ", status.message()));
+  if (status_.ok()) status_ = status;
+  return status;
+}
+
+absl::Status TopologyTestDriver::PipeRaw(const std::string& topic, internal::RawBytes key,
+                                         internal::RawBytes value, int64_t timestamp,
+                                         const Headers& headers) {
+  if (!status_.ok()) return status_;
+  internal::TaskCore* task = impl_->ReaderOf(topic);
+  if (task == nullptr) {
+    return Fail(absl::NotFoundError(::kstreams::internal::StrCat(
+        "no source node reads topic '", topic, "'; the topology reads: [",
+        [&] {
+          std::vector<std::string> topics;
+          for (const auto& t : impl_->tasks) {
+            topics.insert(topics.end(), t->source_topics().begin(), t->source_topics().end());
+          }
+          return ::kstreams::internal::StrJoin(topics, ", ");
+        }(),
+        "]")));
+  }
+  internal::RawRecord raw;
+  raw.topic = topic;
+  raw.partition = 0;
+  raw.offset = impl_->next_offset[topic]++;
+  raw.timestamp = timestamp;
+  raw.key = key;
+  raw.value = value;
+  raw.headers = headers;
+  absl::Status s = task->Process(raw);
+  if (!s.ok()) return Fail(s);
+  if (s = task->PunctuateStreamTime(); !s.ok()) return Fail(s);
+  if (s = task->Flush(); !s.ok()) return Fail(s);
+  return ProcessPending();
+}
+
+absl::Status TopologyTestDriver::ProcessPending() {
+  // Records written to topics the topology reads, in production order.
+  while (!impl_->pending.empty()) {
+    Impl::Pending p = std::move(impl_->pending.front());
+    impl_->pending.pop_front();
+    internal::TaskCore* task = impl_->ReaderOf(p.topic);
+    internal::RawRecord raw;
+    raw.topic = p.topic;
+    raw.offset = impl_->next_offset[p.topic]++;
+    raw.timestamp = p.record.timestamp;
+    if (p.record.key) raw.key = *p.record.key;
+    if (p.record.value) raw.value = *p.record.value;
+    raw.headers = p.record.headers;
+    absl::Status s = task->Process(raw);
+    if (!s.ok()) return Fail(s);
+    if (s = task->PunctuateStreamTime(); !s.ok()) return Fail(s);
+    if (s = task->Flush(); !s.ok()) return Fail(s);
+  }
+  return absl::OkStatus();
+}
+
+void TopologyTestDriver::AdvanceWallClockTime(std::chrono::milliseconds advance) {
+  wall_clock_ms_ += advance.count();
+  if (!status_.ok()) return;
+  for (auto& task : impl_->tasks) {
+    absl::Status s = task->PunctuateWallClock();
+    if (s.ok()) s = task->Flush();
+    if (!s.ok()) {
+      (void)Fail(s);
+      return;
+    }
+  }
+  (void)ProcessPending();
+}
+
+int64_t TopologyTestDriver::dropped_records() const {
+  int64_t total = 0;
+  for (const auto& task : impl_->tasks) total += task->dropped_records();
+  return total;
+}
+
+StateStore* TopologyTestDriver::GetStateStoreBase(std::string_view name) {
+  for (auto& task : impl_->tasks) {
+    if (StateStore* s = task->GetStateStore(name)) return s;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> TopologyTestDriver::ProducedTopicNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, unused] : impl_->outputs) names.push_back(name);
+  return names;
+}
+
+std::deque<internal::ProducedRecord>* TopologyTestDriver::OutputQueue(const std::string& topic) {
+  if (!impl_->sink_topics.contains(topic) && !impl_->has_dynamic_sink) {
+    (void)Fail(absl::NotFoundError(::kstreams::internal::StrCat(
+        "output topic '", topic, "' is not written by any sink; sinks write: [",
+        ::kstreams::internal::StrJoin(impl_->sink_topics, ", "), "]")));
+    return nullptr;
+  }
+  return &impl_->outputs[topic];
+}
+
+namespace internal {
+void ReportOutputError(TopologyTestDriver* driver, const absl::Status& status) {
+  (void)driver->Fail(status);
+}
+}  // namespace internal
+
+}  // namespace kstreams
