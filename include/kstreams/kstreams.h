@@ -9,10 +9,13 @@
 #include "kstreams/serde/serde.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/rocksdb_config_setter.h"
+#include "kstreams/state/session_store.h"
 #include "kstreams/state/state_store.h"
 #include "kstreams/state/stores.h"
 #include "kstreams/state/timestamped_key_value_store.h"
 #include "kstreams/state/value_and_timestamp.h"
+#include "kstreams/state/window_store.h"
+#include "kstreams/state/windowed.h"
 #include "kstreams/status_macros.h"
 #include "kstreams/streams_config.h"
 
