@@ -2,6 +2,14 @@
 #ifndef KSTREAMS_KSTREAMS_H_
 #define KSTREAMS_KSTREAMS_H_
 
+#include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/kstream.h"
+#include "kstreams/dsl/named.h"
+#include "kstreams/dsl/produced.h"
+#include "kstreams/dsl/repartitioned.h"
+#include "kstreams/dsl/streams_builder.h"
+#include "kstreams/log.h"
+#include "kstreams/processor/key_value.h"
 #include "kstreams/processor/processor.h"
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"

@@ -44,6 +44,7 @@
 
 #include "absl/status/status.h"
 #include "kstreams/processor/internal/task_context.h"
+#include "kstreams/processor/key_value.h"
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/serde/serde.h"
@@ -53,39 +54,6 @@
 #include "kstreams/streams_config.h"
 
 namespace kstreams {
-
-namespace internal {
-// Prints values that can be printed (optionals as their value or "null"),
-// so that test failures show what was read.
-template <typename T>
-void PrintValue(std::ostream& os, const T& v) {
-  if constexpr (requires { os << v; }) {
-    os << v;
-  } else if constexpr (requires { v.has_value(); *v; }) {
-    if (v.has_value()) {
-      PrintValue(os, *v);
-    } else {
-      os << "null";
-    }
-  } else {
-    os << "<" << TypeName<T>() << ">";
-  }
-}
-}  // namespace internal
-
-template <typename K, typename V>
-struct KeyValue {
-  K key;
-  V value;
-  friend bool operator==(const KeyValue&, const KeyValue&) = default;
-  friend std::ostream& operator<<(std::ostream& os, const KeyValue& kv) {
-    os << "KeyValue(";
-    internal::PrintValue(os, kv.key);
-    os << ", ";
-    internal::PrintValue(os, kv.value);
-    return os << ")";
-  }
-};
 
 // A record as a test reads or writes it.
 template <typename K, typename V>

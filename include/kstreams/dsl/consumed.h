@@ -1,0 +1,56 @@
+// kstreams/dsl/consumed.h
+//
+// Consumed<K, V>: how StreamsBuilder::Stream/Table read a topic: serdes (the
+// type's default serdes when not given) and the source node's name. Value type.
+//
+// Example:
+//   builder.Stream<std::string, int64_t>(
+//       "clicks", kstreams::Consumed<std::string, int64_t>::With(
+//                     kstreams::serdes::String(), kstreams::serdes::Int64()));
+#ifndef KSTREAMS_DSL_CONSUMED_H_
+#define KSTREAMS_DSL_CONSUMED_H_
+
+#include <optional>
+#include <string>
+
+#include "kstreams/serde/serde.h"
+
+namespace kstreams {
+
+template <typename K, typename V>
+class Consumed {
+ public:
+  Consumed() = default;
+  static Consumed With(SerdePtr<K> key_serde, SerdePtr<V> value_serde) {
+    Consumed c;
+    c.key_serde_ = std::move(key_serde);
+    c.value_serde_ = std::move(value_serde);
+    return c;
+  }
+  static Consumed As(std::string name) { return Consumed().WithName(std::move(name)); }
+  Consumed WithKeySerde(SerdePtr<K> serde) && {
+    key_serde_ = std::move(serde);
+    return std::move(*this);
+  }
+  Consumed WithValueSerde(SerdePtr<V> serde) && {
+    value_serde_ = std::move(serde);
+    return std::move(*this);
+  }
+  Consumed WithName(std::string name) && {
+    name_ = std::move(name);
+    return std::move(*this);
+  }
+
+  const SerdePtr<K>& key_serde() const { return key_serde_; }
+  const SerdePtr<V>& value_serde() const { return value_serde_; }
+  const std::optional<std::string>& name() const { return name_; }
+
+ private:
+  SerdePtr<K> key_serde_;
+  SerdePtr<V> value_serde_;
+  std::optional<std::string> name_;
+};
+
+}  // namespace kstreams
+
+#endif  // KSTREAMS_DSL_CONSUMED_H_

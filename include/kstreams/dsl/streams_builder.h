@@ -1,0 +1,67 @@
+// kstreams/dsl/streams_builder.h
+//
+// StreamsBuilder: the entry point of the DSL. Stream() reads topics into a
+// KStream; operators on the returned handles add nodes; Build() returns the
+// Topology to run. Errors in building (a missing serde, a duplicate name)
+// are kept in the topology's status() and reported when it is run.
+//
+// Thread-compatible.
+//
+// Example:
+//
+//   kstreams::StreamsBuilder builder;
+//   builder.Stream<std::string, std::string>("input")
+//       .MapValues([](std::string v) { return v + "!"; })
+//       .To("output");
+//   kstreams::Topology topology = builder.Build();
+#ifndef KSTREAMS_DSL_STREAMS_BUILDER_H_
+#define KSTREAMS_DSL_STREAMS_BUILDER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/kstream.h"
+#include "kstreams/processor/topology.h"
+
+namespace kstreams {
+
+class StreamsBuilder {
+ public:
+  StreamsBuilder() : data_(std::make_shared<internal::TopologyData>()) {}
+
+  // A stream of the records of `topic` (or several topics, or every topic
+  // matching a pattern). Serdes: Consumed's, else the types' defaults.
+  template <typename K, typename V>
+  KStream<K, V> Stream(const std::string& topic, const Consumed<K, V>& consumed = {}) {
+    return Stream<K, V>(std::vector<std::string>{topic}, consumed);
+  }
+  template <typename K, typename V>
+  KStream<K, V> Stream(std::vector<std::string> topics, const Consumed<K, V>& consumed = {}) {
+    std::string name = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
+    Topology(data_).AddSource<K, V>(name, std::move(topics), consumed.key_serde(),
+                                    consumed.value_serde());
+    return KStream<K, V>(data_, name, consumed.key_serde(), consumed.value_serde(), false);
+  }
+  template <typename K, typename V>
+  KStream<K, V> Stream(const TopicPattern& pattern, const Consumed<K, V>& consumed = {}) {
+    std::string name = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
+    Topology(data_).AddSource<K, V>(name, pattern, consumed.key_serde(), consumed.value_serde());
+    return KStream<K, V>(data_, name, consumed.key_serde(), consumed.value_serde(), false);
+  }
+
+  // The topology built so far. The builder may be used further; later
+  // additions show in topologies built later.
+  Topology Build() const { return Topology(data_); }
+
+  // Library use.
+  const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
+
+ private:
+  std::shared_ptr<internal::TopologyData> data_;
+};
+
+}  // namespace kstreams
+
+#endif  // KSTREAMS_DSL_STREAMS_BUILDER_H_
