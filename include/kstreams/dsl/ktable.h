@@ -35,6 +35,7 @@
 #ifndef KSTREAMS_DSL_KTABLE_H_
 #define KSTREAMS_DSL_KTABLE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,8 @@ namespace kstreams {
 
 template <typename K, typename V>
 class KGroupedTable;
+template <typename K, typename VA>
+class CogroupedKStream;
 
 template <typename K, typename V>
 class KTable {
@@ -258,6 +261,12 @@ class KGroupedStream {
     return Aggregate(std::move(initializer), std::move(aggregator), Named(), materialized);
   }
 
+  // Starts a cogroup: several grouped streams (of different value types)
+  // folded into one aggregate per key, each with its own
+  // aggregator(key, value, aggregate) -> VA. Finish with Aggregate().
+  template <typename VA, typename Agg>
+  CogroupedKStream<K, VA> Cogroup(Agg aggregator) const;
+
   // Library use.
   KGroupedStream(KStream<K, V> stream, std::optional<std::string> name, SerdePtr<K> key_serde,
                  SerdePtr<V> value_serde)
@@ -398,6 +407,90 @@ class KGroupedTable {
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
 };
+
+// Several grouped streams aggregated into one table (Java's
+// CogroupedKStream): each input record is folded into its key's aggregate by
+// its own stream's aggregator; all share one store and one output.
+//
+// Example:
+//   auto totals = clicks.GroupByKey().Cogroup<int64_t>(add_click)
+//                     .Cogroup(purchases.GroupByKey(), add_purchase)
+//                     .Aggregate([] { return int64_t{0}; });
+template <typename K, typename VA>
+class CogroupedKStream {
+ public:
+  // Adds another grouped stream with its aggregator(key, value, aggregate) -> VA.
+  template <typename V, typename Agg>
+  CogroupedKStream& Cogroup(const KGroupedStream<K, V>& grouped, Agg aggregator) {
+    static_assert(std::is_invocable_r_v<VA, Agg&, const K&, V&&, const VA&>,
+                  "Cogroup expects an aggregator VA(const K& key, V value, const VA& aggregate)");
+    inputs_.push_back([grouped, aggregator](const std::string& store, const std::string& name,
+                                            std::function<VA()> init,
+                                            std::shared_ptr<const bool> send_old) {
+      internal::AddProcessorNode<K, V, K, Change<VA>>(
+          *grouped.data(), name, {grouped.SourceForAggregation(store)},
+          [name, store, init, aggregator, send_old]() {
+            return std::make_unique<
+                internal::StreamAggregateNode<K, V, VA, std::function<VA()>, Agg>>(
+                name, store, send_old, init, aggregator);
+          },
+          {store});
+    });
+    return *this;
+  }
+
+  // The aggregate per key, starting from initializer() -> VA.
+  template <typename Init>
+  KTable<K, VA> Aggregate(Init initializer, const Named& named = {},
+                          const Materialized<K, VA>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<VA, Init&>, "Aggregate expects an initializer VA()");
+    internal::TopologyData& data = *data_;
+    std::string store = internal::AddTableStore<K, VA>(
+        data_, materialized, "COGROUPKSTREAM-AGGREGATE-STATE-STORE-", key_serde_, nullptr);
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    std::vector<std::string> parents;
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      std::string name =
+          named.name() ? internal::StrCat(*named.name(), "-cogroup-agg-", i)
+                       : internal::GeneratedName(data, "COGROUPKSTREAM-AGGREGATE-");
+      inputs_[i](store, name, std::function<VA()>(initializer), origin->send_old_values);
+      parents.push_back(name);
+    }
+    std::string merge = named.name() ? *named.name() + "-cogroup-merge"
+                                     : internal::GeneratedName(data, "COGROUPKSTREAM-MERGE-");
+    internal::AddProcessorNode<K, Change<VA>, K, Change<VA>>(data, merge, parents, [merge]() {
+      return std::make_unique<internal::PassThroughNode<K, Change<VA>>>(merge);
+    });
+    return KTable<K, VA>(data_, merge,
+                         materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                         materialized.value_serde(), store, origin);
+  }
+  template <typename Init>
+  KTable<K, VA> Aggregate(Init initializer, const Materialized<K, VA>& materialized) const {
+    return Aggregate(std::move(initializer), Named(), materialized);
+  }
+
+  // Library use.
+  CogroupedKStream(std::shared_ptr<internal::TopologyData> data, SerdePtr<K> key_serde)
+      : data_(std::move(data)), key_serde_(std::move(key_serde)) {}
+
+ private:
+  using AddInput = std::function<void(const std::string& store, const std::string& name,
+                                      std::function<VA()> init,
+                                      std::shared_ptr<const bool> send_old)>;
+  std::shared_ptr<internal::TopologyData> data_;
+  SerdePtr<K> key_serde_;
+  std::vector<AddInput> inputs_;
+};
+
+template <typename K, typename V>
+template <typename VA, typename Agg>
+CogroupedKStream<K, VA> KGroupedStream<K, V>::Cogroup(Agg aggregator) const {
+  CogroupedKStream<K, VA> cogrouped(data_, key_serde_);
+  cogrouped.Cogroup(*this, std::move(aggregator));
+  return cogrouped;
+}
 
 template <typename K, typename V>
 template <typename F>
