@@ -125,8 +125,9 @@ class TopologyTestDriver {
   // are flushed only by Commit().
   void SetCommitAfterEachRecord(bool commit) { commit_after_each_record_ = commit; }
   // Flushes every task's stores, as a commit does: caches forward their
-  // latest value per key; records that produces on repartition topics are
-  // then processed.
+  // latest value per key. Tasks are flushed upstream first, and what a flush
+  // writes to a repartition topic is processed before the next task flushes,
+  // so one Commit() brings every output up to date.
   absl::Status Commit();
   int64_t wall_clock_ms() const { return wall_clock_ms_; }
 
