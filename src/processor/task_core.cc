@@ -137,13 +137,19 @@ SourceNodeBase* TaskCore::FindSource(std::string_view topic) {
 bool TaskCore::ConsumesTopic(std::string_view topic) { return FindSource(topic) != nullptr; }
 
 absl::Status TaskCore::Process(const RawRecord& record) {
-  SourceNodeBase* source = FindSource(record.topic);
-  if (source == nullptr) {
-    return absl::NotFoundError(::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
-                                            " has no source node for topic '",
-                                            record.topic, "'"));
+  // Consecutive records almost always share a topic: reuse the previous
+  // lookup (a hash of the topic name) and skip rewriting metadata_.topic.
+  SourceNodeBase* source = last_source_;
+  if (source == nullptr || record.topic != metadata_.topic) {
+    source = FindSource(record.topic);
+    if (source == nullptr) {
+      return absl::NotFoundError(::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
+                                              " has no source node for topic '",
+                                              record.topic, "'"));
+    }
+    metadata_.topic.assign(record.topic);
+    last_source_ = source;
   }
-  metadata_.topic.assign(record.topic);
   metadata_.partition = record.partition;
   metadata_.offset = record.offset;
   if (record.timestamp < 0) {

@@ -258,13 +258,17 @@ class SinkNode final : public InputNode<K, V> {
   }
 
  private:
+  // The check is inlined into Process; building the error is kept out of
+  // line so that it does not weigh on the per-record path.
   void Check(const absl::Status& s, std::string_view what, std::string_view topic) {
-    if (!s.ok()) {
-      throw NodeError(this->name(),
-                      absl::Status(s.code(), ::kstreams::internal::StrCat("serializing ", what,
-                                                          " for topic '", topic,
-                                                          "': ", s.message())));
-    }
+    if (!s.ok()) [[unlikely]] ThrowSerializationError(s, what, topic);
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] void ThrowSerializationError(
+      const absl::Status& s, std::string_view what, std::string_view topic) {
+    throw NodeError(this->name(),
+                    absl::Status(s.code(), ::kstreams::internal::StrCat("serializing ", what,
+                                                        " for topic '", topic,
+                                                        "': ", s.message())));
   }
 
   std::string topic_;
