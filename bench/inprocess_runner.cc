@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstring>
 #include <deque>
 #include <latch>
@@ -25,6 +26,12 @@ constexpr int64_t kRecordsPerMs = 1000;
 // Records per poll loop: punctuation is checked once per loop, as StreamThread
 // does (kstreams' max.poll.records default).
 constexpr int64_t kPollRecords = 1000;
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 uint64_t SplitMix64(uint64_t& state) {
   uint64_t z = (state += 0x9e3779b97f4a7c15ull);
@@ -140,6 +147,7 @@ struct Worker {
   internal::TaskCore* input_task = nullptr;
   int64_t begin = 0, end = 0;  // input records [begin, end)
   int64_t consumed_bytes = 0;
+  double cpu_seconds = 0;
   absl::Status status;
 };
 
@@ -191,27 +199,36 @@ absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
   const int64_t pool_size = pool.size();
   const bool has_pending_readers = w.tasks.size() > 1;
   int64_t pool_index = w.begin % pool_size;
+  int64_t timestamp = kBaseTimestampMs + w.begin / kRecordsPerMs;
+  int64_t until_tick = kRecordsPerMs - w.begin % kRecordsPerMs;
+  int64_t until_poll = kPollRecords;
+  int64_t until_commit = params.commit_every;
   int64_t bytes = 0;
-  for (int64_t j = w.begin; j < w.end; ++j) {
+  absl::Status s;
+  for (int64_t offset = 0, n = w.end - w.begin; offset < n; ++offset) {
     internal::RawRecord raw;
     raw.topic = topic;
     raw.partition = partition;
-    raw.offset = j - w.begin;
-    raw.timestamp = kBaseTimestampMs + j / kRecordsPerMs;
+    raw.offset = offset;
+    raw.timestamp = timestamp;
     raw.key = pool.key(pool_index);
     raw.value = pool.value(pool_index);
     bytes += static_cast<int64_t>(raw.key->size() + raw.value->size());
     if (++pool_index == pool_size) pool_index = 0;
-    absl::Status s = w.input_task->Process(raw);
-    if (!s.ok()) return s;
+    if (--until_tick == 0) {
+      ++timestamp;
+      until_tick = kRecordsPerMs;
+    }
+    if (s = w.input_task->Process(raw); !s.ok()) return s;
     if (has_pending_readers) {
       if (s = Drain(w); !s.ok()) return s;
     }
-    const int64_t done = j - w.begin + 1;
-    if (done % kPollRecords == 0) {
+    if (--until_poll == 0) {
+      until_poll = kPollRecords;
       if (s = PunctuateAll(w); !s.ok()) return s;
     }
-    if (done % params.commit_every == 0) {
+    if (--until_commit == 0) {
+      until_commit = params.commit_every;
       if (s = FlushAll(w); !s.ok()) return s;
     }
   }
@@ -269,7 +286,9 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
     threads.emplace_back([&, worker = w.get()] {
       ready.count_down();
       go.wait();
+      const double cpu_start = ThreadCpuSeconds();
       worker->status = Run(*worker, pool, plan.input_topic, params);
+      worker->cpu_seconds = ThreadCpuSeconds() - cpu_start;
     });
   }
   ready.wait();
@@ -283,6 +302,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
   for (auto& w : workers) {
     if (!w->status.ok()) return w->status;
     result.input_records += w->end - w->begin;
+    result.cpu_seconds += w->cpu_seconds;
     result.input_bytes += w->consumed_bytes;
     result.output_records += w->collector.records();
     result.output_bytes += w->collector.bytes();

@@ -32,7 +32,10 @@ struct RunResult {
   int64_t input_bytes = 0;  // key + value bytes consumed
   int64_t output_records = 0;
   int64_t output_bytes = 0;  // key + value bytes handed to the collector
-  double seconds = 0;
+  double seconds = 0;      // wall clock, first record to last flush
+  // CPU time of the worker threads over the same span, summed. Less
+  // sensitive than `seconds` to other processes sharing the cores.
+  double cpu_seconds = 0;
 };
 
 absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchParams& params);

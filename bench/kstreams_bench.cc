@@ -291,6 +291,7 @@ int Main(int argc, char** argv) {
         row.seconds = res.seconds;
         row.records_per_sec = res.seconds > 0 ? res.input_records / res.seconds : 0;
         row.mb_per_sec = res.seconds > 0 ? res.input_bytes / 1048576.0 / res.seconds : 0;
+        row.records_per_cpu_sec = res.cpu_seconds > 0 ? res.input_records / res.cpu_seconds : 0;
         row.output_records = res.output_records;
         row.output_bytes = res.output_bytes;
       }

@@ -46,16 +46,16 @@ std::string JsonNumber(double v) {
 
 void PrintTable(std::ostream& out, const std::vector<ResultRow>& rows) {
   char line[256];
-  std::snprintf(line, sizeof(line), "%-20s %-10s %11s %6s %9s %13s %9s %7s %10s\n", "workload",
-                "mode", "records", "value", "seconds", "records/s", "MB/s", "ratio",
-                "peak RSS");
+  std::snprintf(line, sizeof(line), "%-20s %-10s %11s %6s %9s %13s %9s %7s %10s %13s\n",
+                "workload", "mode", "records", "value", "seconds", "records/s", "MB/s", "ratio",
+                "peak RSS", "records/cpu-s");
   out << line;
   for (const ResultRow& r : rows) {
     std::string ratio = r.ratio_to_ceiling ? Format("%.2f", *r.ratio_to_ceiling) : "-";
-    std::snprintf(line, sizeof(line), "%-20s %-10s %11lld %6d %9.3f %13.0f %9.1f %7s %7lld MB\n",
+    std::snprintf(line, sizeof(line), "%-20s %-10s %11lld %6d %9.3f %13.0f %9.1f %7s %7lld MB %13.0f\n",
                   r.workload.c_str(), r.mode.c_str(), static_cast<long long>(r.records),
                   r.value_size, r.seconds, r.records_per_sec, r.mb_per_sec, ratio.c_str(),
-                  static_cast<long long>(r.peak_rss_kb / 1024));
+                  static_cast<long long>(r.peak_rss_kb / 1024), r.records_per_cpu_sec);
     out << line;
   }
 }
@@ -84,6 +84,7 @@ std::string ToJson(const BenchParams& params, const std::vector<ResultRow>& rows
                 ", \"threads\": ", r.threads, ", \"seconds\": ", JsonNumber(r.seconds),
                 ", \"records_per_sec\": ", JsonNumber(r.records_per_sec),
                 ", \"mb_per_sec\": ", JsonNumber(r.mb_per_sec),
+                ", \"records_per_cpu_sec\": ", JsonNumber(r.records_per_cpu_sec),
                 ", \"ratio_to_ceiling\": ",
                 r.ratio_to_ceiling ? JsonNumber(*r.ratio_to_ceiling) : std::string("null"),
                 ", \"peak_rss_kb\": ", r.peak_rss_kb,

@@ -27,6 +27,8 @@ struct ResultRow {
   double seconds = 0;          // best run
   double records_per_sec = 0;  // input records / seconds
   double mb_per_sec = 0;       // input key+value bytes / 2^20 / seconds
+  // input records / CPU seconds of the stream threads (same best run).
+  double records_per_cpu_sec = 0;
   // records_per_sec / the raw_pipe ceiling of the same run; absent when no
   // ceiling was measured (in-process mode has none).
   std::optional<double> ratio_to_ceiling;
