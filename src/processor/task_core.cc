@@ -1,5 +1,7 @@
 #include "processor/task_core.h"
 
+#include <cstring>
+
 #include "absl/strings/match.h"
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
@@ -139,8 +141,10 @@ bool TaskCore::ConsumesTopic(std::string_view topic) { return FindSource(topic) 
 absl::Status TaskCore::Process(const RawRecord& record) {
   // Consecutive records almost always share a topic: reuse the previous
   // lookup (a hash of the topic name) and skip rewriting metadata_.topic.
+  // (Sizes, then bytes: operator!= compiled to an out-of-line compare().)
   SourceNodeBase* source = last_source_;
-  if (source == nullptr || record.topic != metadata_.topic) {
+  if (source == nullptr || record.topic.size() != metadata_.topic.size() ||
+      std::memcmp(record.topic.data(), metadata_.topic.data(), record.topic.size()) != 0) {
     source = FindSource(record.topic);
     if (source == nullptr) {
       return absl::NotFoundError(::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
