@@ -269,6 +269,7 @@ int Main(int argc, char** argv) {
     selected.push_back(w);
   }
 
+  const std::string load_before = LoadAverage();
   std::vector<ResultRow> rows;
   for (const Workload* w : selected) {
     ResultRow row;
@@ -301,12 +302,13 @@ int Main(int argc, char** argv) {
   }
 
   PrintTable(std::cout, rows);
+  std::cout << "load average before/after: " << load_before << " / " << LoadAverage() << "\n";
   for (const auto& [name, reason] : skipped) {
     std::cout << "skipped " << name << ": " << reason << "\n";
   }
   if (!args.json.empty()) {
     std::ofstream out(args.json);
-    out << ToJson(args.params, rows, skipped);
+    out << ToJson(args.params, rows, skipped, load_before, LoadAverage());
     out.close();
     if (!out) {
       std::cerr << "kstreams_bench: cannot write " << args.json << "\n";

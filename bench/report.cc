@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include "kstreams/internal/strings.h"
@@ -42,7 +43,26 @@ std::string JsonNumber(double v) {
   return Format("%.10g", v);
 }
 
+// "model name" of the first CPU in /proc/cpuinfo, or "".
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      size_t colon = line.find(':');
+      return colon == std::string::npos ? "" : line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one.empty() ? "" : internal::StrCat(one, " ", five, " ", fifteen);
+}
 
 void PrintTable(std::ostream& out, const std::vector<ResultRow>& rows) {
   char line[256];
@@ -61,11 +81,14 @@ void PrintTable(std::ostream& out, const std::vector<ResultRow>& rows) {
 }
 
 std::string ToJson(const BenchParams& params, const std::vector<ResultRow>& rows,
-                   const std::vector<std::pair<std::string, std::string>>& skipped) {
+                   const std::vector<std::pair<std::string, std::string>>& skipped,
+                   const std::string& load_before, const std::string& load_after) {
   using internal::StrCat;
   std::string j = "{\n";
   j += StrCat("  \"machine\": {\"hardware_concurrency\": ", std::thread::hardware_concurrency(),
-              "},\n");
+              ", \"cpu_model\": ", JsonString(CpuModel()),
+              ", \"load_average_before\": ", JsonString(load_before),
+              ", \"load_average_after\": ", JsonString(load_after), "},\n");
   j += StrCat("  \"params\": {\"records\": ", params.records,
               ", \"value_size\": ", params.value_size, ", \"keys\": ", params.keys,
               ", \"threads\": ", params.threads, ", \"mode\": ", JsonString(params.mode),

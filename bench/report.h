@@ -39,10 +39,16 @@ struct ResultRow {
 };
 
 void PrintTable(std::ostream& out, const std::vector<ResultRow>& rows);
-// `skipped`: (workload, reason) for workloads that could not run.
+// `skipped`: (workload, reason) for workloads that could not run. The load
+// averages (LoadAverage() before and after the runs) say how busy the
+// machine was.
 std::string ToJson(const BenchParams& params,
                    const std::vector<ResultRow>& rows,
-                   const std::vector<std::pair<std::string, std::string>>& skipped);
+                   const std::vector<std::pair<std::string, std::string>>& skipped,
+                   const std::string& load_before, const std::string& load_after);
+
+// /proc/loadavg's 1, 5 and 15 minute averages, or "" when unavailable.
+std::string LoadAverage();
 
 }  // namespace kstreams::bench
 
