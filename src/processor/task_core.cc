@@ -125,7 +125,9 @@ absl::Status TaskCore::Init() {
 }
 
 SourceNodeBase* TaskCore::FindSource(std::string_view topic) {
-  auto it = source_by_topic_.find(std::string(topic));
+  // Heterogeneous lookup (absl's string hash is transparent): no std::string
+  // is built, which matters when records of several topics interleave.
+  auto it = source_by_topic_.find(absl::string_view(topic.data(), topic.size()));
   if (it != source_by_topic_.end()) return it->second;
   for (auto& [re, source] : source_patterns_) {
     if (std::regex_match(topic.begin(), topic.end(), re)) {
