@@ -83,7 +83,8 @@ class InputPool {
 
 // A record written to a topic another task reads (a repartition topic).
 struct Pending {
-  std::string topic;
+  internal::TaskCore* reader = nullptr;  // the task that reads `topic`
+  const std::string* topic = nullptr;    // owned by the collector
   std::optional<std::string> key, value;
   int64_t timestamp = 0;
   Headers headers;
@@ -108,14 +109,10 @@ class CountingCollector final : public internal::RecordCollector {
     if (scratch_.size() < k + v) scratch_.resize(k + v);
     if (k != 0) std::memcpy(scratch_.data(), key->data(), k);
     if (v != 0) std::memcpy(scratch_.data() + k, value->data(), v);
-    if (topic != last_topic_) {
-      last_topic_.assign(topic);
-      last_reader_ = false;
-      for (internal::TaskCore* t : *tasks_) last_reader_ = last_reader_ || t->ConsumesTopic(topic);
-    }
-    if (last_reader_) {
+    if (const Reader& reader = ReaderOf(topic); reader.task != nullptr) {
       Pending p;
-      p.topic.assign(topic);
+      p.reader = reader.task;
+      p.topic = &reader.topic;
       if (key) p.key.emplace(*key);
       if (value) p.value.emplace(*value);
       p.timestamp = timestamp;
@@ -130,12 +127,30 @@ class CountingCollector final : public internal::RecordCollector {
   int64_t bytes() const { return bytes_; }
 
  private:
+  struct Reader {
+    std::string topic;
+    internal::TaskCore* task;  // nullptr when no task of this worker reads it
+  };
+  // Remembered per topic: a topology writes to few topics.
+  const Reader& ReaderOf(std::string_view topic) {
+    for (const Reader& r : readers_) {
+      if (r.topic == topic) return r;
+    }
+    internal::TaskCore* task = nullptr;
+    for (internal::TaskCore* t : *tasks_) {
+      if (t->ConsumesTopic(topic)) {
+        task = t;
+        break;
+      }
+    }
+    return readers_.push_back({std::string(topic), task}), readers_.back();
+  }
+
   const std::vector<internal::TaskCore*>* tasks_ = nullptr;
   int64_t records_ = 0;
   int64_t bytes_ = 0;
   std::string scratch_;
-  std::string last_topic_;
-  bool last_reader_ = false;
+  std::deque<Reader> readers_;  // a deque: Pending points into it
   std::deque<Pending> pending_;
 };
 
@@ -147,30 +162,26 @@ struct Worker {
   internal::TaskCore* input_task = nullptr;
   int64_t begin = 0, end = 0;  // input records [begin, end)
   int64_t consumed_bytes = 0;
+  int64_t queued_offset = 0;  // next offset of records handed between tasks
   double cpu_seconds = 0;
   absl::Status status;
 };
 
+// Processes the records sinks wrote to topics that tasks of this worker read.
 absl::Status Drain(Worker& w) {
-  int64_t offset = 0;
   while (!w.collector.pending().empty()) {
     Pending p = std::move(w.collector.pending().front());
     w.collector.pending().pop_front();
     internal::RawRecord raw;
-    raw.topic = p.topic;
+    raw.topic = *p.topic;
     raw.partition = w.input_task->task_id().partition;
-    raw.offset = offset++;
+    raw.offset = w.queued_offset++;
     raw.timestamp = p.timestamp;
     if (p.key) raw.key = *p.key;
     if (p.value) raw.value = *p.value;
     raw.headers = std::move(p.headers);
-    for (internal::TaskCore* t : w.tasks) {
-      if (t->ConsumesTopic(p.topic)) {
-        absl::Status s = t->Process(raw);
-        if (!s.ok()) return s;
-        break;
-      }
-    }
+    absl::Status s = p.reader->Process(raw);
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 #include "kstreams/dsl/consumed.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/produced.h"
+#include "kstreams/dsl/repartitioned.h"
 #include "kstreams/dsl/streams_builder.h"
 
 namespace kstreams::bench {
@@ -42,11 +43,25 @@ WorkloadPlan FilterMap(const BenchParams&) {
   return {builder.Build(), kInput, {}};
 }
 
+// source -> SelectKey (key + 1) -> Repartition -> sink: two sub-topologies;
+// every record crosses the internal repartition topic (in-process: handed
+// from one task to the other as a copy, as the broker would hold it).
+WorkloadPlan Repartition(const BenchParams&) {
+  StreamsBuilder builder;
+  Source(builder)
+      .SelectKey([](const Key& key, const Value&) { return key + 1; })
+      .Repartition(Repartitioned<Key, Value>::With(serdes::Int32(), serdes::String()))
+      .To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
+  return {builder.Build(), kInput, {}};
+}
+
 std::vector<Workload> MakeWorkloads() {
   std::vector<Workload> w;
   w.push_back({"passthrough", "source -> sink", "", Passthrough});
   w.push_back({"filter_map", "source -> Filter(even keys) -> MapValues -> sink", "",
                FilterMap});
+  w.push_back({"repartition", "source -> SelectKey -> Repartition -> sink (two sub-topologies)",
+               "", Repartition});
   // SimpleBenchmark's remaining workloads, added when their features exist.
   w.push_back({"kv_store", "source -> processor doing KeyValueStore get+put (cached, uncached)",
                "needs state stores", nullptr});
