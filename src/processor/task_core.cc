@@ -143,10 +143,12 @@ bool TaskCore::ConsumesTopic(std::string_view topic) { return FindSource(topic) 
 absl::Status TaskCore::Process(const RawRecord& record) {
   // Consecutive records almost always share a topic: reuse the previous
   // lookup (a hash of the topic name) and skip rewriting metadata_.topic.
-  // (Sizes, then bytes: operator!= compiled to an out-of-line compare().)
+  // (Sizes, then bytes: operator!= compiled to an out-of-line compare(). An
+  // empty view may have null data, which memcmp must not be given.)
   SourceNodeBase* source = last_source_;
   if (source == nullptr || record.topic.size() != metadata_.topic.size() ||
-      std::memcmp(record.topic.data(), metadata_.topic.data(), record.topic.size()) != 0) {
+      (!record.topic.empty() &&
+       std::memcmp(record.topic.data(), metadata_.topic.data(), record.topic.size()) != 0)) {
     source = FindSource(record.topic);
     if (source == nullptr) {
       return absl::NotFoundError(::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
