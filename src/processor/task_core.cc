@@ -1,5 +1,7 @@
 #include "processor/task_core.h"
 
+#include <cstring>
+
 #include "absl/strings/match.h"
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
@@ -142,7 +144,9 @@ absl::Status TaskCore::Init() {
 }
 
 SourceNodeBase* TaskCore::FindSource(std::string_view topic) {
-  auto it = source_by_topic_.find(std::string(topic));
+  // Heterogeneous lookup (absl's string hash is transparent): no std::string
+  // is built, which matters when records of several topics interleave.
+  auto it = source_by_topic_.find(absl::string_view(topic.data(), topic.size()));
   if (it != source_by_topic_.end()) return it->second;
   for (auto& [re, source] : source_patterns_) {
     if (std::regex_match(topic.begin(), topic.end(), re)) {
@@ -156,13 +160,23 @@ SourceNodeBase* TaskCore::FindSource(std::string_view topic) {
 bool TaskCore::ConsumesTopic(std::string_view topic) { return FindSource(topic) != nullptr; }
 
 absl::Status TaskCore::Process(const RawRecord& record) {
-  SourceNodeBase* source = FindSource(record.topic);
-  if (source == nullptr) {
-    return absl::NotFoundError(::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
-                                            " has no source node for topic '",
-                                            record.topic, "'"));
+  // Consecutive records almost always share a topic: reuse the previous
+  // lookup (a hash of the topic name) and skip rewriting metadata_.topic.
+  // (Sizes, then bytes: operator!= compiled to an out-of-line compare(). An
+  // empty view may have null data, which memcmp must not be given.)
+  SourceNodeBase* source = last_source_;
+  if (source == nullptr || record.topic.size() != metadata_.topic.size() ||
+      (!record.topic.empty() &&
+       std::memcmp(record.topic.data(), metadata_.topic.data(), record.topic.size()) != 0)) {
+    source = FindSource(record.topic);
+    if (source == nullptr) {
+      return absl::NotFoundError(::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
+                                              " has no source node for topic '",
+                                              record.topic, "'"));
+    }
+    metadata_.topic.assign(record.topic);
+    last_source_ = source;
   }
-  metadata_.topic.assign(record.topic);
   metadata_.partition = record.partition;
   metadata_.offset = record.offset;
   record_timestamp_ = record.timestamp;

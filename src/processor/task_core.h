@@ -131,6 +131,9 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   std::vector<Schedule_> stream_time_schedules_;
   std::vector<Schedule_> wall_clock_schedules_;
   RecordMetadata metadata_;
+  // The source of the last processed record, whose topic is metadata_.topic
+  // (nullptr before the first record).
+  SourceNodeBase* last_source_ = nullptr;
   bool in_record_ = false;
   std::string current_node_;  // node being initialized, for Schedule()
   int64_t stream_time_ = -1;

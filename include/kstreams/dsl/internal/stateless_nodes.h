@@ -79,7 +79,14 @@ class MapValuesNode final : public Node<K, V, K, VR> {
   MapValuesNode(std::string name, F f) : Node<K, V, K, VR>(std::move(name)), f_(std::move(f)) {}
   void Process(Record<K, V>&& r) override {
     VR v = CallWithValue(f_, r.key(), std::move(r.value()));
-    this->downstream_.Forward(std::move(r).WithValue(std::move(v)));
+    if constexpr (std::is_same_v<V, VR>) {
+      // Same type: put the new value into the record and forward it, rather
+      // than building a second record (moving key and headers again).
+      r.value() = std::move(v);
+      this->downstream_.Forward(std::move(r));
+    } else {
+      this->downstream_.Forward(std::move(r).WithValue(std::move(v)));
+    }
   }
 
  private:

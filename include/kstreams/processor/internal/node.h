@@ -225,7 +225,7 @@ class SinkNode final : public InputNode<K, V> {
         partitioner_(std::move(partitioner)) {}
 
   absl::Status Init(TaskContext& task) override {
-    task_ = &task;
+    collector_ = &task.collector();
     if (internal_topic_) topic_ = ::kstreams::internal::StrCat(task.application_id(), "-", topic_);
     return absl::OkStatus();
   }
@@ -248,23 +248,26 @@ class SinkNode final : public InputNode<K, V> {
     }
     int32_t partition = -1;
     if (partitioner_) {
-      std::optional<int32_t> count = task_->collector().PartitionCount(topic);
+      std::optional<int32_t> count = collector_->PartitionCount(topic);
       if (count) {
         partition = partitioner_(record.key(), record.value(), *count).value_or(-1);
       }
     }
-    task_->collector().Send(topic, key, value, record.timestamp(),
-                            record.headers(), partition);
+    collector_->Send(topic, key, value, record.timestamp(), record.headers(), partition);
   }
 
  private:
+  // The check is inlined into Process; building the error is kept out of
+  // line so that it does not weigh on the per-record path.
   void Check(const absl::Status& s, std::string_view what, std::string_view topic) {
-    if (!s.ok()) {
-      throw NodeError(this->name(),
-                      absl::Status(s.code(), ::kstreams::internal::StrCat("serializing ", what,
-                                                          " for topic '", topic,
-                                                          "': ", s.message())));
-    }
+    if (!s.ok()) [[unlikely]] ThrowSerializationError(s, what, topic);
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] void ThrowSerializationError(
+      const absl::Status& s, std::string_view what, std::string_view topic) {
+    throw NodeError(this->name(),
+                    absl::Status(s.code(), ::kstreams::internal::StrCat("serializing ", what,
+                                                        " for topic '", topic,
+                                                        "': ", s.message())));
   }
 
   std::string topic_;
@@ -273,7 +276,7 @@ class SinkNode final : public InputNode<K, V> {
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   StreamPartitioner<K, V> partitioner_;
-  TaskContext* task_ = nullptr;
+  RecordCollector* collector_ = nullptr;  // the task's, fixed for its life
   std::string key_buf_, value_buf_;  // reused across records
 };
 

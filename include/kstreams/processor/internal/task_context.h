@@ -69,6 +69,8 @@ class TaskContext {
                                Punctuator punctuator) = 0;
   // nullptr when no store of that name is connected to this task.
   virtual StateStore* GetStateStore(std::string_view name) = 0;
+  // The same collector for the task's whole life: sink nodes keep a pointer
+  // to it from Init on.
   virtual RecordCollector& collector() = 0;
   virtual void RequestCommit() = 0;
   // Counts and logs a record a node dropped on purpose (null key in an

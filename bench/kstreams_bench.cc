@@ -1,0 +1,324 @@
+// kstreams_bench: throughput of kstreams topologies, after Kafka Streams'
+// SimpleBenchmark. See bench/README.md for the workloads, the modes and what
+// exactly each one times.
+//
+//   kstreams_bench --workload all --mode inprocess --records 5000000
+//                  --value-size 100 --keys 10000 --threads 1 --json out.json
+//
+// Each run of each workload happens in a forked child process (unless
+// --no-fork), so that its peak RSS (getrusage ru_maxrss) is its own and not
+// the maximum of everything the benchmark ran before it.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "inprocess_runner.h"
+#include "kstreams/internal/strings.h"
+#include "report.h"
+#include "workloads.h"
+
+namespace kstreams::bench {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: kstreams_bench [--workload NAME|all] [--mode inprocess|embedded|broker]\n"
+    "                      [--records N] [--value-size B] [--keys K] [--threads T]\n"
+    "                      [--bootstrap-servers HOSTS] [--json FILE] [--repeat R]\n"
+    "                      [--commit-every N] [--pool-mb M] [--no-fork] [--list]\n"
+    "  --workload     a workload (see --list) or 'all' (default: all)\n"
+    "  --mode         inprocess: tasks driven directly from in-memory records;\n"
+    "                 embedded/broker: the KafkaStreams runtime (not available yet)\n"
+    "  --records      input records per run (default 5000000)\n"
+    "  --value-size   value bytes (default 100); keys are 4-byte int32\n"
+    "  --keys         distinct keys (default 10000)\n"
+    "  --threads      stream threads, one partition each (default 1)\n"
+    "  --repeat       runs per workload; the fastest is reported (default 1)\n"
+    "  --commit-every records between two commits (task flushes) (default 10000)\n"
+    "  --pool-mb      MiB of pre-serialized input kept in memory (default 64)\n"
+    "  --no-fork      run in this process (peak RSS is then cumulative)\n";
+
+struct Args {
+  BenchParams params;
+  std::string workload = "all";
+  std::string json;
+  int repeat = 1;
+  bool fork = true;
+  bool list = false;
+};
+
+template <typename T>
+bool ParseInt(std::string_view s, T& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view value;
+    bool has_value = false;
+    if (size_t eq = arg.find('='); eq != std::string_view::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    auto next = [&]() -> absl::StatusOr<std::string_view> {
+      if (has_value) return value;
+      if (i + 1 >= argc) {
+        return absl::InvalidArgumentError(internal::StrCat(arg, " needs a value"));
+      }
+      return std::string_view(argv[++i]);
+    };
+    auto integer = [&](auto& out) -> absl::Status {
+      absl::StatusOr<std::string_view> v = next();
+      if (!v.ok()) return v.status();
+      if (!ParseInt(*v, out)) {
+        return absl::InvalidArgumentError(internal::StrCat(arg, ": not an integer: '", *v, "'"));
+      }
+      return absl::OkStatus();
+    };
+    absl::Status s;
+    if (arg == "--workload" || arg == "--mode" || arg == "--bootstrap-servers" ||
+        arg == "--json") {
+      absl::StatusOr<std::string_view> v = next();
+      if (!v.ok()) return v.status();
+      std::string& dst = arg == "--workload" ? a.workload
+                         : arg == "--mode"   ? a.params.mode
+                         : arg == "--json"   ? a.json
+                                             : a.params.bootstrap_servers;
+      dst.assign(*v);
+    } else if (arg == "--records") {
+      s = integer(a.params.records);
+    } else if (arg == "--value-size") {
+      s = integer(a.params.value_size);
+    } else if (arg == "--keys") {
+      s = integer(a.params.keys);
+    } else if (arg == "--threads") {
+      s = integer(a.params.threads);
+    } else if (arg == "--repeat") {
+      s = integer(a.repeat);
+    } else if (arg == "--commit-every") {
+      s = integer(a.params.commit_every);
+    } else if (arg == "--pool-mb") {
+      int64_t mb = 0;
+      s = integer(mb);
+      a.params.pool_bytes = mb << 20;
+    } else if (arg == "--no-fork") {
+      a.fork = false;
+    } else if (arg == "--list") {
+      a.list = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else {
+      return absl::InvalidArgumentError(internal::StrCat("unknown argument '", arg, "'"));
+    }
+    if (!s.ok()) return s;
+  }
+  if (a.params.records < 0 || a.params.value_size < 0 || a.params.keys < 1 ||
+      a.params.threads < 1 || a.repeat < 1 || a.params.commit_every < 1 ||
+      a.params.pool_bytes < 1) {
+    return absl::InvalidArgumentError(
+        "--records and --value-size must be >= 0; --keys, --threads, --repeat, "
+        "--commit-every and --pool-mb >= 1");
+  }
+  if (a.params.mode != "inprocess" && a.params.mode != "embedded" && a.params.mode != "broker") {
+    return absl::InvalidArgumentError(internal::StrCat(
+        "--mode must be inprocess, embedded or broker, got '", a.params.mode, "'"));
+  }
+  return a;
+}
+
+int64_t PeakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;  // kilobytes on Linux
+}
+
+// What a run reports back (through a pipe when forked).
+struct RunReport {
+  bool ok = false;
+  RunResult result;
+  int64_t peak_rss_kb = 0;
+  char error[1024] = {};
+};
+
+RunReport RunHere(const Workload& workload, const BenchParams& params) {
+  RunReport report;
+  absl::StatusOr<RunResult> result = RunInProcess(workload, params);
+  report.peak_rss_kb = PeakRssKb();
+  if (result.ok()) {
+    report.ok = true;
+    report.result = *result;
+  } else {
+    std::snprintf(report.error, sizeof(report.error), "%s",
+                  std::string(result.status().message()).c_str());
+  }
+  return report;
+}
+
+// Runs in a child so that ru_maxrss is this run's alone. Forking happens
+// while this process has a single thread.
+RunReport RunForked(const Workload& workload, const BenchParams& params) {
+  RunReport report;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    std::snprintf(report.error, sizeof(report.error), "pipe: %s", std::strerror(errno));
+    return report;
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    std::snprintf(report.error, sizeof(report.error), "fork: %s", std::strerror(errno));
+    return report;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    RunReport child = RunHere(workload, params);
+    const char* p = reinterpret_cast<const char*>(&child);
+    size_t left = sizeof(child);
+    while (left > 0) {
+      ssize_t n = write(fds[1], p, left);
+      if (n <= 0) _exit(3);
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  char* p = reinterpret_cast<char*>(&report);
+  size_t got = 0;
+  while (got < sizeof(report)) {
+    ssize_t n = read(fds[0], p + got, sizeof(report) - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  close(fds[0]);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  if (got != sizeof(report)) {
+    report = RunReport();
+    std::snprintf(report.error, sizeof(report.error),
+                  "benchmark child died (%s %d) before reporting",
+                  WIFSIGNALED(wstatus) ? "signal" : "exit status",
+                  WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
+  }
+  return report;
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<Args> parsed = ParseArgs(argc, argv);
+  if (!parsed.ok()) {
+    std::cerr << "kstreams_bench: " << parsed.status().message() << "\n" << kUsage;
+    return 2;
+  }
+  const Args& args = *parsed;
+  if (args.list) {
+    for (const Workload& w : AllWorkloads()) {
+      std::cout << w.name << ": " << w.description
+                << (w.unavailable.empty() ? "" : " [not available yet: " + w.unavailable + "]")
+                << "\n";
+    }
+    return 0;
+  }
+  if (args.params.mode != "inprocess") {
+    std::cerr << "kstreams_bench: mode '" << args.params.mode
+              << "' is not available yet: needs the runtime (KafkaStreams"
+              << (args.params.mode == "embedded" ? " and the embedded broker" : "")
+              << "), and the raw_pipe ceiling needs the kafka layer. Use --mode inprocess.\n";
+    return 2;
+  }
+
+  std::vector<const Workload*> selected;
+  std::vector<std::pair<std::string, std::string>> skipped;
+  if (args.workload == "all") {
+    for (const Workload& w : AllWorkloads()) {
+      if (w.unavailable.empty()) {
+        selected.push_back(&w);
+      } else {
+        skipped.emplace_back(w.name, "not available yet: " + w.unavailable);
+      }
+    }
+  } else {
+    const Workload* w = FindWorkload(args.workload);
+    if (w == nullptr) {
+      std::cerr << "kstreams_bench: unknown workload '" << args.workload
+                << "' (see --list)\n";
+      return 2;
+    }
+    if (!w->unavailable.empty()) {
+      std::cerr << "kstreams_bench: workload '" << w->name
+                << "' is not available yet: " << w->unavailable << "\n";
+      return 2;
+    }
+    selected.push_back(w);
+  }
+
+  const std::string load_before = LoadAverage();
+  std::vector<ResultRow> rows;
+  for (const Workload* w : selected) {
+    ResultRow row;
+    row.workload = w->name;
+    row.mode = args.params.mode;
+    row.value_size = args.params.value_size;
+    row.keys = args.params.keys;
+    row.threads = args.params.threads;
+    for (int r = 0; r < args.repeat; ++r) {
+      RunReport report = args.fork ? RunForked(*w, args.params) : RunHere(*w, args.params);
+      if (!report.ok) {
+        std::cerr << "kstreams_bench: workload '" << w->name << "' failed: " << report.error
+                  << "\n";
+        return 1;
+      }
+      const RunResult& res = report.result;
+      row.run_seconds.push_back(res.seconds);
+      if (r == 0 || res.seconds < row.seconds) {
+        row.records = res.input_records;
+        row.seconds = res.seconds;
+        row.records_per_sec = res.seconds > 0 ? res.input_records / res.seconds : 0;
+        row.mb_per_sec = res.seconds > 0 ? res.input_bytes / 1048576.0 / res.seconds : 0;
+        row.records_per_cpu_sec = res.cpu_seconds > 0 ? res.input_records / res.cpu_seconds : 0;
+        row.output_records = res.output_records;
+        row.output_bytes = res.output_bytes;
+      }
+      row.peak_rss_kb = std::max(row.peak_rss_kb, report.peak_rss_kb);
+    }
+    rows.push_back(std::move(row));
+  }
+
+  PrintTable(std::cout, rows);
+  std::cout << "load average before/after: " << load_before << " / " << LoadAverage() << "\n";
+  for (const auto& [name, reason] : skipped) {
+    std::cout << "skipped " << name << ": " << reason << "\n";
+  }
+  if (!args.json.empty()) {
+    std::ofstream out(args.json);
+    out << ToJson(args.params, rows, skipped, load_before, LoadAverage());
+    out.close();
+    if (!out) {
+      std::cerr << "kstreams_bench: cannot write " << args.json << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace kstreams::bench
+
+int main(int argc, char** argv) { return kstreams::bench::Main(argc, argv); }

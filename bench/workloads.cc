@@ -1,0 +1,94 @@
+#include "workloads.h"
+
+#include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/kstream.h"
+#include "kstreams/dsl/produced.h"
+#include "kstreams/dsl/repartitioned.h"
+#include "kstreams/dsl/streams_builder.h"
+
+namespace kstreams::bench {
+namespace {
+
+constexpr char kInput[] = "bench-input";
+constexpr char kOutput[] = "bench-output";
+
+// Keys are int32 (Java's Integer), values the value_size raw bytes carried as
+// std::string (the C++ byte container; Java's byte[] with ByteArraySerde).
+using Key = int32_t;
+using Value = std::string;
+
+KStream<Key, Value> Source(StreamsBuilder& builder) {
+  return builder.Stream<Key, Value>(
+      kInput, Consumed<Key, Value>::With(serdes::Int32(), serdes::String()));
+}
+
+// source -> sink: the cost of deserializing, forwarding and serializing.
+WorkloadPlan Passthrough(const BenchParams&) {
+  StreamsBuilder builder;
+  Source(builder).To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
+  return {builder.Build(), kInput, {}};
+}
+
+// source -> Filter (keeps even keys, about half) -> MapValues (changes the
+// first byte in place, so the value is moved, not reallocated) -> sink.
+WorkloadPlan FilterMap(const BenchParams&) {
+  StreamsBuilder builder;
+  Source(builder)
+      .Filter([](const Key& key, const Value&) { return key % 2 == 0; })
+      .MapValues([](Value v) {
+        if (!v.empty()) v[0] = static_cast<char>(v[0] ^ 1);
+        return v;
+      })
+      .To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
+  return {builder.Build(), kInput, {}};
+}
+
+// source -> SelectKey (key + 1) -> Repartition -> sink: two sub-topologies;
+// every record crosses the internal repartition topic (in-process: handed
+// from one task to the other as a copy, as the broker would hold it).
+WorkloadPlan Repartition(const BenchParams&) {
+  StreamsBuilder builder;
+  Source(builder)
+      .SelectKey([](const Key& key, const Value&) { return key + 1; })
+      .Repartition(Repartitioned<Key, Value>::With(serdes::Int32(), serdes::String()))
+      .To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
+  return {builder.Build(), kInput, {}};
+}
+
+std::vector<Workload> MakeWorkloads() {
+  std::vector<Workload> w;
+  w.push_back({"passthrough", "source -> sink", "", Passthrough});
+  w.push_back({"filter_map", "source -> Filter(even keys) -> MapValues -> sink", "",
+               FilterMap});
+  w.push_back({"repartition", "source -> SelectKey -> Repartition -> sink (two sub-topologies)",
+               "", Repartition});
+  // SimpleBenchmark's remaining workloads, added when their features exist.
+  w.push_back({"kv_store", "source -> processor doing KeyValueStore get+put (cached, uncached)",
+               "needs state stores", nullptr});
+  w.push_back({"count", "GroupByKey().Count()", "needs KGroupedStream and state stores", nullptr});
+  w.push_back({"windowed_count", "GroupByKey().WindowedBy(hopping 1 s / 500 ms).Count()",
+               "needs windows and window stores", nullptr});
+  w.push_back({"stream_table_join", "KStream.Join(KTable)", "needs KTable and joins", nullptr});
+  w.push_back({"stream_stream_join", "KStream.Join(KStream, JoinWindows)",
+               "needs windowed joins", nullptr});
+  w.push_back({"table_table_join", "KTable.Join(KTable)", "needs KTable and joins", nullptr});
+  w.push_back({"restore", "restoring a store from its changelog",
+               "needs the runtime's state restoration", nullptr});
+  return w;
+}
+
+}  // namespace
+
+const std::vector<Workload>& AllWorkloads() {
+  static const std::vector<Workload> workloads = MakeWorkloads();
+  return workloads;
+}
+
+const Workload* FindWorkload(std::string_view name) {
+  for (const Workload& w : AllWorkloads()) {
+    if (w.name == name) return &w;
+  }
+  return nullptr;
+}
+
+}  // namespace kstreams::bench
