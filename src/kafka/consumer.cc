@@ -1,0 +1,310 @@
+#include "kafka/consumer.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::internal {
+
+namespace {
+
+int ToMillis(absl::Duration d) {
+  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 1 << 30));
+}
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+using PartitionListPtr =
+    std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+PartitionListPtr MakeList(const std::vector<TopicPartition>& partitions) {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
+  for (const TopicPartition& tp : partitions) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+  }
+  return list;
+}
+
+std::vector<TopicPartition> FromList(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  if (list == nullptr) return out;
+  out.reserve(list->cnt);
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back({list->elems[i].topic, list->elems[i].partition});
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The first per-partition error in `list`, as a Status naming the partition.
+absl::Status FirstPartitionError(const rd_kafka_topic_partition_list_t* list,
+                                 std::string_view operation) {
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = list->elems[i];
+    if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaErrorToStatus(p.err, StrCat(operation, " ", p.topic, "-", p.partition));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Converts and destroys an rd_kafka_error_t (nullptr = success).
+absl::Status TakeError(rd_kafka_error_t* error, std::string_view operation) {
+  if (error == nullptr) return absl::OkStatus();
+  absl::Status status =
+      KafkaErrorToStatus(rd_kafka_error_code(error), operation, rd_kafka_error_string(error));
+  rd_kafka_error_destroy(error);
+  return status;
+}
+
+std::optional<std::string> Bytes(const void* data, size_t size) {
+  if (data == nullptr) return std::nullopt;
+  return std::string(static_cast<const char*>(data), size);
+}
+
+ConsumerRecord ToRecord(const rd_kafka_message_t& m) {
+  ConsumerRecord r;
+  r.topic = rd_kafka_topic_name(m.rkt);
+  r.partition = m.partition;
+  r.offset = m.offset;
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  r.timestamp = rd_kafka_message_timestamp(&m, &type);
+  r.timestamp_type = type == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::kCreateTime
+                     : type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::kLogAppendTime
+                                                                  : TimestampType::kNotAvailable;
+  r.key = Bytes(m.key, m.key_len);
+  r.value = Bytes(m.payload, m.len);
+  rd_kafka_headers_t* hdrs = nullptr;  // owned by the message
+  if (rd_kafka_message_headers(&m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      r.headers.push_back({name, Bytes(value, size)});
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+struct ConsumerCallbacks {
+  static void Rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+    static_cast<Consumer*>(opaque)->OnRebalance(err, partitions);
+  }
+  static void Error(rd_kafka_t*, int err, const char* reason, void* opaque) {
+    static_cast<Consumer*>(opaque)->OnError(err, reason);
+  }
+};
+
+absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions options) {
+  KafkaConfigMap config = options.config;
+  if (config.find("group.id") == config.end()) {
+    return absl::InvalidArgumentError("Kafka consumer config needs 'group.id'");
+  }
+  config.insert({"partition.assignment.strategy", "range"});
+  config.insert({"enable.auto.commit", "false"});
+  config.insert({"enable.auto.offset.store", "false"});
+  KSTREAMS_ASSIGN_OR_RETURN(ConfPtr conf, BuildConf(config));
+
+  std::unique_ptr<Consumer> consumer(new Consumer());
+  consumer->options_ = std::move(options);
+  rd_kafka_conf_set_opaque(conf.get(), consumer.get());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::Rebalance);
+  rd_kafka_conf_set_error_cb(conf.get(), &ConsumerCallbacks::Error);
+
+  char errstr[512] = "";
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof(errstr));
+  if (rk == nullptr) {
+    return absl::InvalidArgumentError(StrCat("create Kafka consumer failed: ", errstr));
+  }
+  conf.release();  // owned by rk now
+  consumer->rk_.reset(rk);
+  // One queue for records, rebalances and errors, so a single poll serves all
+  // callbacks on the owning thread.
+  rd_kafka_poll_set_consumer(rk);
+  return consumer;
+}
+
+Consumer::~Consumer() {
+  if (rk_ && !closed_) (void)Close();
+}
+
+void Consumer::OnRebalance(int err, void* partitions_ptr) {
+  auto* partitions = static_cast<rd_kafka_topic_partition_list_t*>(partitions_ptr);
+  rd_kafka_t* rk = rk_.get();
+  // librdkafka calls this before rd_kafka_new returns to us only in theory;
+  // guard anyway since rk_ would still be empty then.
+  if (rk == nullptr) return;
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  absl::Status status;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    // Assign first so the hook can seek or pause the new partitions.
+    if (cooperative) {
+      status = TakeError(rd_kafka_incremental_assign(rk, partitions), "assign partitions");
+    } else {
+      status = KafkaErrorToStatus(rd_kafka_assign(rk, partitions), "assign partitions");
+    }
+    if (options_.on_assigned) options_.on_assigned(FromList(partitions));
+  } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    // The hook runs while the partitions are still ours (it may commit).
+    // A lost assignment (session timed out) is reported the same way.
+    if (options_.on_revoked) options_.on_revoked(FromList(partitions));
+    if (cooperative) {
+      status = TakeError(rd_kafka_incremental_unassign(rk, partitions), "unassign partitions");
+    } else {
+      status = KafkaErrorToStatus(rd_kafka_assign(rk, nullptr), "unassign partitions");
+    }
+  } else {
+    // A failed rebalance: drop everything, the group will hand it out again.
+    status = KafkaErrorToStatus(err, "consumer group rebalance");
+    rd_kafka_assign(rk, nullptr);
+  }
+  if (!status.ok() && options_.on_error) options_.on_error(status);
+}
+
+void Consumer::OnError(int err, const char* reason) {
+  if (options_.on_error) options_.on_error(KafkaErrorToStatus(err, "Kafka consumer", reason));
+}
+
+absl::Status Consumer::Subscribe(const std::vector<std::string>& topics) {
+  if (topics.empty()) return absl::InvalidArgumentError("subscribe needs at least one topic");
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+  for (const std::string& t : topics) {
+    rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  return KafkaErrorToStatus(rd_kafka_subscribe(rk_.get(), list.get()),
+                            StrCat("subscribe to [", StrJoin(topics, ", "), "]"));
+}
+
+absl::Status Consumer::SubscribePattern(std::string_view regex) {
+  if (regex.empty()) return absl::InvalidArgumentError("subscribe needs a non-empty pattern");
+  // librdkafka treats a subscription starting with '^' as a regex; Java's
+  // Pattern subscription matches the whole name, so anchor both ends.
+  std::string pattern(regex);
+  if (pattern.front() != '^') pattern.insert(pattern.begin(), '^');
+  if (pattern.back() != '$') pattern.push_back('$');
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
+  return KafkaErrorToStatus(rd_kafka_subscribe(rk_.get(), list.get()),
+                            StrCat("subscribe to pattern '", pattern, "'"));
+}
+
+absl::StatusOr<std::vector<ConsumerRecord>> Consumer::PollBatch(int max_records,
+                                                                 absl::Duration timeout) {
+  std::vector<ConsumerRecord> records;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (static_cast<int>(records.size()) < max_records) {
+    // Block (until the deadline) only for the first record; then drain what
+    // is already fetched without waiting.
+    const int wait_ms = records.empty() ? ToMillis(deadline - absl::Now()) : 0;
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), wait_ms);
+    if (m == nullptr) {
+      if (!records.empty() || absl::Now() >= deadline) break;
+      continue;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      records.push_back(ToRecord(*m));
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    std::string where = "consume";
+    if (m->rkt != nullptr) StrAppend(&where, " from ", rd_kafka_topic_name(m->rkt), "-", m->partition);
+    absl::Status status = KafkaErrorToStatus(
+        m->err, where, m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ? "" : rd_kafka_message_errstr(m));
+    const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+    rd_kafka_message_destroy(m);
+    if (eof) continue;
+    char fatal_reason[512];
+    rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), fatal_reason, sizeof(fatal_reason));
+    if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaErrorToStatus(fatal, "Kafka consumer (fatal)", fatal_reason);
+    }
+    if (options_.on_error) options_.on_error(status);
+  }
+  return records;
+}
+
+absl::Status Consumer::CommitSync(const std::map<TopicPartition, int64_t>& offsets) {
+  if (offsets.empty()) return absl::OkStatus();
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), /*async=*/0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaErrorToStatus(err, StrCat("commit offsets for ", offsets.begin()->first.ToString(),
+                                          offsets.size() > 1 ? " and others" : ""));
+  }
+  return FirstPartitionError(list.get(), "commit offset for");
+}
+
+absl::StatusOr<std::map<TopicPartition, std::optional<int64_t>>> Consumer::Committed(
+    const std::vector<TopicPartition>& partitions, absl::Duration timeout) {
+  PartitionListPtr list = MakeList(partitions);
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list.get(), ToMillis(timeout));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaErrorToStatus(err, "read committed offsets");
+  }
+  KSTREAMS_RETURN_IF_ERROR(FirstPartitionError(list.get(), "read committed offset for"));
+  std::map<TopicPartition, std::optional<int64_t>> out;
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = list->elems[i];
+    std::optional<int64_t> offset;
+    if (p.offset >= 0) offset = p.offset;  // RD_KAFKA_OFFSET_INVALID: none committed
+    out[{p.topic, p.partition}] = offset;
+  }
+  return out;
+}
+
+absl::Status Consumer::Seek(const TopicPartition& tp, int64_t offset, absl::Duration timeout) {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+  const std::string what = StrCat("seek ", tp.ToString(), " to offset ", offset);
+  KSTREAMS_RETURN_IF_ERROR(
+      TakeError(rd_kafka_seek_partitions(rk_.get(), list.get(), ToMillis(timeout)), what));
+  return FirstPartitionError(list.get(), "seek");
+}
+
+absl::Status Consumer::Pause(const std::vector<TopicPartition>& partitions) {
+  PartitionListPtr list = MakeList(partitions);
+  KSTREAMS_RETURN_IF_ERROR(
+      KafkaErrorToStatus(rd_kafka_pause_partitions(rk_.get(), list.get()), "pause partitions"));
+  return FirstPartitionError(list.get(), "pause");
+}
+
+absl::Status Consumer::Resume(const std::vector<TopicPartition>& partitions) {
+  PartitionListPtr list = MakeList(partitions);
+  KSTREAMS_RETURN_IF_ERROR(
+      KafkaErrorToStatus(rd_kafka_resume_partitions(rk_.get(), list.get()), "resume partitions"));
+  return FirstPartitionError(list.get(), "resume");
+}
+
+absl::StatusOr<std::vector<TopicPartition>> Consumer::Assignment() const {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_assignment(rk_.get(), &raw);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaErrorToStatus(err, "read assignment");
+  PartitionListPtr list(raw);
+  return FromList(list.get());
+}
+
+absl::Status Consumer::Close() {
+  if (closed_) return absl::OkStatus();
+  closed_ = true;
+  // Serves the final revocation (hook included) and sends LeaveGroup, so the
+  // remaining members rebalance at once instead of after session.timeout.ms.
+  return KafkaErrorToStatus(rd_kafka_consumer_close(rk_.get()), "close consumer");
+}
+
+}  // namespace kstreams::internal

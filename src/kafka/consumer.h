@@ -1,0 +1,132 @@
+// src/kafka/consumer.h  (internal: not for users)
+//
+// Consumer: an RAII librdkafka group consumer for a StreamThread. It is set up
+// the way Kafka Streams sets up its main consumer where librdkafka allows:
+// `partition.assignment.strategy=range` (co-partitions topics with equal
+// partition counts, see DESIGN.md), no auto commit, no automatic offset
+// store: the runtime commits exactly the offsets it processed, with
+// CommitSync().
+//
+// Rebalances: the OnAssigned / OnRevoked hooks run inside Poll()/PollBatch()
+// (and inside Close() for the final revocation), on the polling thread, like
+// Java's ConsumerRebalanceListener. With the eager `range` protocol every
+// rebalance revokes the whole assignment, then assigns the new one.
+// OnAssigned runs after the partitions are assigned (so it may Seek/Pause);
+// OnRevoked runs before they are taken away (so it may still CommitSync).
+//
+// Thread-safety: thread-compatible; one thread owns it and calls everything.
+//
+// Example:
+//
+//   ConsumerOptions options;
+//   options.config = {{"bootstrap.servers", bootstrap}, {"group.id", "app"},
+//                     {"auto.offset.reset", "earliest"}};
+//   options.on_assigned = [](const std::vector<TopicPartition>& tps) { ... };
+//   KSTREAMS_ASSIGN_OR_RETURN(auto consumer, Consumer::Create(std::move(options)));
+//   KSTREAMS_RETURN_IF_ERROR(consumer->Subscribe({"in"}));
+//   KSTREAMS_ASSIGN_OR_RETURN(auto records,
+//                             consumer->PollBatch(500, absl::Milliseconds(100)));
+//   ... process ...
+//   KSTREAMS_RETURN_IF_ERROR(consumer->CommitSync({{{"in", 0}, last_offset + 1}}));
+#ifndef KSTREAMS_SRC_KAFKA_CONSUMER_H_
+#define KSTREAMS_SRC_KAFKA_CONSUMER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kafka/kafka_common.h"
+
+namespace kstreams::internal {
+
+struct ConsumerOptions {
+  // librdkafka consumer properties; `group.id` is required. They override
+  // the defaults (`partition.assignment.strategy=range`,
+  // `enable.auto.commit=false`, `enable.auto.offset.store=false`).
+  // Note librdkafka's `auto.offset.reset` default is `latest`; Kafka Streams
+  // uses `earliest`. Default: empty.
+  KafkaConfigMap config;
+  // Rebalance hooks, see the file comment. Default: none.
+  std::function<void(const std::vector<TopicPartition>&)> on_assigned;
+  std::function<void(const std::vector<TopicPartition>&)> on_revoked;
+  // Non-fatal errors librdkafka reports while polling (broker down, unknown
+  // subscribed topic...). librdkafka retries these by itself. Default: none.
+  std::function<void(const absl::Status&)> on_error;
+};
+
+class Consumer {
+ public:
+  // Errors: InvalidArgument for a bad config or a missing `group.id`.
+  static absl::StatusOr<std::unique_ptr<Consumer>> Create(ConsumerOptions options);
+
+  // Closes (leaving the group, see Close()) if not closed yet.
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Subscribes to exactly these topics (replacing any previous subscription).
+  absl::Status Subscribe(const std::vector<std::string>& topics);
+  // Subscribes to every topic whose whole name matches `regex` (POSIX ERE, as
+  // librdkafka uses; this adds the '^' anchor librdkafka requires to tell a
+  // pattern from a name). Topics created later are picked up on metadata
+  // refresh (`topic.metadata.refresh.interval.ms`).
+  absl::Status SubscribePattern(std::string_view regex);
+
+  // Waits up to `timeout` for the first record, then takes whatever else is
+  // already fetched, up to `max_records`. Rebalance hooks run in here.
+  // Errors: only fatal consumer errors; transient ones go to on_error and
+  // partition EOF events are skipped.
+  absl::StatusOr<std::vector<ConsumerRecord>> PollBatch(int max_records,
+                                                        absl::Duration timeout);
+
+  // Commits `offsets` (the NEXT offset to read per partition, i.e. last
+  // processed + 1, as in Kafka) synchronously. Errors name the first
+  // partition that failed.
+  absl::Status CommitSync(const std::map<TopicPartition, int64_t>& offsets);
+
+  // The group's committed offsets (next offset to read) for `partitions`;
+  // std::nullopt for a partition with no committed offset.
+  absl::StatusOr<std::map<TopicPartition, std::optional<int64_t>>> Committed(
+      const std::vector<TopicPartition>& partitions,
+      absl::Duration timeout = absl::Seconds(10));
+
+  // Next fetch of `tp` starts at `offset`. REQUIRES: tp is assigned.
+  absl::Status Seek(const TopicPartition& tp, int64_t offset,
+                    absl::Duration timeout = absl::Seconds(10));
+  // Stops / restarts fetching these partitions (assignment is unchanged).
+  absl::Status Pause(const std::vector<TopicPartition>& partitions);
+  absl::Status Resume(const std::vector<TopicPartition>& partitions);
+
+  // The currently assigned partitions, sorted.
+  absl::StatusOr<std::vector<TopicPartition>> Assignment() const;
+
+  // Leaves the group (the revocation hook runs first, so offsets can be
+  // committed), then stops the consumer. Idempotent. After Close() only the
+  // destructor may be called.
+  absl::Status Close();
+
+  // The librdkafka handle, for other src/kafka code.
+  rd_kafka_s* handle() const { return rk_.get(); }
+
+ private:
+  Consumer() = default;
+  friend struct ConsumerCallbacks;
+  void OnRebalance(int err, void* partitions);
+  void OnError(int err, const char* reason);
+
+  ConsumerOptions options_;
+  KafkaHandlePtr rk_;
+  bool closed_ = false;
+};
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_SRC_KAFKA_CONSUMER_H_

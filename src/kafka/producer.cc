@@ -1,0 +1,184 @@
+#include "kafka/producer.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::internal {
+
+namespace {
+
+// librdkafka tells "null" from "empty" by the pointer alone, and an empty
+// std::string_view may carry a null data(): point empty-but-present bytes
+// here instead.
+constexpr char kEmptyBytes[1] = {'\0'};
+
+const void* BytesOrNull(const std::optional<std::string_view>& v) {
+  if (!v.has_value()) return nullptr;
+  return v->data() != nullptr ? v->data() : kEmptyBytes;
+}
+
+int ToMillis(absl::Duration d) {
+  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 1 << 30));
+}
+
+}  // namespace
+
+// Static trampolines from librdkafka's C callbacks to the Producer; the
+// opaque pointer is the Producer itself.
+struct ProducerCallbacks {
+  static void Delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
+    static_cast<Producer*>(opaque)->OnDelivery(*msg);
+  }
+  static void Error(rd_kafka_t*, int err, const char* reason, void* opaque) {
+    static_cast<Producer*>(opaque)->OnError(err, reason);
+  }
+};
+
+absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(KafkaConfigMap config) {
+  ProducerOptions options;
+  options.config = std::move(config);
+  return Create(std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(ProducerOptions options) {
+  // Defaults first, user config on top (std::map::insert keeps existing keys).
+  KafkaConfigMap config = options.config;
+  config.insert({"partitioner", "murmur2_random"});
+  config.insert({"enable.idempotence", options.idempotence ? "true" : "false"});
+  KSTREAMS_ASSIGN_OR_RETURN(ConfPtr conf, BuildConf(config));
+
+  std::unique_ptr<Producer> producer(new Producer());
+  producer->options_ = std::move(options);
+  rd_kafka_conf_set_opaque(conf.get(), producer.get());
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), &ProducerCallbacks::Delivery);
+  rd_kafka_conf_set_error_cb(conf.get(), &ProducerCallbacks::Error);
+
+  char errstr[512] = "";
+  // rd_kafka_new takes ownership of conf only on success.
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr));
+  if (rk == nullptr) {
+    return absl::InvalidArgumentError(StrCat("create Kafka producer failed: ", errstr));
+  }
+  conf.release();
+  producer->rk_.reset(rk);
+  return producer;
+}
+
+Producer::~Producer() {
+  if (!rk_) return;
+  // Never block in a destructor: drop what is not delivered yet. The hooks
+  // must not run against a half-destroyed object.
+  rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+                                RD_KAFKA_PURGE_F_NON_BLOCKING);
+  options_.on_delivery = nullptr;
+  options_.on_error = nullptr;
+  rk_.reset();
+}
+
+absl::Status Producer::Send(std::string_view topic, int32_t partition,
+                            std::optional<std::string_view> key,
+                            std::optional<std::string_view> value, int64_t timestamp_ms,
+                            const std::vector<HeaderView>& headers) {
+  const std::string topic_name(topic);  // librdkafka wants a C string
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (!headers.empty()) {
+    hdrs = rd_kafka_headers_new(headers.size());
+    for (const HeaderView& h : headers) {
+      rd_kafka_header_add(hdrs, h.key.data(), static_cast<ssize_t>(h.key.size()),
+                          BytesOrNull(h.value),
+                          h.value.has_value() ? static_cast<ssize_t>(h.value->size()) : 0);
+    }
+  }
+  const absl::Time deadline = absl::Now() + options_.queue_full_timeout;
+  while (true) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_.get(), RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(const_cast<void*>(BytesOrNull(key)), (key ? key->size() : 0)),
+        RD_KAFKA_V_VALUE(const_cast<void*>(BytesOrNull(value)), (value ? value->size() : 0)),
+        RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {  // librdkafka now owns hdrs
+      absl::MutexLock lock(&mu_);
+      ++counts_.sent;
+      return absl::OkStatus();
+    }
+    // A full local queue drains as delivery reports are served: poll, retry.
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && absl::Now() < deadline) {
+      rd_kafka_poll(rk_.get(), 100);
+      continue;
+    }
+    if (hdrs != nullptr) rd_kafka_headers_destroy(hdrs);
+    std::string what = StrCat("produce to ", topic);
+    if (partition >= 0) StrAppend(&what, "-", partition);
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      StrAppend(&what, " (local queue still full after ",
+                absl::ToInt64Milliseconds(options_.queue_full_timeout), " ms)");
+    }
+    return KafkaErrorToStatus(err, what);
+  }
+}
+
+void Producer::OnDelivery(const rd_kafka_message_s& msg) {
+  DeliveryResult result;
+  result.topic = rd_kafka_topic_name(msg.rkt);
+  result.partition = msg.partition;
+  if (msg.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    result.offset = msg.offset;
+  } else {
+    result.status = KafkaErrorToStatus(
+        msg.err, StrCat("deliver record to ", result.topic, "-", result.partition));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (result.status.ok()) {
+      ++counts_.acked;
+    } else {
+      ++counts_.failed;
+      if (first_failure_.ok()) first_failure_ = result.status;
+    }
+  }
+  if (options_.on_delivery) options_.on_delivery(result);
+}
+
+void Producer::OnError(int err, const char* reason) {
+  if (options_.on_error) options_.on_error(KafkaErrorToStatus(err, "Kafka producer", reason));
+}
+
+int Producer::Poll(absl::Duration timeout) { return rd_kafka_poll(rk_.get(), ToMillis(timeout)); }
+
+absl::Status Producer::Flush(absl::Duration timeout) {
+  rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), ToMillis(timeout));
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
+  return KafkaErrorToStatus(err, StrCat("flush producer (", InFlight(),
+                                        " records still undelivered after ",
+                                        absl::ToInt64Milliseconds(timeout), " ms)"));
+}
+
+absl::Status Producer::TakeDeliveryStatus() {
+  absl::MutexLock lock(&mu_);
+  return std::exchange(first_failure_, absl::OkStatus());
+}
+
+DeliveryCounts Producer::delivery_counts() const {
+  absl::MutexLock lock(&mu_);
+  return counts_;
+}
+
+int Producer::InFlight() const { return rd_kafka_outq_len(rk_.get()); }
+
+absl::StatusOr<int32_t> Producer::PartitionCount(std::string_view topic,
+                                                 absl::Duration timeout) {
+  KSTREAMS_ASSIGN_OR_RETURN(auto counts, FetchPartitionCounts(rk_.get(), ToMillis(timeout)));
+  auto it = counts.find(std::string(topic));
+  if (it == counts.end()) {
+    return absl::NotFoundError(StrCat("topic '", topic, "' does not exist"));
+  }
+  return it->second;
+}
+
+}  // namespace kstreams::internal
