@@ -21,6 +21,20 @@ constexpr std::string_view kUnsupportedHint =
     "cluster, i.e. EmbeddedKafka, does not): create the topic with "
     "EmbeddedKafka::CreateTopic or kstreams-broker --topic";
 
+// True when the cluster's metadata names a controller that is one of its
+// brokers.
+absl::StatusOr<bool> HasController(rd_kafka_t* rk, int timeout_ms) {
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/0, nullptr, &md, timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaErrorToStatus(err, "fetch cluster metadata");
+  // The metadata response just received updated the controller id: no wait.
+  const int32_t controller = rd_kafka_controllerid(rk, 0);
+  bool found = false;
+  for (int i = 0; i < md->broker_cnt; ++i) found = found || md->brokers[i].id == controller;
+  rd_kafka_metadata_destroy(md);
+  return found;
+}
+
 }  // namespace
 
 bool IsCreateTopicsUnsupported(const absl::Status& status) {
@@ -46,6 +60,21 @@ absl::StatusOr<std::map<std::string, absl::Status>> Admin::CreateTopics(
     const std::vector<NewTopic>& topics, absl::Duration timeout) {
   std::map<std::string, absl::Status> results;
   if (topics.empty()) return results;
+
+  // Admin requests go to the controller broker; librdkafka would wait for it
+  // until the timeout when there is none. librdkafka's mock cluster names a
+  // controller id (0) that is none of its brokers (1..n), and lacks
+  // CreateTopics anyway: answer Unimplemented at once so the runtime can fall
+  // back. A real cluster always names one of its brokers.
+  KSTREAMS_ASSIGN_OR_RETURN(bool has_controller, HasController(rk_.get(), ToMillis(timeout)));
+  if (!has_controller) {
+    for (const NewTopic& t : topics) {
+      results[t.name] = absl::UnimplementedError(
+          StrCat("create topic '", t.name, "' failed: the cluster has no controller broker; ",
+                 kUnsupportedHint));
+    }
+    return results;
+  }
 
   std::vector<rd_kafka_NewTopic_t*> new_topics;
   auto destroy_new_topics = [&new_topics] {

@@ -11,6 +11,10 @@
 
 namespace kstreams::internal {
 
+static_assert(kOffsetBeginning == RD_KAFKA_OFFSET_BEGINNING);
+static_assert(kOffsetEnd == RD_KAFKA_OFFSET_END);
+static_assert(kOffsetStored == RD_KAFKA_OFFSET_STORED);
+
 namespace {
 
 int ToMillis(absl::Duration d) {
@@ -110,8 +114,12 @@ struct ConsumerCallbacks {
 
 absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions options) {
   KafkaConfigMap config = options.config;
-  if (config.find("group.id") == config.end()) {
-    return absl::InvalidArgumentError("Kafka consumer config needs 'group.id'");
+  const bool has_group_id = config.find("group.id") != config.end();
+  if (!has_group_id) {
+    // librdkafka refuses even manual assignment without a group.id. This one
+    // is never joined (Subscribe, CommitSync and Committed refuse to run
+    // without the user's group.id), so it only has to be unlikely to clash.
+    config["group.id"] = StrCat("kstreams-assign-only-", reinterpret_cast<uintptr_t>(&options));
   }
   config.insert({"partition.assignment.strategy", "range"});
   config.insert({"enable.auto.commit", "false"});
@@ -120,6 +128,7 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions optio
 
   std::unique_ptr<Consumer> consumer(new Consumer());
   consumer->options_ = std::move(options);
+  consumer->has_group_id_ = has_group_id;
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::Rebalance);
   rd_kafka_conf_set_error_cb(conf.get(), &ConsumerCallbacks::Error);
@@ -180,6 +189,7 @@ void Consumer::OnError(int err, const char* reason) {
 
 absl::Status Consumer::Subscribe(const std::vector<std::string>& topics) {
   if (topics.empty()) return absl::InvalidArgumentError("subscribe needs at least one topic");
+  if (!has_group_id_) return absl::InvalidArgumentError("subscribe needs 'group.id' in the config");
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
   for (const std::string& t : topics) {
     rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
@@ -190,6 +200,7 @@ absl::Status Consumer::Subscribe(const std::vector<std::string>& topics) {
 
 absl::Status Consumer::SubscribePattern(std::string_view regex) {
   if (regex.empty()) return absl::InvalidArgumentError("subscribe needs a non-empty pattern");
+  if (!has_group_id_) return absl::InvalidArgumentError("subscribe needs 'group.id' in the config");
   // librdkafka treats a subscription starting with '^' as a regex; Java's
   // Pattern subscription matches the whole name, so anchor both ends.
   std::string pattern(regex);
@@ -199,6 +210,27 @@ absl::Status Consumer::SubscribePattern(std::string_view regex) {
   rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
   return KafkaErrorToStatus(rd_kafka_subscribe(rk_.get(), list.get()),
                             StrCat("subscribe to pattern '", pattern, "'"));
+}
+
+absl::Status Consumer::Assign(const std::map<TopicPartition, int64_t>& start_offsets) {
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(start_offsets.size())));
+  for (const auto& [tp, offset] : start_offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  return KafkaErrorToStatus(rd_kafka_assign(rk_.get(), list.get()),
+                            StrCat("assign ", start_offsets.size(), " partitions"));
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> Consumer::WatermarkOffsets(const TopicPartition& tp,
+                                                                       absl::Duration timeout) {
+  int64_t low = -1;
+  int64_t high = -1;
+  rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+      rk_.get(), tp.topic.c_str(), tp.partition, &low, &high, ToMillis(timeout));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaErrorToStatus(err, StrCat("query watermark offsets of ", tp.ToString()));
+  }
+  return std::make_pair(low, high);
 }
 
 absl::StatusOr<std::vector<ConsumerRecord>> Consumer::PollBatch(int max_records,
@@ -238,6 +270,7 @@ absl::StatusOr<std::vector<ConsumerRecord>> Consumer::PollBatch(int max_records,
 
 absl::Status Consumer::CommitSync(const std::map<TopicPartition, int64_t>& offsets) {
   if (offsets.empty()) return absl::OkStatus();
+  if (!has_group_id_) return absl::InvalidArgumentError("commit needs 'group.id' in the config");
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
   for (const auto& [tp, offset] : offsets) {
     rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
@@ -252,6 +285,9 @@ absl::Status Consumer::CommitSync(const std::map<TopicPartition, int64_t>& offse
 
 absl::StatusOr<std::map<TopicPartition, std::optional<int64_t>>> Consumer::Committed(
     const std::vector<TopicPartition>& partitions, absl::Duration timeout) {
+  if (!has_group_id_) {
+    return absl::InvalidArgumentError("committed offsets need 'group.id' in the config");
+  }
   PartitionListPtr list = MakeList(partitions);
   rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list.get(), ToMillis(timeout));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

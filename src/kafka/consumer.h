@@ -38,6 +38,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -47,8 +48,16 @@
 
 namespace kstreams::internal {
 
+// Special start offsets for Assign(), with librdkafka's (and Kafka's ListOffsets)
+// values.
+inline constexpr int64_t kOffsetBeginning = -2;  // earliest retained record
+inline constexpr int64_t kOffsetEnd = -1;        // only records produced from now on
+inline constexpr int64_t kOffsetStored = -1000;  // the group's committed offset,
+                                                 // else auto.offset.reset
+
 struct ConsumerOptions {
-  // librdkafka consumer properties; `group.id` is required. They override
+  // librdkafka consumer properties; `group.id` is required for Subscribe,
+  // CommitSync and Committed (not for Assign). They override
   // the defaults (`partition.assignment.strategy=range`,
   // `enable.auto.commit=false`, `enable.auto.offset.store=false`).
   // Note librdkafka's `auto.offset.reset` default is `latest`; Kafka Streams
@@ -64,7 +73,7 @@ struct ConsumerOptions {
 
 class Consumer {
  public:
-  // Errors: InvalidArgument for a bad config or a missing `group.id`.
+  // Errors: InvalidArgument for a bad config.
   static absl::StatusOr<std::unique_ptr<Consumer>> Create(ConsumerOptions options);
 
   // Closes (leaving the group, see Close()) if not closed yet.
@@ -79,6 +88,13 @@ class Consumer {
   // pattern from a name). Topics created later are picked up on metadata
   // refresh (`topic.metadata.refresh.interval.ms`).
   absl::Status SubscribePattern(std::string_view regex);
+
+  // Manual assignment without group membership (Kafka Streams' restore and
+  // global consumers): fetch exactly these partitions, each from its start
+  // offset (an offset, or kOffsetBeginning / kOffsetEnd / kOffsetStored).
+  // Replaces the previous assignment; an empty map unassigns everything.
+  // REQUIRES: not subscribed.
+  absl::Status Assign(const std::map<TopicPartition, int64_t>& start_offsets);
 
   // Waits up to `timeout` for the first record, then takes whatever else is
   // already fetched, up to `max_records`. Rebalance hooks run in here.
@@ -105,6 +121,11 @@ class Consumer {
   absl::Status Pause(const std::vector<TopicPartition>& partitions);
   absl::Status Resume(const std::vector<TopicPartition>& partitions);
 
+  // (low, high) watermarks of `tp` from its leader: the first retained offset
+  // and the offset the next produced record will get (the "end offset").
+  absl::StatusOr<std::pair<int64_t, int64_t>> WatermarkOffsets(
+      const TopicPartition& tp, absl::Duration timeout = absl::Seconds(10));
+
   // The currently assigned partitions, sorted.
   absl::StatusOr<std::vector<TopicPartition>> Assignment() const;
 
@@ -125,6 +146,7 @@ class Consumer {
   ConsumerOptions options_;
   KafkaHandlePtr rk_;
   bool closed_ = false;
+  bool has_group_id_ = false;
 };
 
 }  // namespace kstreams::internal

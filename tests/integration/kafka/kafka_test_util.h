@@ -1,0 +1,84 @@
+// Helpers for the kafka/ integration tests: client configs for an
+// EmbeddedKafka, reading a topic back without a group, running a command.
+#ifndef KSTREAMS_TESTS_INTEGRATION_KAFKA_KAFKA_TEST_UTIL_H_
+#define KSTREAMS_TESTS_INTEGRATION_KAFKA_KAFKA_TEST_UTIL_H_
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "kafka/consumer.h"
+#include "kafka/kafka_common.h"
+#include "kafka/producer.h"
+#include "kstreams/internal/strings.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::kafka_test {
+
+inline internal::KafkaConfigMap ProducerConfig(const std::string& bootstrap) {
+  return {{"bootstrap.servers", bootstrap}, {"linger.ms", "1"}};
+}
+
+// A group consumer config with quick session timeouts, reading from the start.
+inline internal::KafkaConfigMap GroupConsumerConfig(const std::string& bootstrap,
+                                                    const std::string& group) {
+  return {{"bootstrap.servers", bootstrap},
+          {"group.id", group},
+          {"auto.offset.reset", "earliest"},
+          {"session.timeout.ms", "6000"},
+          {"heartbeat.interval.ms", "500"}};
+}
+
+// Reads `count` records from partitions [0, partitions) of `topic` with a
+// manually assigned consumer (no group join, so no 3 s wait), in
+// partition-then-offset order. Fails after `timeout`.
+inline absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadTopic(
+    const std::string& bootstrap, const std::string& topic, int partitions, size_t count,
+    absl::Duration timeout = absl::Seconds(15)) {
+  internal::ConsumerOptions options;
+  options.config = {{"bootstrap.servers", bootstrap}};
+  KSTREAMS_ASSIGN_OR_RETURN(auto consumer, internal::Consumer::Create(std::move(options)));
+  std::map<internal::TopicPartition, int64_t> start;
+  for (int p = 0; p < partitions; ++p) start[{topic, p}] = internal::kOffsetBeginning;
+  KSTREAMS_RETURN_IF_ERROR(consumer->Assign(start));
+  std::map<int32_t, std::vector<internal::ConsumerRecord>> by_partition;
+  size_t got = 0;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (got < count && absl::Now() < deadline) {
+    KSTREAMS_ASSIGN_OR_RETURN(auto batch, consumer->PollBatch(1000, absl::Milliseconds(100)));
+    for (auto& r : batch) {
+      by_partition[r.partition].push_back(std::move(r));
+      ++got;
+    }
+  }
+  if (got < count) {
+    return absl::DeadlineExceededError(internal::StrCat("read ", got, " of ", count,
+                                                        " records from ", topic));
+  }
+  std::vector<internal::ConsumerRecord> out;
+  for (auto& [p, records] : by_partition) {
+    for (auto& r : records) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// Runs `command` with /bin/sh and returns its stdout (exit status ignored).
+inline std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+}  // namespace kstreams::kafka_test
+
+#endif  // KSTREAMS_TESTS_INTEGRATION_KAFKA_KAFKA_TEST_UTIL_H_
