@@ -14,6 +14,8 @@
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/processor/topology_description.h"
+#include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/runtime/topic_creator.h"
 #include "kstreams/serde/serde.h"
 #include "kstreams/status_macros.h"
 #include "kstreams/streams_config.h"

@@ -164,7 +164,7 @@ absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
   };
   auto thread = std::make_unique<StreamThread>(std::move(name), topology_, config_, rc_,
                                                std::move(callbacks));
-  KSTREAMS_RETURN_IF_ERROR(thread->Start());
+  KSTREAMS_RETURN_IF_ERROR(thread->CreateClients());
   return thread;
 }
 
@@ -186,19 +186,19 @@ absl::Status KafkaStreamsImpl::Start() {
     return absl::InvalidArgumentError("the topology is empty: add a source before Start()");
   }
   KSTREAMS_RETURN_IF_ERROR(PrepareTopics(*topology_, rc_));
+  std::vector<std::unique_ptr<StreamThread>> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int i = 0; i < rc_.num_stream_threads; ++i) {
+      KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<StreamThread> thread, MakeThread());
+      threads.push_back(std::move(thread));
+    }
+  }
   TransitionTo(State::kRebalancing);
   std::lock_guard<std::mutex> lock(mu_);
-  for (int i = 0; i < rc_.num_stream_threads; ++i) {
-    absl::StatusOr<std::unique_ptr<StreamThread>> thread = MakeThread();
-    if (!thread.ok()) {
-      // Undo: stop what started (none of it processed anything yet).
-      for (auto& t : threads_) t->RequestShutdown();
-      for (auto& t : threads_) t->Join();
-      threads_.clear();
-      state_ = State::kCreated;
-      return thread.status();
-    }
-    threads_.push_back(std::move(*thread));
+  for (auto& thread : threads) {
+    thread->Start();
+    threads_.push_back(std::move(thread));
   }
   return absl::OkStatus();
 }
@@ -237,6 +237,7 @@ void KafkaStreamsImpl::OnThreadFailure(StreamThread* thread, const absl::Status&
     if (!shutdown_started_) {
       absl::StatusOr<std::unique_ptr<StreamThread>> replacement = MakeThread();
       if (replacement.ok()) {
+        (*replacement)->Start();
         LogLine(LogLevel::kWarning, StrCat("replacing stream thread '", thread->name(),
                                            "' with '", (*replacement)->name(), "'"));
         threads_.push_back(std::move(*replacement));

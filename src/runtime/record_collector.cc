@@ -15,8 +15,9 @@ void RecordCollectorImpl::Fail(absl::Status status) {
             StrCat(status.message(), "; skipped (default.production.exception.handler=continue)"));
     return;
   }
+  if (!error_.ok()) return;  // the thread fails with the first one
   LogLine(LogLevel::kError, StrCat(status.message()));
-  if (error_.ok()) error_ = std::move(status);
+  error_ = std::move(status);
 }
 
 void RecordCollectorImpl::Send(std::string_view topic, RawBytes key, RawBytes value,

@@ -90,7 +90,7 @@ StreamThread::~StreamThread() {
   }
 }
 
-absl::Status StreamThread::Start() {
+absl::Status StreamThread::CreateClients() {
   ProducerOptions producer_options;
   producer_options.config = rc_.producer;
   producer_options.config["client.id"] = StrCat(name_, "-producer");
@@ -118,9 +118,10 @@ absl::Status StreamThread::Start() {
     LogLine(LogLevel::kDebug, StrCat(name_, ": consumer: ", s.message()));
   };
   KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
-  thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
+
+void StreamThread::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void StreamThread::RequestShutdown() { shutdown_requested_.store(true); }
 

@@ -6,7 +6,8 @@
 // partitions currently assigned to it. See src/runtime/README.md for the loop
 // and the commit protocol.
 //
-// Thread-safety: Start(), RequestShutdown(), Join(), state() and metadata()
+// Thread-safety: CreateClients() and Start() once, from the owner;
+// RequestShutdown(), Join(), state() and metadata()
 // may be called from any thread; everything else runs on the thread itself.
 #ifndef KSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
 #define KSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
@@ -62,8 +63,10 @@ class StreamThread {
   // REQUIRES: Join() was called, or Start() never succeeded.
   ~StreamThread();
 
-  // Creates the clients (errors name the bad config) and starts the thread.
-  absl::Status Start();
+  // Creates the clients (errors name the bad config key).
+  absl::Status CreateClients();
+  // Starts the thread. REQUIRES: CreateClients() succeeded.
+  void Start();
   // Asks the loop to commit, close its tasks, leave the group and end.
   void RequestShutdown();
   // Waits for the thread to end. Idempotent. Not from the thread itself.

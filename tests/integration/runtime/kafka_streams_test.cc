@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/kafka/kafka_test_util.h"
+#include "kafka/consumer.h"
 #include "kafka/kafka_common.h"
 #include "kafka/producer.h"
 #include "kstreams/kafka/embedded_kafka.h"
@@ -385,6 +386,37 @@ TEST_F(KafkaStreamsIT, ReplaceThreadStartsANewThreadThatCarriesOn) {
   EXPECT_THAT(threads[0].thread_name, HasSubstr("StreamThread-2"));
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
   EXPECT_EQ(streams.state(), State::kNotRunning);
+}
+
+TEST_F(KafkaStreamsIT, FailedDeliveryKillsTheThreadBeforeItCommits) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+  Produce("in", Input(10));
+  // Every produce request from now on is refused (not retriable).
+  kafka_->PushRequestErrors(kstreams::EmbeddedKafka::ApiKey::kProduce,
+                            std::vector<int16_t>(50, kstreams::EmbeddedKafka::kTopicAuthorizationFailed));
+  KafkaStreams streams(StatelessTopology(), Config("undeliverable"));
+  std::mutex mu;
+  absl::Status seen;
+  streams.SetUncaughtExceptionHandler([&](const absl::Status& error) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen = error;
+    return Response::kShutdownClient;
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kError; }));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_THAT(std::string(seen.message()),
+                HasSubstr("failed to deliver a record to topic 'out' partition 0"));
+  }
+  // No offset was committed past the lost records.
+  kstreams::internal::ConsumerOptions options;
+  options.config = kstreams::kafka_test::GroupConsumerConfig(bootstrap_, "undeliverable");
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer, kstreams::internal::Consumer::Create(std::move(options)));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto committed, consumer->Committed({{"in", 0}}));
+  const kstreams::internal::TopicPartition in0{"in", 0};
+  EXPECT_FALSE(committed[in0].has_value()) << *committed[in0];
 }
 
 }  // namespace
