@@ -34,7 +34,8 @@ struct RuntimeConfig {
   // The consumer's max.poll.interval.ms: processing between two polls stays
   // well below it.
   int64_t max_poll_interval_ms = 300000;
-  // Records buffered per partition before its fetching is paused.
+  // Records buffered per assigned partition (on average) before the thread
+  // stops taking more from the consumer.
   int64_t buffered_records_per_partition = 1000;
   // default.production.exception.handler is `continue`.
   bool continue_on_production_error = false;

@@ -204,26 +204,35 @@ absl::Status StreamThread::RunOnce() {
       break;
     }
   }
-  absl::StatusOr<std::vector<ConsumerRecord>> records = consumer_->PollBatch(
-      static_cast<int>(rc_.max_poll_records),
-      has_work ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms));
-  KSTREAMS_RETURN_IF_ERROR(hook_error_);
-  if (!records.ok()) return Prefixed(records.status(), "polling the consumer: ");
-
-  std::vector<TopicPartition> to_pause;
-  for (ConsumerRecord& r : *records) {
-    TopicPartition tp{r.topic, r.partition};
-    auto it = task_by_partition_.find(tp);
-    if (it == task_by_partition_.end()) continue;  // no longer ours
-    it->second->AddRecord(std::move(r));
-    if (it->second->Buffered(tp) >=
-            static_cast<size_t>(rc_.buffered_records_per_partition) &&
-        !paused_.contains(tp)) {
-      paused_.insert(tp);
-      to_pause.push_back(std::move(tp));
+  // Bound what is buffered: poll only as many records as there is room for.
+  // (Pausing partitions instead would make librdkafka drop its prefetched
+  // data and fetch it again on resume.) Past the bound, skip polling, but
+  // not for long: max.poll.interval.ms must be respected.
+  size_t buffered = 0;
+  for (auto& [id, task] : tasks_) buffered += task->partition_group().TotalBuffered();
+  const size_t capacity = static_cast<size_t>(rc_.buffered_records_per_partition) *
+                          std::max<size_t>(1, task_by_partition_.size());
+  int64_t max_records = rc_.max_poll_records;
+  bool poll = true;
+  if (buffered >= capacity) {
+    poll = now - last_poll_ms_ >= rc_.max_poll_interval_ms / 4;
+    max_records = 1;
+  } else {
+    max_records = std::min<int64_t>(max_records, static_cast<int64_t>(capacity - buffered));
+  }
+  if (poll) {
+    absl::StatusOr<std::vector<ConsumerRecord>> records = consumer_->PollBatch(
+        static_cast<int>(max_records),
+        has_work ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms));
+    last_poll_ms_ = NowMs();
+    KSTREAMS_RETURN_IF_ERROR(hook_error_);
+    if (!records.ok()) return Prefixed(records.status(), "polling the consumer: ");
+    for (ConsumerRecord& r : *records) {
+      auto it = task_by_partition_.find(TopicPartition{r.topic, r.partition});
+      if (it == task_by_partition_.end()) continue;  // no longer ours
+      it->second->AddRecord(std::move(r));
     }
   }
-  if (!to_pause.empty()) KSTREAMS_RETURN_IF_ERROR(consumer_->Pause(to_pause));
   if (state() == ThreadState::kPartitionsAssigned) SetState(ThreadState::kRunning);
 
   // Process in rounds over the tasks, within a time budget well below
@@ -241,19 +250,6 @@ absl::Status StreamThread::RunOnce() {
     }
     now = NowMs();
     if (total == 0 || now >= budget_end) break;
-  }
-
-  if (!paused_.empty()) {
-    std::vector<TopicPartition> to_resume;
-    for (const TopicPartition& tp : paused_) {
-      auto it = task_by_partition_.find(tp);
-      if (it == task_by_partition_.end() ||
-          it->second->Buffered(tp) <= static_cast<size_t>(rc_.buffered_records_per_partition / 2)) {
-        to_resume.push_back(tp);
-      }
-    }
-    for (const TopicPartition& tp : to_resume) paused_.erase(tp);
-    if (!to_resume.empty()) KSTREAMS_RETURN_IF_ERROR(consumer_->Resume(to_resume));
   }
 
   for (auto& [id, task] : tasks_) {
@@ -304,7 +300,6 @@ absl::Status StreamThread::CloseTasks(bool clean) {
   for (auto& [id, task] : tasks_) task->Close();
   tasks_.clear();
   task_by_partition_.clear();
-  paused_.clear();
   UpdateMetadata();
   return s;
 }

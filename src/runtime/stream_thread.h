@@ -110,10 +110,10 @@ class StreamThread {
   std::unique_ptr<Consumer> consumer_;
   std::map<TaskId, std::unique_ptr<StreamTask>> tasks_;
   std::map<TopicPartition, StreamTask*> task_by_partition_;
-  std::set<TopicPartition> paused_;
   absl::Status hook_error_;  // an error inside a rebalance hook
   bool failed_ = false;      // no commit once the thread failed
   int64_t last_commit_ms_ = 0;
+  int64_t last_poll_ms_ = 0;
 
   std::atomic<bool> shutdown_requested_{false};
   std::thread thread_;
