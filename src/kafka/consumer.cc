@@ -194,6 +194,7 @@ absl::Status Consumer::Subscribe(const std::vector<std::string>& topics) {
   for (const std::string& t : topics) {
     rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
   }
+  subscribed_ = true;
   return KafkaErrorToStatus(rd_kafka_subscribe(rk_.get(), list.get()),
                             StrCat("subscribe to [", StrJoin(topics, ", "), "]"));
 }
@@ -208,6 +209,7 @@ absl::Status Consumer::SubscribePattern(std::string_view regex) {
   if (pattern.back() != '$') pattern.push_back('$');
   PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
+  subscribed_ = true;
   return KafkaErrorToStatus(rd_kafka_subscribe(rk_.get(), list.get()),
                             StrCat("subscribe to pattern '", pattern, "'"));
 }
@@ -338,8 +340,29 @@ absl::StatusOr<std::vector<TopicPartition>> Consumer::Assignment() const {
 absl::Status Consumer::Close() {
   if (closed_) return absl::OkStatus();
   closed_ = true;
-  // Serves the final revocation (hook included) and sends LeaveGroup, so the
-  // remaining members rebalance at once instead of after session.timeout.ms.
+  // librdkafka 2.0 can hang forever in rd_kafka_assign() when an assignment
+  // arrives in the rebalance callback while rd_kafka_consumer_close() runs
+  // (confluentinc/librdkafka#4884, #4527). So leave the subscription first and
+  // serve the resulting revocation (hook included) while the consumer is
+  // still open, then close. Records fetched meanwhile are dropped unprocessed
+  // (their offsets are not committed, so nothing is lost).
+  if (subscribed_) {
+    rd_kafka_unsubscribe(rk_.get());
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (absl::Now() < deadline) {
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), 50)) {
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      rd_kafka_topic_partition_list_t* assignment = nullptr;
+      if (rd_kafka_assignment(rk_.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR) break;
+      const bool empty = assignment->cnt == 0;
+      rd_kafka_topic_partition_list_destroy(assignment);
+      if (empty) break;
+    }
+  }
+  // Sends LeaveGroup, so the remaining members rebalance at once instead of
+  // after session.timeout.ms.
   return KafkaErrorToStatus(rd_kafka_consumer_close(rk_.get()), "close consumer");
 }
 

@@ -147,6 +147,7 @@ class Consumer {
   KafkaHandlePtr rk_;
   bool closed_ = false;
   bool has_group_id_ = false;
+  bool subscribed_ = false;
 };
 
 }  // namespace kstreams::internal

@@ -30,7 +30,7 @@ inline internal::KafkaConfigMap GroupConsumerConfig(const std::string& bootstrap
   return {{"bootstrap.servers", bootstrap},
           {"group.id", group},
           {"auto.offset.reset", "earliest"},
-          {"session.timeout.ms", "6000"},
+          {"session.timeout.ms", "3000"},
           {"heartbeat.interval.ms", "500"}};
 }
 

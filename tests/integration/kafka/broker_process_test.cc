@@ -1,0 +1,129 @@
+// kstreams-broker as a child process: prints its bootstrap list, serves
+// clients, exits cleanly on SIGTERM.
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <optional>
+#include <string>
+
+#include "common/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "integration/kafka/kafka_test_util.h"
+#include "kafka/admin.h"
+#include "kafka/producer.h"
+
+namespace kstreams {
+namespace {
+
+using kafka_test::ProducerConfig;
+using kafka_test::ReadTopic;
+using kafka_test::RunCommand;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+// A running kstreams-broker; SIGKILLed at destruction if still alive.
+class BrokerProcess {
+ public:
+  bool Start(const std::vector<std::string>& args) {
+    // Built before fork(): the child of a threaded process may only make
+    // async-signal-safe calls (no allocation) before exec.
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(KSTREAMS_BROKER_PATH));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    int fds[2];
+    if (pipe(fds) != 0) return false;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      execv(KSTREAMS_BROKER_PATH, argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    stdout_fd_ = fds[0];
+    return pid_ > 0;
+  }
+
+  // The first stdout line, waiting up to 10 s.
+  std::optional<std::string> ReadLine() {
+    std::string line;
+    while (true) {
+      pollfd p{stdout_fd_, POLLIN, 0};
+      if (poll(&p, 1, 10000) <= 0) return std::nullopt;
+      char c;
+      if (read(stdout_fd_, &c, 1) != 1) return std::nullopt;
+      if (c == '\n') return line;
+      line.push_back(c);
+    }
+  }
+
+  // Sends `sig` and returns the wait status.
+  int SignalAndWait(int sig) {
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  ~BrokerProcess() {
+    if (pid_ > 0) SignalAndWait(SIGKILL);
+    if (stdout_fd_ >= 0) close(stdout_fd_);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+};
+
+TEST(BrokerProcessTest, ServesClientsOnPrintedBootstrapAndStopsOnSigterm) {
+  BrokerProcess broker;
+  ASSERT_TRUE(broker.Start({"--brokers", "2", "--topic", "events:3", "--topic=other:1"}));
+  std::optional<std::string> bootstrap = broker.ReadLine();
+  ASSERT_TRUE(bootstrap.has_value());
+  EXPECT_THAT(*bootstrap, MatchesRegex("127\\.0\\.0\\.1:[0-9]+,127\\.0\\.0\\.1:[0-9]+"));
+
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto admin,
+                                internal::Admin::Create({{"bootstrap.servers", *bootstrap}}));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto topics, admin->ListTopics());
+  EXPECT_EQ(topics, (std::map<std::string, int32_t>{{"events", 3}, {"other", 1}}));
+
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer, internal::Producer::Create(ProducerConfig(*bootstrap)));
+  for (int i = 0; i < 6; ++i) {
+    KSTREAMS_ASSERT_OK(producer->Send("events", i % 3, "k", internal::StrCat(i), 10 + i, {}));
+  }
+  KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+  KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto records, ReadTopic(*bootstrap, "events", 3, 6));
+  std::vector<std::string> values;
+  for (const auto& r : records) values.push_back(internal::StrCat(r.partition, ":", *r.value));
+  EXPECT_EQ(values, (std::vector<std::string>{"0:0", "0:3", "1:1", "1:4", "2:2", "2:5"}));
+
+  const int status = broker.SignalAndWait(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(BrokerProcessTest, BadArgumentsGiveUsageAndExitCode2) {
+  const std::string bad_count = RunCommand(
+      internal::StrCat(KSTREAMS_BROKER_PATH, " --brokers 0 2>&1; echo rc=$?"));
+  EXPECT_THAT(bad_count, HasSubstr("--brokers wants a number from 1 to 16, got '0'"));
+  EXPECT_THAT(bad_count, HasSubstr("usage: kstreams-broker"));
+  EXPECT_THAT(bad_count, HasSubstr("rc=2"));
+  const std::string bad_topic =
+      RunCommand(internal::StrCat(KSTREAMS_BROKER_PATH, " --topic orders 2>&1; echo rc=$?"));
+  EXPECT_THAT(bad_topic, HasSubstr("--topic wants name:partitions"));
+  EXPECT_THAT(bad_topic, HasSubstr("rc=2"));
+  const std::string unknown =
+      RunCommand(internal::StrCat(KSTREAMS_BROKER_PATH, " --partitions 3 2>&1; echo rc=$?"));
+  EXPECT_THAT(unknown, HasSubstr("unknown argument '--partitions'"));
+  EXPECT_THAT(unknown, HasSubstr("rc=2"));
+}
+
+}  // namespace
+}  // namespace kstreams
