@@ -60,6 +60,13 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
   if (!proc.ok()) return proc.status();
   task->on_processing_error_ = *proc;
 
+  if (task->options_.thread_cache == nullptr) {
+    absl::StatusOr<int64_t> cache_bytes = config.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
+    if (!cache_bytes.ok()) return cache_bytes.status();
+    task->own_thread_cache_ = std::make_unique<ThreadCache>(*cache_bytes);
+    task->options_.thread_cache = task->own_thread_cache_.get();
+  }
+
   const TopologyData& data = *task->topology_;
   for (const std::string& store_name : subtopology.stores) {
     const StoreDef* def = data.FindStore(store_name);
@@ -96,6 +103,18 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
 }
 
 absl::Status TaskCore::Init() {
+  bool any_persistent = false;
+  for (auto& store : stores_) any_persistent |= store->persistent();
+  if (any_persistent && state_dir_lock_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<StateDirectoryLock>> lock =
+        StateDirectoryLock::Acquire(state_dir());
+    if (!lock.ok()) {
+      return absl::Status(lock.status().code(),
+                          ::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
+                                                       ": ", lock.status().message()));
+    }
+    state_dir_lock_ = *std::move(lock);
+  }
   for (auto& store : stores_) {
     absl::Status s = store->Init(*this);
     if (!s.ok()) {
@@ -146,6 +165,7 @@ absl::Status TaskCore::Process(const RawRecord& record) {
   metadata_.topic.assign(record.topic);
   metadata_.partition = record.partition;
   metadata_.offset = record.offset;
+  record_timestamp_ = record.timestamp;
   if (record.timestamp < 0) {
     return absl::InvalidArgumentError(::kstreams::internal::StrCat(
         "record at ", Where(metadata_), " has invalid (negative) timestamp ",
@@ -225,6 +245,7 @@ absl::Status TaskCore::Punctuate(std::vector<Schedule_>& schedules, int64_t now,
     }
     Punctuator punctuator = schedules[i].punctuator;  // may reallocate below
     std::string node = schedules[i].node;
+    record_timestamp_ = now;
     try {
       punctuator(now);
     } catch (const std::exception& e) {
@@ -287,6 +308,7 @@ void TaskCore::Close() {
                                                          "' failed: ", s.message()));
     }
   }
+  state_dir_lock_.reset();
 }
 
 StateStore* TaskCore::GetStateStore(std::string_view name) {
@@ -309,6 +331,33 @@ void TaskCore::RecordDropped(std::string_view node, std::string_view reason) {
 std::filesystem::path TaskCore::state_dir() const {
   return std::filesystem::path(*options_.config.Get(StreamsConfig::kStateDir)) /
          options_.application_id / options_.task_id.ToString();
+}
+
+namespace {
+// Sends one store's changes to "<application.id>-<store>-changelog", on the
+// task's partition, through the task's record collector.
+class CollectorChangelogSink final : public ChangelogSink {
+ public:
+  CollectorChangelogSink(RecordCollector* collector, std::string topic, int32_t partition)
+      : collector_(collector), topic_(std::move(topic)), partition_(partition) {}
+  void Log(std::string_view key, BytesValue value, int64_t timestamp) override {
+    collector_->Send(topic_, key, value, timestamp, headers_, partition_);
+  }
+
+ private:
+  RecordCollector* collector_;
+  std::string topic_;
+  int32_t partition_;
+  Headers headers_;
+};
+}  // namespace
+
+ChangelogSink* TaskCore::changelog_sink(const std::string& store_name) {
+  changelog_sinks_.push_back(std::make_unique<CollectorChangelogSink>(
+      options_.collector,
+      ::kstreams::internal::StrCat(options_.application_id, "-", store_name, "-changelog"),
+      options_.task_id.partition));
+  return changelog_sinks_.back().get();
 }
 
 }  // namespace kstreams::internal

@@ -21,6 +21,9 @@
 #include "kstreams/processor/internal/node.h"
 #include "kstreams/processor/internal/task_context.h"
 #include "kstreams/processor/internal/topology_data.h"
+#include "kstreams/state/internal/key_value_bytes_store.h"
+#include "state/state_directory_lock.h"
+#include "state/thread_cache.h"
 
 namespace kstreams::internal {
 
@@ -35,6 +38,9 @@ class TaskCore final : public TaskContext, public StateStoreContext {
     StreamsConfig config;
     RecordCollector* collector = nullptr;  // not owned; outlives the task
     std::function<int64_t()> wall_clock_ms;
+    // The record cache of the owning thread (not owned; outlives the task).
+    // nullptr: the task makes its own of statestore.cache.max.bytes.
+    ThreadCache* thread_cache = nullptr;
   };
 
   // Instantiates the nodes and stores of `subtopology`. Nothing is
@@ -89,6 +95,9 @@ class TaskCore final : public TaskContext, public StateStoreContext {
 
   // StateStoreContext.
   std::filesystem::path state_dir() const override;
+  ChangelogSink* changelog_sink(const std::string& store_name) override;
+  ThreadCache* thread_cache() override { return options_.thread_cache; }
+  int64_t record_timestamp() const override { return record_timestamp_; }
 
  private:
   struct Schedule_ {
@@ -109,6 +118,13 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   Options options_;
   std::vector<std::unique_ptr<NodeBase>> nodes_;  // definition order
   std::vector<std::unique_ptr<StateStore>> stores_;
+  std::unique_ptr<ThreadCache> own_thread_cache_;
+  // Held while persistent stores are open (before their Init, released
+  // after their Close).
+  std::unique_ptr<StateDirectoryLock> state_dir_lock_;
+  // One per logged store, created on demand by changelog_sink().
+  std::vector<std::unique_ptr<ChangelogSink>> changelog_sinks_;
+  int64_t record_timestamp_ = -1;
   absl::flat_hash_map<std::string, SourceNodeBase*> source_by_topic_;
   std::vector<std::pair<std::regex, SourceNodeBase*>> source_patterns_;
   std::vector<std::string> source_topics_;

@@ -7,6 +7,7 @@
 
 #include "kstreams/log.h"
 #include "processor/task_core.h"
+#include "state/thread_cache.h"
 
 namespace kstreams {
 
@@ -51,10 +52,13 @@ class TopologyTestDriver::Impl final : public internal::RecordCollector {
 
   std::shared_ptr<const internal::TopologyData> topology;
   std::string application_id;
+  // One record cache for all tasks, as one StreamThread has; outlives them.
+  std::unique_ptr<internal::ThreadCache> thread_cache;
   std::vector<std::unique_ptr<internal::TaskCore>> tasks;
   std::map<std::string, std::deque<internal::ProducedRecord>> outputs;
   std::map<std::string, int64_t> next_offset;
   std::deque<Pending> pending;
+
   std::set<std::string> sink_topics;  // decorated fixed sink topics
   bool has_dynamic_sink = false;
 };
@@ -83,12 +87,21 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
                                     : node.sink_topic);
     }
   }
+  for (const internal::StoreDef& store : data.stores()) {
+    if (store.logging_enabled) {
+      impl_->sink_topics.insert(
+          internal::StrCat(impl_->application_id, "-", store.name, "-changelog"));
+    }
+  }
+  impl_->thread_cache = std::make_unique<internal::ThreadCache>(
+      config.GetInt(StreamsConfig::kStatestoreCacheMaxBytes).value_or(10 * 1024 * 1024));
   for (const internal::Subtopology& sub : data.Subtopologies()) {
     internal::TaskCore::Options options;
     options.application_id = impl_->application_id;
     options.task_id = TaskId{sub.id, 0};
     options.config = config;
     options.collector = impl_.get();
+    options.thread_cache = impl_->thread_cache.get();
     options.wall_clock_ms = [this] { return wall_clock_ms_; };
     auto task = internal::TaskCore::Create(impl_->topology, sub, std::move(options));
     if (!task.ok()) {

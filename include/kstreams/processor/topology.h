@@ -99,6 +99,15 @@ class Topology {
                     SerdePtr<V> value_serde = nullptr,
                     internal::StreamPartitioner<K, V> partitioner = nullptr);
 
+  // Adds a state store made by `builder` (e.g. Stores::KeyValueStoreBuilder),
+  // connected to the named processors (which must already exist). Each task
+  // builds its own store instance with builder.Build(). Any type with
+  // name(), logging_enabled(), log_config() and Build() -> unique_ptr<S>
+  // (S derived from StateStore) is accepted.
+  template <typename StoreBuilder>
+  Topology& AddStateStore(StoreBuilder builder,
+                          const std::vector<std::string>& processors = {});
+
   // Gives processors that already exist access to stores already added.
   Topology& ConnectProcessorAndStateStores(const std::string& processor,
                                            const std::vector<std::string>& stores);
@@ -137,6 +146,24 @@ class Topology {
 
 // ---------------------------------------------------------------------------
 // Implementation.
+
+template <typename StoreBuilder>
+Topology& Topology::AddStateStore(StoreBuilder builder,
+                                  const std::vector<std::string>& processors) {
+  static_assert(requires(const StoreBuilder& b) {
+    { b.name() } -> std::convertible_to<std::string>;
+    { b.logging_enabled() } -> std::convertible_to<bool>;
+    { b.Build() };
+  }, "AddStateStore needs a store builder, e.g. kstreams::Stores::KeyValueStoreBuilder(...)");
+  internal::StoreDef def;
+  def.name = builder.name();
+  def.logging_enabled = builder.logging_enabled();
+  def.changelog_config = builder.log_config();
+  def.processors = processors;
+  def.factory = [b = std::move(builder)]() -> std::unique_ptr<StateStore> { return b.Build(); };
+  data_->AddStore(std::move(def));
+  return *this;
+}
 
 template <typename T>
 bool Topology::RequireSerde(const SerdePtr<T>& serde, const std::string& node,

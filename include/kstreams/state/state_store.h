@@ -11,6 +11,7 @@
 #ifndef KSTREAMS_STATE_STATE_STORE_H_
 #define KSTREAMS_STATE_STATE_STORE_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -19,6 +20,11 @@
 #include "kstreams/streams_config.h"
 
 namespace kstreams {
+
+namespace internal {
+class ChangelogSink;
+class ThreadCache;
+}  // namespace internal
 
 // What a store learns about the task that owns it.
 class StateStoreContext {
@@ -29,6 +35,21 @@ class StateStoreContext {
   // <state.dir>/<application.id>/<task id>; created on demand.
   virtual std::filesystem::path state_dir() const = 0;
   virtual const StreamsConfig& config() const = 0;
+
+  // Library use (the store layers in src/state); the defaults suit a store
+  // used on its own, outside a task.
+  //
+  // The sink for the changelog of store `store_name`, or nullptr when its
+  // changes go nowhere. Valid until the store is closed.
+  virtual internal::ChangelogSink* changelog_sink(const std::string& store_name) {
+    (void)store_name;
+    return nullptr;
+  }
+  // The record cache of the thread that owns the task, or nullptr (no caching).
+  virtual internal::ThreadCache* thread_cache() { return nullptr; }
+  // The timestamp of the record being processed (the punctuation time inside
+  // a punctuator); store writes are stamped with it. -1 before any record.
+  virtual int64_t record_timestamp() const { return -1; }
 };
 
 class StateStore {

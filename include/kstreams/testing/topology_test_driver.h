@@ -48,6 +48,8 @@
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/serde/serde.h"
+#include "kstreams/state/key_value_store.h"
+#include "kstreams/state/timestamped_key_value_store.h"
 #include "kstreams/status_macros.h"
 #include "kstreams/streams_config.h"
 
@@ -127,7 +129,21 @@ class TopologyTestDriver {
   S* GetStateStore(std::string_view name) {
     return dynamic_cast<S*>(GetStateStoreBase(name));
   }
-  // Every topic a sink has written to so far, decorated names.
+  // The key-value store `name` (Java's getKeyValueStore), or nullptr when
+  // there is none of that name and type. Reads and writes go through all of
+  // the store's layers (a write here is cached and logged like one from a
+  // processor).
+  template <typename K, typename V>
+  KeyValueStore<K, V>* GetKeyValueStore(std::string_view name) {
+    return GetStateStore<KeyValueStore<K, V>>(name);
+  }
+  template <typename K, typename V>
+  TimestampedKeyValueStore<K, V>* GetTimestampedKeyValueStore(std::string_view name) {
+    return GetStateStore<TimestampedKeyValueStore<K, V>>(name);
+  }
+  // Every topic a sink has written to so far, decorated names. Changelogs of
+  // logged stores appear as "<application.id>-<store>-changelog" and can be
+  // read with CreateOutputTopic like any output topic.
   std::vector<std::string> ProducedTopicNames() const;
 
   // Library use (TestInputTopic / TestOutputTopic).

@@ -1,0 +1,46 @@
+// kstreams/state/windowed.h
+//
+// Window and Windowed<K>: a key together with the time window it belongs to
+// (Java's Window / Windowed), the keys of window and session stores and of
+// windowed KTables. Windows are [start, end) for time windows and [start,
+// end] for sessions, in milliseconds, as in Kafka Streams.
+//
+// Thread-safety: plain value types.
+#ifndef KSTREAMS_STATE_WINDOWED_H_
+#define KSTREAMS_STATE_WINDOWED_H_
+
+#include <cstdint>
+#include <ostream>
+
+namespace kstreams {
+
+class Window {
+ public:
+  Window(int64_t start_ms, int64_t end_ms) : start_ms_(start_ms), end_ms_(end_ms) {}
+  int64_t start() const { return start_ms_; }
+  int64_t end() const { return end_ms_; }
+  friend bool operator==(const Window&, const Window&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const Window& w) {
+    return os << "Window{start=" << w.start_ms_ << ", end=" << w.end_ms_ << "}";
+  }
+
+ private:
+  int64_t start_ms_;
+  int64_t end_ms_;
+};
+
+template <typename K>
+struct Windowed {
+  K key;
+  Window window;
+  friend bool operator==(const Windowed&, const Windowed&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const Windowed& w)
+    requires requires(std::ostream& o, const K& k) { o << k; }
+  {
+    return os << "[" << w.key << "@" << w.window.start() << "/" << w.window.end() << "]";
+  }
+};
+
+}  // namespace kstreams
+
+#endif  // KSTREAMS_STATE_WINDOWED_H_

@@ -1,0 +1,71 @@
+// The change-logging layer: every write goes to the bytes store beneath and
+// then to the store's changelog sink (Java's ChangeLoggingKeyValueBytesStore).
+#include "kstreams/state/internal/key_value_bytes_store.h"
+
+namespace kstreams::internal {
+namespace {
+
+class ChangeLoggingKeyValueStore final : public KeyValueBytesStore {
+ public:
+  explicit ChangeLoggingKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner)
+      : inner_(std::move(inner)) {}
+
+  const std::string& name() const override { return inner_->name(); }
+  absl::Status Init(StateStoreContext& context) override {
+    sink_ = context.changelog_sink(name());
+    return inner_->Init(context);
+  }
+  absl::Status Flush() override { return inner_->Flush(); }
+  absl::Status Close() override {
+    sink_ = nullptr;
+    return inner_->Close();
+  }
+  bool persistent() const override { return inner_->persistent(); }
+  bool is_open() const override { return inner_->is_open(); }
+
+  absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
+    return inner_->Get(key, value);
+  }
+  absl::Status Put(std::string_view key, BytesValue value, int64_t timestamp) override {
+    absl::Status s = inner_->Put(key, value, timestamp);
+    if (s.ok() && sink_ != nullptr) sink_->Log(key, value, timestamp);
+    return s;
+  }
+  absl::Status PutAll(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& entries,
+      int64_t timestamp) override {
+    absl::Status s = inner_->PutAll(entries, timestamp);
+    if (!s.ok() || sink_ == nullptr) return s;
+    for (const auto& [key, value] : entries) {
+      BytesValue v;
+      if (value) v = *value;
+      sink_->Log(key, v, timestamp);
+    }
+    return s;
+  }
+  std::unique_ptr<BytesIterator> Range(std::optional<std::string_view> from,
+                                       std::optional<std::string_view> to,
+                                       bool reverse) override {
+    return inner_->Range(from, to, reverse);
+  }
+  std::unique_ptr<BytesIterator> PrefixScan(std::string_view prefix) override {
+    return inner_->PrefixScan(prefix);
+  }
+  uint64_t ApproximateNumEntries() override { return inner_->ApproximateNumEntries(); }
+  bool SetFlushListener(CacheFlushListener listener, bool send_old_values) override {
+    return inner_->SetFlushListener(std::move(listener), send_old_values);
+  }
+
+ private:
+  std::unique_ptr<KeyValueBytesStore> inner_;
+  ChangelogSink* sink_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<KeyValueBytesStore> NewChangeLoggingKeyValueBytesStore(
+    std::unique_ptr<KeyValueBytesStore> inner) {
+  return std::make_unique<ChangeLoggingKeyValueStore>(std::move(inner));
+}
+
+}  // namespace kstreams::internal
