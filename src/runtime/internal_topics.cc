@@ -1,5 +1,6 @@
 #include "runtime/internal_topics.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -105,27 +106,22 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
       if (best > 0) internal[name] = best;
     }
   }
-  // 3. Create them.
-  for (const auto& [name, def] : topology.internal_topics()) {
-    if (!internal.contains(name)) {
-      return absl::FailedPreconditionError(StrCat(
-          "cannot derive the partition count of internal topic '", decorate(name),
-          "' (its upstream reads only topic patterns); set it with Repartitioned::WithNumberOfPartitions"));
-    }
-    std::string topic = decorate(name);
-    int32_t want = internal[name];
+  // Creates `topic` unless it exists with `want` partitions.
+  auto ensure = [&](const std::string& topic, int32_t want,
+                    const std::map<std::string, std::string>& configs) -> absl::Status {
     if (auto it = counts.find(topic); it != counts.end()) {
       if (it->second != want) {
         return absl::FailedPreconditionError(StrCat(
             "internal topic '", topic, "' exists with ", it->second,
             " partitions but the topology needs ", want));
       }
-      continue;
+      return absl::OkStatus();
     }
     NewTopic new_topic;
     new_topic.name = topic;
     new_topic.partitions = want;
     new_topic.replication_factor = 1;
+    new_topic.configs = configs;
     KSTREAMS_ASSIGN_OR_RETURN(auto results, admin->CreateTopics({new_topic}));
     absl::Status s = results.contains(topic) ? results[topic] : absl::OkStatus();
     if (IsCreateTopicsUnsupported(s)) {
@@ -146,6 +142,33 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
     LogLine(LogLevel::kInfo, StrCat("created internal topic '", topic, "' with ", want,
                                     " partitions"));
     counts[topic] = want;
+    return absl::OkStatus();
+  };
+
+  // 3. Create the repartition topics.
+  for (const auto& [name, def] : topology.internal_topics()) {
+    if (!internal.contains(name)) {
+      return absl::FailedPreconditionError(StrCat(
+          "cannot derive the partition count of internal topic '", decorate(name),
+          "' (its upstream reads only topic patterns); set it with Repartitioned::WithNumberOfPartitions"));
+    }
+    KSTREAMS_RETURN_IF_ERROR(ensure(decorate(name), internal[name], {}));
+  }
+
+  // 3b. Changelog topics of logged stores: one partition per task of the
+  // sub-topology owning the store, compacted. (Restoration from them is not
+  // implemented yet.)
+  for (const Subtopology& sub : subs) {
+    int32_t tasks = 0;
+    for (const std::string& t : sub.source_topics) tasks = std::max(tasks, counts[decorate(t)]);
+    for (const std::string& store : sub.stores) {
+      const StoreDef* def = topology.FindStore(store);
+      if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
+      std::map<std::string, std::string> configs = def->changelog_config;
+      configs.emplace("cleanup.policy", "compact");
+      KSTREAMS_RETURN_IF_ERROR(
+          ensure(StrCat(config.application_id, "-", store, "-changelog"), tasks, configs));
+    }
   }
 
   // 4. Co-partitioning.

@@ -9,6 +9,8 @@
 //    Admin API, or, when the cluster lacks CreateTopics, with the in-process
 //    TopicCreator registered for bootstrap.servers (EmbeddedKafka). An
 //    existing internal topic must have the expected count;
+//  - changelog topics "<application.id>-<store>-changelog" of logged stores
+//    get one partition per task of the owning sub-topology (compacted);
 //  - the source topics of each sub-topology have equal partition counts
 //    (co-partitioning; the range assignor relies on it).
 //

@@ -68,6 +68,7 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   KSTREAMS_ASSIGN_OR_RETURN(out.max_task_idle_ms,
                             IntAtLeast(config, StreamsConfig::kMaxTaskIdleMs, -1));
   KSTREAMS_ASSIGN_OR_RETURN(out.poll_ms, IntAtLeast(config, StreamsConfig::kPollMs, 0));
+  KSTREAMS_RETURN_IF_ERROR(IntAtLeast(config, StreamsConfig::kStatestoreCacheMaxBytes, 0).status());
   KSTREAMS_ASSIGN_OR_RETURN(out.max_poll_records,
                             IntAtLeast(config, StreamsConfig::kMaxPollRecords, 1));
   if (config.Get("buffered.records.per.partition")) {

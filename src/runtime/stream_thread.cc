@@ -59,6 +59,9 @@ StreamThread::StreamThread(std::string name, std::shared_ptr<const TopologyData>
       config_(std::move(config)),
       rc_(std::move(runtime_config)),
       callbacks_(std::move(callbacks)) {
+  absl::StatusOr<int64_t> cache_bytes = config_.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
+  cache_ = std::make_unique<ThreadCache>(
+      cache_bytes.ok() ? *cache_bytes / std::max(1, rc_.num_stream_threads) : 0);
   subtopologies_ = topology_->Subtopologies();
   std::vector<std::string> patterns;
   for (size_t i = 0; i < subtopologies_.size(); ++i) {
@@ -337,6 +340,7 @@ void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
     options.task_id = id;
     options.config = config_;
     options.collector = collector_.get();
+    options.thread_cache = cache_.get();
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
         topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
     absl::Status s = task.ok() ? (*task)->Init() : task.status();

@@ -32,6 +32,7 @@
 #include "runtime/record_collector.h"
 #include "runtime/runtime_config.h"
 #include "runtime/stream_task.h"
+#include "state/thread_cache.h"
 
 namespace kstreams::internal {
 
@@ -108,6 +109,9 @@ class StreamThread {
   std::unique_ptr<Producer> producer_;
   std::unique_ptr<RecordCollectorImpl> collector_;
   std::unique_ptr<Consumer> consumer_;
+  // The record cache shared by this thread's stores: statestore.cache.max.bytes
+  // split evenly across the threads.
+  std::unique_ptr<ThreadCache> cache_;
   std::map<TaskId, std::unique_ptr<StreamTask>> tasks_;
   std::map<TopicPartition, StreamTask*> task_by_partition_;
   absl::Status hook_error_;  // an error inside a rebalance hook

@@ -419,4 +419,54 @@ TEST_F(KafkaStreamsIT, FailedDeliveryKillsTheThreadBeforeItCommits) {
   EXPECT_FALSE(committed[in0].has_value()) << *committed[in0];
 }
 
+// Counts per key in a logged key-value store (Processor API).
+class Counter : public kstreams::Processor<std::string, std::string, std::string, int64_t> {
+ public:
+  void Init(kstreams::ProcessorContext<std::string, int64_t>& ctx) override {
+    ctx_ = &ctx;
+    store_ = ctx.GetStateStore<kstreams::KeyValueStore<std::string, int64_t>>("counts");
+  }
+  void Process(kstreams::Record<std::string, std::string> r) override {
+    int64_t n = store_->Get(r.key()).value_or(0) + 1;
+    store_->Put(r.key(), n);
+    ctx_->Forward(std::move(r).WithValue(n));
+  }
+
+ private:
+  kstreams::ProcessorContext<std::string, int64_t>* ctx_ = nullptr;
+  kstreams::KeyValueStore<std::string, int64_t>* store_ = nullptr;
+};
+
+TEST_F(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 2));
+  std::vector<KV> input;
+  for (int i = 0; i < 12; ++i) input.emplace_back("w" + std::to_string(i % 3), "x");
+  Produce("words", input);
+  kstreams::Topology topology;
+  topology.AddSource<std::string, std::string>("src", {"words"})
+      .AddProcessor("counter", [] { return std::make_unique<Counter>(); }, {"src"})
+      .AddStateStore(kstreams::Stores::KeyValueStoreBuilder<std::string, int64_t>(
+                         kstreams::Stores::InMemoryKeyValueStore("counts"),
+                         kstreams::serdes::String(), kstreams::serdes::Int64()),
+                     {"counter"})
+      .AddSink<std::string, int64_t>("sink", "counts-out", {"counter"});
+  KafkaStreams streams(topology, Config("count"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  auto out = Read("counts-out", 2, input.size());
+  std::map<std::string, int64_t> last;
+  for (const auto& r : out) {
+    auto n = kstreams::serdes::Int64()->Deserialize("counts-out", *r.value);
+    ASSERT_TRUE(n.ok()) << n.status();
+    last[*r.key] = std::max(last[*r.key], *n);
+  }
+  EXPECT_THAT(last, ElementsAre(std::pair<const std::string, int64_t>("w0", 4),
+                                std::pair<const std::string, int64_t>("w1", 4),
+                                std::pair<const std::string, int64_t>("w2", 4)));
+  // The changelog has one partition per task and carries every update.
+  auto changelog = Read("count-counts-changelog", 2, input.size());
+  EXPECT_EQ(changelog.size(), input.size());
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
 }  // namespace
