@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -61,8 +62,8 @@ std::atomic<int> instance_counter{0};
 
 }  // namespace
 
-// Owns the threads. Lock order: mu_ before listener_mu_; the listener runs
-// holding only listener_mu_, so it may call state().
+// Owns the threads. listener_mu_ may be held while taking mu_, never the
+// other way round; the listener runs holding only listener_mu_.
 class KafkaStreamsImpl {
  public:
   KafkaStreamsImpl(const Topology& topology, StreamsConfig config)
@@ -128,26 +129,43 @@ class KafkaStreamsImpl {
   std::vector<std::thread> helpers_;  // shutdown helpers
   bool shutdown_started_ = false;
   bool finished_ = false;  // reached NOT_RUNNING or ERROR, listener told
+  std::deque<std::pair<State, State>> events_;  // (new, old) not yet delivered
 
   std::mutex listener_mu_;
   KafkaStreams::StateListener listener_;
 };
 
 bool KafkaStreamsImpl::TransitionTo(State to) {
-  std::unique_lock<std::mutex> lock(mu_);
-  State from = state_;
-  if (from == to || !IsValidTransition(from, to)) return false;
-  state_ = to;
-  std::unique_lock<std::mutex> listener_lock(listener_mu_);
-  lock.unlock();
-  LogLine(LogLevel::kInfo, StrCat("stream-client [", rc_.application_id, "-", instance_,
-                                  "] state ", StateName(from), " -> ", StateName(to)));
-  if (listener_) listener_(to, from);
-  listener_lock.unlock();
-  // Close() returns once the final state's listener call is over.
-  lock.lock();
-  if (to == State::kNotRunning || to == State::kError) finished_ = true;
-  cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    State from = state_;
+    if (from == to || !IsValidTransition(from, to)) return false;
+    state_ = to;
+    events_.emplace_back(to, from);
+  }
+  // Deliver queued changes in order. mu_ is never held while waiting for
+  // listener_mu_, so a listener may call state() while another thread
+  // changes the state.
+  std::lock_guard<std::mutex> listener_lock(listener_mu_);
+  while (true) {
+    std::pair<State, State> event;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (events_.empty()) break;
+      event = events_.front();
+      events_.pop_front();
+    }
+    LogLine(LogLevel::kInfo, StrCat("stream-client [", rc_.application_id, "-", instance_,
+                                    "] state ", StateName(event.second), " -> ",
+                                    StateName(event.first)));
+    if (listener_) listener_(event.first, event.second);
+    if (event.first == State::kNotRunning || event.first == State::kError) {
+      // Close() returns once the final state's listener call is over.
+      std::lock_guard<std::mutex> lock(mu_);
+      finished_ = true;
+      cv_.notify_all();
+    }
+  }
   return true;
 }
 
