@@ -183,6 +183,28 @@ TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
                           std::pair(State::kPendingShutdown, State::kNotRunning)));
 }
 
+TEST_F(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+  KafkaStreams streams(StatelessTopology(), Config("closers").Set("num.stream.threads", "2"));
+  std::atomic<int> not_running{0};
+  streams.SetStateListener([&](State now, State) {
+    if (now == State::kNotRunning) ++not_running;
+    (void)streams.state();  // allowed inside the listener
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kRunning; }));
+  EXPECT_EQ(streams.LocalThreadsMetadata().size(), 2u);
+  std::atomic<int> closed{0};
+  std::thread a([&] { closed += streams.Close(absl::Seconds(20)) ? 1 : 0; });
+  std::thread b([&] { closed += streams.Close(absl::Seconds(20)) ? 1 : 0; });
+  a.join();
+  b.join();
+  EXPECT_EQ(closed.load(), 2);
+  EXPECT_EQ(streams.state(), State::kNotRunning);
+  EXPECT_EQ(not_running.load(), 1);
+}
+
 TEST_F(KafkaStreamsIT, RepartitionCarriesNewKeysToTheSecondSubtopology) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 3));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 3));
