@@ -3,7 +3,6 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "kstreams/internal/strings.h"
@@ -69,13 +68,34 @@ absl::Status TakeError(rd_kafka_error_t* error, std::string_view operation) {
   return status;
 }
 
-std::optional<std::string> Bytes(const void* data, size_t size) {
+std::optional<std::string_view> View(const void* data, size_t size) {
   if (data == nullptr) return std::nullopt;
-  return std::string(static_cast<const char*>(data), size);
+  return std::string_view(static_cast<const char*>(data), size);
 }
 
-ConsumerRecord ToRecord(const rd_kafka_message_t& m) {
-  ConsumerRecord r;
+}  // namespace
+
+MessageBatch::~MessageBatch() { Clear(); }
+
+MessageBatch::MessageBatch(MessageBatch&& other) noexcept
+    : messages_(std::exchange(other.messages_, {})) {}
+
+MessageBatch& MessageBatch::operator=(MessageBatch&& other) noexcept {
+  if (this != &other) {
+    Clear();
+    messages_ = std::exchange(other.messages_, {});
+  }
+  return *this;
+}
+
+void MessageBatch::Clear() {
+  for (rd_kafka_message_t* m : messages_) rd_kafka_message_destroy(m);
+  messages_.clear();
+}
+
+RecordView MessageBatch::operator[](size_t i) const {
+  const rd_kafka_message_t& m = *messages_[i];
+  RecordView r;
   r.topic = rd_kafka_topic_name(m.rkt);
   r.partition = m.partition;
   r.offset = m.offset;
@@ -84,23 +104,42 @@ ConsumerRecord ToRecord(const rd_kafka_message_t& m) {
   r.timestamp_type = type == RD_KAFKA_TIMESTAMP_CREATE_TIME       ? TimestampType::kCreateTime
                      : type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::kLogAppendTime
                                                                   : TimestampType::kNotAvailable;
-  r.key = Bytes(m.key, m.key_len);
-  r.value = Bytes(m.payload, m.len);
-  rd_kafka_headers_t* hdrs = nullptr;  // owned by the message
-  if (rd_kafka_message_headers(&m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    size_t size = 0;
-    for (size_t i = 0;
-         rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-      r.headers.push_back({name, Bytes(value, size)});
-    }
-  }
+  r.key = View(m.key, m.key_len);
+  r.value = View(m.payload, m.len);
   return r;
 }
 
-}  // namespace
+std::vector<HeaderView> MessageBatch::Headers(size_t i) const {
+  std::vector<HeaderView> out;
+  rd_kafka_headers_t* hdrs = nullptr;  // owned by the message
+  if (rd_kafka_message_headers(messages_[i], &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t h = 0;
+       rd_kafka_header_get_all(hdrs, h, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++h) {
+    out.push_back({name, View(value, size)});
+  }
+  return out;
+}
+
+ConsumerRecord MessageBatch::ToOwned(size_t i) const {
+  const RecordView v = (*this)[i];
+  ConsumerRecord r;
+  r.topic = std::string(v.topic);
+  r.partition = v.partition;
+  r.offset = v.offset;
+  r.timestamp = v.timestamp;
+  r.timestamp_type = v.timestamp_type;
+  if (v.key) r.key = std::string(*v.key);
+  if (v.value) r.value = std::string(*v.value);
+  for (const HeaderView& h : Headers(i)) {
+    std::optional<std::string> value;
+    if (h.value) value = std::string(*h.value);
+    r.headers.push_back({std::string(h.key), std::move(value)});
+  }
+  return r;
+}
 
 struct ConsumerCallbacks {
   static void Rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
@@ -129,6 +168,9 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions optio
   std::unique_ptr<Consumer> consumer(new Consumer());
   consumer->options_ = std::move(options);
   consumer->has_group_id_ = has_group_id;
+  // Only the cooperative-sticky assignor uses the incremental protocol.
+  consumer->cooperative_ =
+      config["partition.assignment.strategy"].find("cooperative") != std::string::npos;
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::Rebalance);
   rd_kafka_conf_set_error_cb(conf.get(), &ConsumerCallbacks::Error);
@@ -156,7 +198,9 @@ void Consumer::OnRebalance(int err, void* partitions_ptr) {
   // librdkafka calls this before rd_kafka_new returns to us only in theory;
   // guard anyway since rk_ would still be empty then.
   if (rk == nullptr) return;
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  // Not rd_kafka_rebalance_protocol(): it can hang when called from this
+  // callback around close (confluentinc/librdkafka#4041).
+  const bool cooperative = cooperative_;
   absl::Status status;
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     // Assign first so the hook can seek or pause the new partitions.
@@ -235,38 +279,47 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Consumer::WatermarkOffsets(const Top
   return std::make_pair(low, high);
 }
 
-absl::StatusOr<std::vector<ConsumerRecord>> Consumer::PollBatch(int max_records,
-                                                                 absl::Duration timeout) {
-  std::vector<ConsumerRecord> records;
+absl::StatusOr<MessageBatch> Consumer::PollViews(int max_records, absl::Duration timeout) {
+  MessageBatch batch;
   const absl::Time deadline = absl::Now() + timeout;
-  while (static_cast<int>(records.size()) < max_records) {
+  while (static_cast<int>(batch.messages_.size()) < max_records) {
     // Block (until the deadline) only for the first record; then drain what
     // is already fetched without waiting.
-    const int wait_ms = records.empty() ? ToMillis(deadline - absl::Now()) : 0;
+    const int wait_ms = batch.messages_.empty() ? ToMillis(deadline - absl::Now()) : 0;
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), wait_ms);
     if (m == nullptr) {
-      if (!records.empty() || absl::Now() >= deadline) break;
+      if (!batch.messages_.empty() || absl::Now() >= deadline) break;
       continue;
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      records.push_back(ToRecord(*m));
-      rd_kafka_message_destroy(m);
+      batch.messages_.push_back(m);
       continue;
     }
-    std::string where = "consume";
-    if (m->rkt != nullptr) StrAppend(&where, " from ", rd_kafka_topic_name(m->rkt), "-", m->partition);
-    absl::Status status = KafkaErrorToStatus(
-        m->err, where, m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF ? "" : rd_kafka_message_errstr(m));
     const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+    std::string where = "consume";
+    if (m->rkt != nullptr) {
+      StrAppend(&where, " from ", rd_kafka_topic_name(m->rkt), "-", m->partition);
+    }
+    absl::Status status = KafkaErrorToStatus(m->err, where, eof ? "" : rd_kafka_message_errstr(m));
     rd_kafka_message_destroy(m);
     if (eof) continue;
     char fatal_reason[512];
-    rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), fatal_reason, sizeof(fatal_reason));
+    rd_kafka_resp_err_t fatal =
+        rd_kafka_fatal_error(rk_.get(), fatal_reason, sizeof(fatal_reason));
     if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return KafkaErrorToStatus(fatal, "Kafka consumer (fatal)", fatal_reason);
     }
     if (options_.on_error) options_.on_error(status);
   }
+  return batch;
+}
+
+absl::StatusOr<std::vector<ConsumerRecord>> Consumer::PollBatch(int max_records,
+                                                                 absl::Duration timeout) {
+  KSTREAMS_ASSIGN_OR_RETURN(MessageBatch batch, PollViews(max_records, timeout));
+  std::vector<ConsumerRecord> records;
+  records.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) records.push_back(batch.ToOwned(i));
   return records;
 }
 

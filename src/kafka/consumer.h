@@ -7,7 +7,7 @@
 // store: the runtime commits exactly the offsets it processed, with
 // CommitSync().
 //
-// Rebalances: the OnAssigned / OnRevoked hooks run inside Poll()/PollBatch()
+// Rebalances: the OnAssigned / OnRevoked hooks run inside PollBatch()/PollViews()
 // (and inside Close() for the final revocation), on the polling thread, like
 // Java's ConsumerRebalanceListener. With the eager `range` protocol every
 // rebalance revokes the whole assignment, then assigns the new one.
@@ -54,6 +54,44 @@ inline constexpr int64_t kOffsetBeginning = -2;  // earliest retained record
 inline constexpr int64_t kOffsetEnd = -1;        // only records produced from now on
 inline constexpr int64_t kOffsetStored = -1000;  // the group's committed offset,
                                                  // else auto.offset.reset
+
+// A polled record viewed in place, without copying its bytes. Every view is
+// valid only while the MessageBatch it came from is alive.
+struct RecordView {
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t timestamp = -1;
+  TimestampType timestamp_type = TimestampType::kNotAvailable;
+  std::optional<std::string_view> key;    // std::nullopt: Kafka null
+  std::optional<std::string_view> value;  // std::nullopt: Kafka null
+};
+
+// Records returned by Consumer::PollViews(), still in librdkafka's buffers
+// (released by the destructor). Move-only; thread-compatible.
+class MessageBatch {
+ public:
+  MessageBatch() = default;
+  ~MessageBatch();
+  MessageBatch(MessageBatch&& other) noexcept;
+  MessageBatch& operator=(MessageBatch&& other) noexcept;
+  MessageBatch(const MessageBatch&) = delete;
+  MessageBatch& operator=(const MessageBatch&) = delete;
+
+  size_t size() const { return messages_.size(); }
+  bool empty() const { return messages_.empty(); }
+  // REQUIRES: i < size().
+  RecordView operator[](size_t i) const;
+  // Headers of record i, in order (views into the batch).
+  std::vector<HeaderView> Headers(size_t i) const;
+  // Record i copied out of the batch.
+  ConsumerRecord ToOwned(size_t i) const;
+
+ private:
+  friend class Consumer;
+  void Clear();
+  std::vector<rd_kafka_message_s*> messages_;
+};
 
 struct ConsumerOptions {
   // librdkafka consumer properties; `group.id` is required for Subscribe,
@@ -102,6 +140,8 @@ class Consumer {
   // partition EOF events are skipped.
   absl::StatusOr<std::vector<ConsumerRecord>> PollBatch(int max_records,
                                                         absl::Duration timeout);
+  // Same as PollBatch, without copying the records' bytes.
+  absl::StatusOr<MessageBatch> PollViews(int max_records, absl::Duration timeout);
 
   // Commits `offsets` (the NEXT offset to read per partition, i.e. last
   // processed + 1, as in Kafka) synchronously. Errors name the first
@@ -148,6 +188,7 @@ class Consumer {
   bool closed_ = false;
   bool has_group_id_ = false;
   bool subscribed_ = false;
+  bool cooperative_ = false;
 };
 
 }  // namespace kstreams::internal

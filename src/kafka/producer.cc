@@ -160,8 +160,19 @@ absl::Status Producer::Flush(absl::Duration timeout) {
 }
 
 absl::Status Producer::TakeDeliveryStatus() {
-  absl::MutexLock lock(&mu_);
-  return std::exchange(first_failure_, absl::OkStatus());
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Status failure = std::exchange(first_failure_, absl::OkStatus());
+    if (!failure.ok()) return failure;
+  }
+  // A fatal error (idempotence broken, e.g. a fenced or out-of-sequence
+  // producer) makes the producer unusable even if no report failed yet.
+  char reason[512] = "";
+  rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
+  if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaErrorToStatus(fatal, "Kafka producer (fatal error)", reason);
+  }
+  return absl::OkStatus();
 }
 
 DeliveryCounts Producer::delivery_counts() const {

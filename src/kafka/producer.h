@@ -112,7 +112,7 @@ class Producer {
   absl::Status Flush(absl::Duration timeout);
 
   // The first delivery failure since the previous call (OK if none), then
-  // forgets it. Call after a successful Flush() at each commit: OK means every
+  // forgets it; or the producer's fatal error (which is never forgotten). Call after a successful Flush() at each commit: OK means every
   // record sent since the last commit was acknowledged.
   absl::Status TakeDeliveryStatus();
 

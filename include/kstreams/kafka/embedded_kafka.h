@@ -15,9 +15,13 @@
 //    data is silently dropped. No compaction (cleanup.policy is ignored), so a
 //    large changelog cannot be restored from it.
 //  - The first join of a consumer group waits ~3 s (group initial rebalance
-//    delay). A killed member stays in the group until its session times out
-//    (librdkafka's default session.timeout.ms is 45 s: lower it in tests that
-//    kill members). A rebalance completes once every live member rejoined.
+//    delay). A rebalance after a member joins or leaves took about
+//    session.timeout.ms in our tests (~2 s with 3000), so group tests should
+//    lower session.timeout.ms and heartbeat.interval.ms. A killed member stays
+//    in the group until its session times out (librdkafka's default: 45 s).
+//  - Offset commits sent during a rebalance (e.g. from a revocation callback)
+//    are refused with REBALANCE_IN_PROGRESS; a real broker accepts them from
+//    members of the current generation.
 //  - Transactions are accepted but not enforced: TxnOffsetCommit stores
 //    nothing, aborted records stay visible, no producer fencing.
 //  - Broker ids are 1..brokers. Data lives in memory and dies with the object.

@@ -168,6 +168,61 @@ TEST(ConsumerGroupTest, CommittedOffsetsAreReadBackAndResumedFrom) {
   EXPECT_THAT(values, ElementsAre("v6", "v7", "v8", "v9"));
 }
 
+TEST(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
+  KSTREAMS_ASSERT_OK(kafka->CreateTopic("work", 2));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer,
+                                internal::Producer::Create(ProducerConfig(kafka->BootstrapServers())));
+  for (int i = 0; i < 4; ++i) {
+    KSTREAMS_ASSERT_OK(producer->Send("work", i % 2, "k", internal::StrCat(i), 1 + i, {}));
+  }
+  KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+
+  // Like a StreamThread, the hook tries to commit what was processed while
+  // the partitions still belong to this member. A real broker accepts that
+  // commit (same generation, rebalance still preparing); librdkafka's mock
+  // refuses it with REBALANCE_IN_PROGRESS (-> Aborted), so both are allowed
+  // here, and what this test pins down is the ordering.
+  Consumer* self = nullptr;
+  std::map<TopicPartition, int64_t> processed;
+  std::vector<absl::Status> commit_results;
+  std::vector<std::vector<TopicPartition>> assigned_in_hook;
+  HookLog log_a;
+  ConsumerOptions options_a = log_a.Options(kafka->BootstrapServers(), "committer");
+  options_a.on_revoked = [&](const std::vector<TopicPartition>& tps) {
+    log_a.revoked.push_back(tps);
+    assigned_in_hook.push_back(self->Assignment().value_or(std::vector<TopicPartition>{}));
+    commit_results.push_back(self->CommitSync(processed));
+  };
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto a, Consumer::Create(std::move(options_a)));
+  self = a.get();
+  KSTREAMS_ASSERT_OK(a->Subscribe({"work"}));
+  ASSERT_TRUE(PollUntil({}, [&] {
+    auto batch = a->PollBatch(100, absl::Milliseconds(50));
+    if (batch.ok()) {
+      for (const auto& r : *batch) processed[{r.topic, r.partition}] = r.offset + 1;
+    }
+    return processed.size() == 2 && processed.begin()->second == 2 &&
+           processed.rbegin()->second == 2;
+  }));
+
+  HookLog log_b;
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(
+      auto b, Consumer::Create(log_b.Options(kafka->BootstrapServers(), "committer")));
+  KSTREAMS_ASSERT_OK(b->Subscribe({"work"}));
+  ASSERT_TRUE(PollUntil({a.get(), b.get()}, [&] { return !log_b.assigned.empty(); }));
+  ASSERT_FALSE(commit_results.empty());
+  EXPECT_EQ(assigned_in_hook[0], Partitions("work", {0, 1}));
+  EXPECT_EQ(log_a.revoked[0], Partitions("work", {0, 1}));
+  const absl::Status& commit = commit_results[0];
+  EXPECT_TRUE(commit.ok() || absl::IsAborted(commit)) << commit;
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto committed, b->Committed(Partitions("work", {0, 1})));
+  const std::optional<int64_t> expected =
+      commit.ok() ? std::optional<int64_t>(2) : std::nullopt;
+  EXPECT_EQ(committed[(TopicPartition{"work", 0})], expected);
+  EXPECT_EQ(committed[(TopicPartition{"work", 1})], expected);
+}
+
 TEST(ConsumerGroupTest, PatternSubscriptionAssignsOnlyMatchingTopics) {
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
   KSTREAMS_ASSERT_OK(kafka->CreateTopic("metrics-a", 1));

@@ -68,6 +68,48 @@ TEST(ProducerConsumerTest, RoundTripKeepsKeysNullsHeadersAndTimestamps) {
   EXPECT_EQ(records[3].offset, 3);
 }
 
+TEST(ProducerConsumerTest, PollViewsSeesRecordsInPlace) {
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
+  KSTREAMS_ASSERT_OK(kafka->CreateTopic("views", 1));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer,
+                                Producer::Create(ProducerConfig(kafka->BootstrapServers())));
+  KSTREAMS_ASSERT_OK(producer->Send("views", 0, "k", std::nullopt, 7, {{"h", std::nullopt}}));
+  KSTREAMS_ASSERT_OK(producer->Send("views", 0, std::nullopt, "v", 8, {}));
+  KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+
+  internal::ConsumerOptions options;
+  options.config = {{"bootstrap.servers", kafka->BootstrapServers()}};
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer, internal::Consumer::Create(std::move(options)));
+  KSTREAMS_ASSERT_OK(consumer->Assign({{{"views", 0}, internal::kOffsetBeginning}}));
+  std::vector<internal::MessageBatch> batches;
+  size_t total = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (total < 2 && absl::Now() < deadline) {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto batch, consumer->PollViews(10, absl::Milliseconds(100)));
+    total += batch.size();
+    if (!batch.empty()) batches.push_back(std::move(batch));
+  }
+  ASSERT_EQ(total, 2u);
+  std::vector<internal::RecordView> views;
+  std::vector<std::vector<internal::HeaderView>> headers;
+  for (const auto& b : batches) {
+    for (size_t i = 0; i < b.size(); ++i) {
+      views.push_back(b[i]);
+      headers.push_back(b.Headers(i));
+    }
+  }
+  EXPECT_EQ(views[0].topic, "views");
+  EXPECT_EQ(views[0].key, std::optional<std::string_view>("k"));
+  EXPECT_EQ(views[0].value, std::nullopt);
+  EXPECT_EQ(views[0].timestamp, 7);
+  ASSERT_EQ(headers[0].size(), 1u);
+  EXPECT_EQ(headers[0][0].key, "h");
+  EXPECT_EQ(headers[0][0].value, std::nullopt);
+  EXPECT_EQ(views[1].key, std::nullopt);
+  EXPECT_EQ(views[1].value, std::optional<std::string_view>("v"));
+  EXPECT_EQ(views[1].offset, 1);
+}
+
 TEST(ProducerConsumerTest, CreatedTopicHasExactPartitionCount) {
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start(3));
   KSTREAMS_ASSERT_OK(kafka->CreateTopic("seven", 7, 3));
