@@ -219,4 +219,32 @@ TEST(TimestampedStoreTopologyTest, DriverReadsTimestampedStore) {
   EXPECT_EQ(records[1].timestamp, 7);
 }
 
+class FailingSerde final : public kstreams::Serde<int64_t> {
+ public:
+  absl::Status Serialize(std::string_view, const int64_t&, std::string&) const override {
+    return absl::InvalidArgumentError("cannot serialize this count");
+  }
+  absl::StatusOr<int64_t> Deserialize(std::string_view, std::string_view) const override {
+    return absl::InvalidArgumentError("cannot deserialize");
+  }
+};
+
+TEST(StoreErrorTest, StoreFailureIsAProcessingErrorNamingTheRecord) {
+  kstreams::Topology topology;
+  topology.AddSource<std::string, std::string>("src", {"words"})
+      .AddProcessor("counter", [] { return std::make_unique<Counter>(); }, {"src"})
+      .AddStateStore(kstreams::Stores::KeyValueStoreBuilder<std::string, int64_t>(
+                         kstreams::Stores::InMemoryKeyValueStore("counts"),
+                         kstreams::serdes::String(), std::make_shared<FailingSerde>()),
+                     {"counter"})
+      .AddSink<std::string, int64_t>("sink", "counts-out", {"counter"});
+  kstreams::TopologyTestDriver driver(topology, {}, 0);
+  auto in = driver.CreateInputTopic<std::string, std::string>("words");
+  absl::Status s = in.PipeInput("a", "x", 1);
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::AllOf(::testing::HasSubstr("topic 'words' partition 0 offset 0"),
+                               ::testing::HasSubstr("cannot serialize this count")));
+}
+
 }  // namespace
