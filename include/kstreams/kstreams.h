@@ -18,6 +18,8 @@
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/processor/topology_description.h"
+#include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/runtime/topic_creator.h"
 #include "kstreams/serde/serde.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/rocksdb_config_setter.h"

@@ -1,0 +1,193 @@
+#include "runtime/internal_topics.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "kafka/admin.h"
+#include "kstreams/internal/strings.h"
+#include "kstreams/log.h"
+#include "kstreams/runtime/topic_creator.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams {
+namespace {
+
+std::mutex& RegistryMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::map<std::string, TopicCreator, std::less<>>& Registry() {
+  static auto* registry = new std::map<std::string, TopicCreator, std::less<>>();
+  return *registry;
+}
+
+}  // namespace
+
+void RegisterTopicCreator(std::string bootstrap_servers, TopicCreator creator) {
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  Registry()[std::move(bootstrap_servers)] = std::move(creator);
+}
+
+void UnregisterTopicCreator(std::string_view bootstrap_servers) {
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  auto it = Registry().find(bootstrap_servers);
+  if (it != Registry().end()) Registry().erase(it);
+}
+
+TopicCreator FindTopicCreator(std::string_view bootstrap_servers) {
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  auto it = Registry().find(bootstrap_servers);
+  return it == Registry().end() ? TopicCreator() : it->second;
+}
+
+}  // namespace kstreams
+
+namespace kstreams::internal {
+
+absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& config) {
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
+  absl::StatusOr<std::map<std::string, int32_t>> listed = admin->ListTopics();
+  if (!listed.ok()) {
+    return absl::Status(listed.status().code(),
+                        StrCat("cannot read the topics of the cluster at bootstrap.servers='",
+                               config.bootstrap_servers, "': ", listed.status().message()));
+  }
+  std::map<std::string, int32_t> counts = *listed;
+  auto decorate = [&](const std::string& topic) {
+    return topology.IsInternalTopic(topic) ? StrCat(config.application_id, "-", topic) : topic;
+  };
+  std::vector<Subtopology> subs = topology.Subtopologies();
+
+  // 1. Source topics must exist.
+  std::set<std::string> missing;
+  for (const Subtopology& sub : subs) {
+    for (const std::string& t : sub.source_topics) {
+      if (!topology.IsInternalTopic(t) && !counts.contains(t)) missing.insert(t);
+    }
+  }
+  if (!missing.empty()) {
+    return absl::NotFoundError(StrCat("source topic", missing.size() > 1 ? "s" : "", " [",
+                                      StrJoin(missing, ", "),
+                                      "] not found in the cluster; create them before Start()"));
+  }
+
+  // 2. Partition counts of internal topics: fixed, else derived from the
+  // source topics of the sub-topologies writing to them, until nothing changes
+  // (a repartition topic may be fed by a sub-topology reading another one).
+  std::map<std::string, int32_t> internal;  // undecorated -> count
+  for (const auto& [name, def] : topology.internal_topics()) {
+    if (def.partitions) internal[name] = *def.partitions;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& [name, def] : topology.internal_topics()) {
+      if (def.partitions) continue;
+      int32_t best = internal.contains(name) ? internal[name] : 0;
+      for (const Subtopology& sub : subs) {
+        if (std::find(sub.sink_topics.begin(), sub.sink_topics.end(), name) ==
+            sub.sink_topics.end()) {
+          continue;
+        }
+        for (const std::string& src : sub.source_topics) {
+          int32_t n = 0;
+          if (topology.IsInternalTopic(src)) {
+            if (internal.contains(src)) n = internal[src];
+          } else {
+            n = counts[src];
+          }
+          if (n > best) {
+            best = n;
+            changed = true;
+          }
+        }
+      }
+      if (best > 0) internal[name] = best;
+    }
+  }
+  // Creates `topic` unless it exists with `want` partitions.
+  auto ensure = [&](const std::string& topic, int32_t want,
+                    const std::map<std::string, std::string>& configs) -> absl::Status {
+    if (auto it = counts.find(topic); it != counts.end()) {
+      if (it->second != want) {
+        return absl::FailedPreconditionError(StrCat(
+            "internal topic '", topic, "' exists with ", it->second,
+            " partitions but the topology needs ", want));
+      }
+      return absl::OkStatus();
+    }
+    NewTopic new_topic;
+    new_topic.name = topic;
+    new_topic.partitions = want;
+    new_topic.replication_factor = 1;
+    new_topic.configs = configs;
+    KSTREAMS_ASSIGN_OR_RETURN(auto results, admin->CreateTopics({new_topic}));
+    absl::Status s = results.contains(topic) ? results[topic] : absl::OkStatus();
+    if (IsCreateTopicsUnsupported(s)) {
+      TopicCreator creator = FindTopicCreator(config.bootstrap_servers);
+      if (!creator) {
+        return absl::UnimplementedError(StrCat(
+            "cannot create internal topic '", topic, "' (", want,
+            " partitions): the cluster at '", config.bootstrap_servers,
+            "' does not support CreateTopics (embedded broker?). Create it beforehand, or "
+            "register the in-process broker with kstreams::RegisterTopicCreator"));
+      }
+      s = creator(topic, want);
+    }
+    if (!s.ok() && !absl::IsAlreadyExists(s)) {
+      return absl::Status(s.code(), StrCat("creating internal topic '", topic, "' with ", want,
+                                           " partitions: ", s.message()));
+    }
+    LogLine(LogLevel::kInfo, StrCat("created internal topic '", topic, "' with ", want,
+                                    " partitions"));
+    counts[topic] = want;
+    return absl::OkStatus();
+  };
+
+  // 3. Create the repartition topics.
+  for (const auto& [name, def] : topology.internal_topics()) {
+    if (!internal.contains(name)) {
+      return absl::FailedPreconditionError(StrCat(
+          "cannot derive the partition count of internal topic '", decorate(name),
+          "' (its upstream reads only topic patterns); set it with Repartitioned::WithNumberOfPartitions"));
+    }
+    KSTREAMS_RETURN_IF_ERROR(ensure(decorate(name), internal[name], {}));
+  }
+
+  // 3b. Changelog topics of logged stores: one partition per task of the
+  // sub-topology owning the store, compacted. (Restoration from them is not
+  // implemented yet.)
+  for (const Subtopology& sub : subs) {
+    int32_t tasks = 0;
+    for (const std::string& t : sub.source_topics) tasks = std::max(tasks, counts[decorate(t)]);
+    for (const std::string& store : sub.stores) {
+      const StoreDef* def = topology.FindStore(store);
+      if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
+      std::map<std::string, std::string> configs = def->changelog_config;
+      configs.emplace("cleanup.policy", "compact");
+      KSTREAMS_RETURN_IF_ERROR(
+          ensure(StrCat(config.application_id, "-", store, "-changelog"), tasks, configs));
+    }
+  }
+
+  // 4. Co-partitioning.
+  for (const Subtopology& sub : subs) {
+    std::set<int32_t> distinct;
+    std::vector<std::string> described;
+    for (const std::string& t : sub.source_topics) {
+      std::string topic = decorate(t);
+      distinct.insert(counts[topic]);
+      described.push_back(StrCat(topic, " (", counts[topic], ")"));
+    }
+    if (distinct.size() > 1) {
+      return absl::FailedPreconditionError(StrCat(
+          "source topics of sub-topology ", sub.id,
+          " must have the same number of partitions (co-partitioning): ",
+          StrJoin(described, ", ")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kstreams::internal

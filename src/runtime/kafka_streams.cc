@@ -1,0 +1,354 @@
+#include "kstreams/runtime/kafka_streams.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/log.h"
+#include "kstreams/status_macros.h"
+#include "runtime/internal_topics.h"
+#include "runtime/runtime_config.h"
+#include "runtime/stream_thread.h"
+
+namespace kstreams {
+
+using State = KafkaStreams::State;
+
+std::string_view StateName(State state) {
+  switch (state) {
+    case State::kCreated: return "CREATED";
+    case State::kRebalancing: return "REBALANCING";
+    case State::kRunning: return "RUNNING";
+    case State::kPendingShutdown: return "PENDING_SHUTDOWN";
+    case State::kNotRunning: return "NOT_RUNNING";
+    case State::kPendingError: return "PENDING_ERROR";
+    case State::kError: return "ERROR";
+  }
+  return "UNKNOWN";
+}
+
+namespace internal {
+namespace {
+
+// Kafka Streams' KafkaStreams.State#isValidTransition.
+bool IsValidTransition(State from, State to) {
+  switch (from) {
+    case State::kCreated:
+      return to == State::kRebalancing || to == State::kPendingShutdown;
+    case State::kRebalancing:
+      return to == State::kRunning || to == State::kPendingShutdown ||
+             to == State::kPendingError;
+    case State::kRunning:
+      return to == State::kRebalancing || to == State::kPendingShutdown ||
+             to == State::kPendingError;
+    case State::kPendingShutdown:
+      return to == State::kNotRunning;
+    case State::kNotRunning:
+      return false;
+    case State::kPendingError:
+      return to == State::kError;
+    case State::kError:
+      return false;
+  }
+  return false;
+}
+
+std::atomic<int> instance_counter{0};
+
+}  // namespace
+
+// Owns the threads. listener_mu_ may be held while taking mu_, never the
+// other way round; the listener runs holding only listener_mu_.
+class KafkaStreamsImpl {
+ public:
+  KafkaStreamsImpl(const Topology& topology, StreamsConfig config)
+      : topology_(topology.shared_data()),
+        topology_status_(topology.status()),
+        config_(std::move(config)),
+        instance_(instance_counter.fetch_add(1) + 1) {}
+
+  ~KafkaStreamsImpl() {
+    Close(absl::InfiniteDuration());
+    JoinHelpers();
+  }
+
+  absl::Status Start();
+  bool Close(absl::Duration timeout);
+
+  State state() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return state_;
+  }
+  void SetStateListener(KafkaStreams::StateListener listener) {
+    std::lock_guard<std::mutex> lock(listener_mu_);
+    listener_ = std::move(listener);
+  }
+  void SetUncaughtExceptionHandler(KafkaStreams::UncaughtExceptionHandler handler) {
+    std::lock_guard<std::mutex> lock(mu_);
+    handler_ = std::move(handler);
+  }
+  std::vector<KafkaStreams::ThreadMetadata> LocalThreadsMetadata() const {
+    std::vector<KafkaStreams::ThreadMetadata> out;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& t : threads_) {
+      if (t->state() == ThreadState::kDead) continue;
+      out.push_back({t->name(), std::string(ThreadStateName(t->state())), t->active_tasks()});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.thread_name < b.thread_name; });
+    return out;
+  }
+
+ private:
+  // Moves to `to` if that is a valid transition from the current state.
+  bool TransitionTo(State to);
+  absl::StatusOr<std::unique_ptr<StreamThread>> MakeThread();
+  void OnThreadStateChange(StreamThread* thread, ThreadState now, ThreadState before);
+  void OnThreadFailure(StreamThread* thread, const absl::Status& error);
+  // Shuts every thread down and joins them, then moves to `final_state`.
+  void ShutDownThreads(State final_state);
+  void JoinHelpers();
+
+  std::shared_ptr<const TopologyData> topology_;
+  absl::Status topology_status_;
+  StreamsConfig config_;
+  RuntimeConfig rc_;
+  const int instance_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  State state_ = State::kCreated;
+  std::vector<std::unique_ptr<StreamThread>> threads_;  // live and replaced ones
+  int next_thread_index_ = 1;
+  KafkaStreams::UncaughtExceptionHandler handler_;
+  std::vector<std::thread> helpers_;  // shutdown helpers
+  bool shutdown_started_ = false;
+  bool finished_ = false;  // reached NOT_RUNNING or ERROR, listener told
+  std::deque<std::pair<State, State>> events_;  // (new, old) not yet delivered
+
+  std::mutex listener_mu_;
+  KafkaStreams::StateListener listener_;
+};
+
+bool KafkaStreamsImpl::TransitionTo(State to) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    State from = state_;
+    if (from == to || !IsValidTransition(from, to)) return false;
+    state_ = to;
+    events_.emplace_back(to, from);
+  }
+  // Deliver queued changes in order. mu_ is never held while waiting for
+  // listener_mu_, so a listener may call state() while another thread
+  // changes the state.
+  std::lock_guard<std::mutex> listener_lock(listener_mu_);
+  while (true) {
+    std::pair<State, State> event;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (events_.empty()) break;
+      event = events_.front();
+      events_.pop_front();
+    }
+    LogLine(LogLevel::kInfo, StrCat("stream-client [", rc_.application_id, "-", instance_,
+                                    "] state ", StateName(event.second), " -> ",
+                                    StateName(event.first)));
+    if (listener_) listener_(event.first, event.second);
+    if (event.first == State::kNotRunning || event.first == State::kError) {
+      // Close() returns once the final state's listener call is over.
+      std::lock_guard<std::mutex> lock(mu_);
+      finished_ = true;
+      cv_.notify_all();
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
+  // REQUIRES: mu_ held.
+  std::string name = StrCat(rc_.application_id, "-", instance_, "-StreamThread-",
+                            next_thread_index_++);
+  StreamThread::Callbacks callbacks;
+  callbacks.on_state_change = [this](StreamThread* t, ThreadState now, ThreadState before) {
+    OnThreadStateChange(t, now, before);
+  };
+  callbacks.on_failure = [this](StreamThread* t, const absl::Status& error) {
+    OnThreadFailure(t, error);
+  };
+  auto thread = std::make_unique<StreamThread>(std::move(name), topology_, config_, rc_,
+                                               std::move(callbacks));
+  KSTREAMS_RETURN_IF_ERROR(thread->CreateClients());
+  return thread;
+}
+
+absl::Status KafkaStreamsImpl::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ != State::kCreated) {
+      return absl::FailedPreconditionError(
+          StrCat("KafkaStreams::Start() called in state ", StateName(state_),
+                 "; it may only be started once, from CREATED"));
+    }
+  }
+  KSTREAMS_ASSIGN_OR_RETURN(rc_, ParseRuntimeConfig(config_));
+  if (!topology_status_.ok()) {
+    return absl::Status(topology_status_.code(),
+                        StrCat("invalid topology: ", topology_status_.message()));
+  }
+  if (topology_->nodes().empty()) {
+    return absl::InvalidArgumentError("the topology is empty: add a source before Start()");
+  }
+  KSTREAMS_RETURN_IF_ERROR(PrepareTopics(*topology_, rc_));
+  std::vector<std::unique_ptr<StreamThread>> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int i = 0; i < rc_.num_stream_threads; ++i) {
+      KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<StreamThread> thread, MakeThread());
+      threads.push_back(std::move(thread));
+    }
+  }
+  TransitionTo(State::kRebalancing);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& thread : threads) {
+    thread->Start();
+    threads_.push_back(std::move(thread));
+  }
+  return absl::OkStatus();
+}
+
+void KafkaStreamsImpl::OnThreadStateChange(StreamThread*, ThreadState, ThreadState) {
+  State want;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ != State::kRunning && state_ != State::kRebalancing) return;
+    bool all_running = true;
+    bool any_alive = false;
+    for (const auto& t : threads_) {
+      ThreadState s = t->state();
+      if (s == ThreadState::kDead || s == ThreadState::kPendingShutdown) continue;
+      any_alive = true;
+      if (s != ThreadState::kRunning) all_running = false;
+    }
+    if (!any_alive) return;
+    want = all_running ? State::kRunning : State::kRebalancing;
+  }
+  TransitionTo(want);
+}
+
+void KafkaStreamsImpl::OnThreadFailure(StreamThread* thread, const absl::Status& error) {
+  KafkaStreams::UncaughtExceptionHandler handler;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutdown_started_) return;  // shutting down anyway
+    handler = handler_;
+  }
+  KafkaStreams::StreamThreadExceptionResponse response =
+      KafkaStreams::StreamThreadExceptionResponse::kShutdownClient;
+  if (handler) response = handler(error);
+  if (response == KafkaStreams::StreamThreadExceptionResponse::kReplaceThread) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!shutdown_started_) {
+      absl::StatusOr<std::unique_ptr<StreamThread>> replacement = MakeThread();
+      if (replacement.ok()) {
+        (*replacement)->Start();
+        LogLine(LogLevel::kWarning, StrCat("replacing stream thread '", thread->name(),
+                                           "' with '", (*replacement)->name(), "'"));
+        threads_.push_back(std::move(*replacement));
+        return;
+      }
+      LogLine(LogLevel::kError, StrCat("cannot replace stream thread '", thread->name(),
+                                       "': ", replacement.status().message()));
+    }
+  }
+  if (response == KafkaStreams::StreamThreadExceptionResponse::kShutdownApplication) {
+    LogLine(LogLevel::kWarning,
+            "SHUTDOWN_APPLICATION: shutting this client down; other instances of the "
+            "application are not notified (not supported yet)");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutdown_started_) return;
+    shutdown_started_ = true;
+  }
+  if (!TransitionTo(State::kPendingError)) return;
+  // This runs on the dying thread, which cannot join itself: a helper does.
+  std::lock_guard<std::mutex> lock(mu_);
+  helpers_.emplace_back([this] { ShutDownThreads(State::kError); });
+}
+
+void KafkaStreamsImpl::ShutDownThreads(State final_state) {
+  std::vector<StreamThread*> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& t : threads_) threads.push_back(t.get());
+  }
+  for (StreamThread* t : threads) t->RequestShutdown();
+  for (StreamThread* t : threads) t->Join();
+  TransitionTo(final_state);
+}
+
+bool KafkaStreamsImpl::Close(absl::Duration timeout) {
+  bool spawn = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ == State::kCreated && !shutdown_started_) {
+      shutdown_started_ = true;
+    } else if (!shutdown_started_) {
+      shutdown_started_ = true;
+      spawn = true;
+    }
+  }
+  if (state() == State::kCreated) {
+    TransitionTo(State::kPendingShutdown);
+    TransitionTo(State::kNotRunning);
+    return true;
+  }
+  if (spawn) {
+    TransitionTo(State::kPendingShutdown);
+    std::lock_guard<std::mutex> lock(mu_);
+    helpers_.emplace_back([this] { ShutDownThreads(State::kNotRunning); });
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  auto done = [this] { return finished_; };
+  if (timeout == absl::InfiniteDuration()) {
+    cv_.wait(lock, done);
+    return true;
+  }
+  return cv_.wait_for(lock, absl::ToChronoMilliseconds(timeout), done);
+}
+
+void KafkaStreamsImpl::JoinHelpers() {
+  std::vector<std::thread> helpers;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    helpers.swap(helpers_);
+  }
+  for (std::thread& h : helpers) {
+    if (h.joinable()) h.join();
+  }
+}
+
+}  // namespace internal
+
+KafkaStreams::KafkaStreams(const Topology& topology, StreamsConfig config)
+    : impl_(std::make_unique<internal::KafkaStreamsImpl>(topology, std::move(config))) {}
+KafkaStreams::~KafkaStreams() = default;
+absl::Status KafkaStreams::Start() { return impl_->Start(); }
+bool KafkaStreams::Close(absl::Duration timeout) { return impl_->Close(timeout); }
+KafkaStreams::State KafkaStreams::state() const { return impl_->state(); }
+void KafkaStreams::SetStateListener(StateListener listener) {
+  impl_->SetStateListener(std::move(listener));
+}
+void KafkaStreams::SetUncaughtExceptionHandler(UncaughtExceptionHandler handler) {
+  impl_->SetUncaughtExceptionHandler(std::move(handler));
+}
+std::vector<KafkaStreams::ThreadMetadata> KafkaStreams::LocalThreadsMetadata() const {
+  return impl_->LocalThreadsMetadata();
+}
+
+}  // namespace kstreams

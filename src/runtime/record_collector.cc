@@ -1,0 +1,70 @@
+#include "runtime/record_collector.h"
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/log.h"
+
+namespace kstreams::internal {
+
+RecordCollectorImpl::RecordCollectorImpl(Producer* producer, bool continue_on_error)
+    : producer_(producer), continue_on_error_(continue_on_error) {}
+
+void RecordCollectorImpl::Fail(absl::Status status) {
+  if (continue_on_error_) {
+    ++skipped_;
+    LogLine(LogLevel::kWarning,
+            StrCat(status.message(), "; skipped (default.production.exception.handler=continue)"));
+    return;
+  }
+  if (!error_.ok()) return;  // the thread fails with the first one
+  LogLine(LogLevel::kError, StrCat(status.message()));
+  error_ = std::move(status);
+}
+
+void RecordCollectorImpl::Send(std::string_view topic, RawBytes key, RawBytes value,
+                               int64_t timestamp, const Headers& headers,
+                               int32_t partition) {
+  header_views_.clear();
+  for (const Header& h : headers) {
+    header_views_.push_back(HeaderView{h.key, h.value ? std::optional<std::string_view>(*h.value)
+                                                      : std::nullopt});
+  }
+  absl::Status s = producer_->Send(topic, partition < 0 ? -1 : partition, key, value,
+                                   timestamp, header_views_);
+  if (!s.ok()) {
+    Fail(absl::Status(s.code(), StrCat("error sending a record to topic '", topic, "'",
+                                       partition >= 0 ? StrCat(" partition ", partition) : "",
+                                       ": ", s.message())));
+    return;
+  }
+  ++sent_;
+}
+
+std::optional<int32_t> RecordCollectorImpl::PartitionCount(std::string_view topic) {
+  auto it = partition_counts_.find(topic);
+  if (it != partition_counts_.end()) return it->second;
+  absl::StatusOr<int32_t> n = producer_->PartitionCount(topic);
+  if (!n.ok()) return std::nullopt;
+  partition_counts_.emplace(std::string(topic), *n);
+  return *n;
+}
+
+void RecordCollectorImpl::OnDelivery(const DeliveryResult& result) {
+  if (result.status.ok()) return;
+  Fail(absl::Status(result.status.code(),
+                    StrCat("failed to deliver a record to topic '", result.topic,
+                           "' partition ", result.partition, ": ", result.status.message())));
+}
+
+absl::Status RecordCollectorImpl::FlushAndCheck(absl::Duration timeout) {
+  absl::Status flushed = producer_->Flush(timeout);
+  // Failures were seen through OnDelivery; forget the producer's own copy.
+  (void)producer_->TakeDeliveryStatus();
+  if (!error_.ok()) return error_;
+  if (!flushed.ok()) {
+    return absl::Status(flushed.code(),
+                        StrCat("flushing the producer before commit: ", flushed.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kstreams::internal

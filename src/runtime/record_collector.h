@@ -1,0 +1,66 @@
+// src/runtime/record_collector.h  (internal: not for users)
+//
+// RecordCollectorImpl: where a StreamThread's sink nodes send. Records go to
+// the thread's Producer; keyed records without an explicit partition are
+// placed by librdkafka's murmur2_random partitioner, which places keys as the
+// Java client does. Every delivery report is checked: under the default
+// production handler (`fail`) the first failed send or delivery is kept as
+// error() (naming topic and partition) and the thread must fail before its
+// next commit, so offsets are never committed past a lost record. Under
+// `continue` failures are logged, counted and skipped.
+//
+// Thread-compatible: one StreamThread owns it; delivery reports arrive inside
+// the producer calls that thread makes.
+#ifndef KSTREAMS_SRC_RUNTIME_RECORD_COLLECTOR_H_
+#define KSTREAMS_SRC_RUNTIME_RECORD_COLLECTOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "kafka/producer.h"
+#include "kstreams/processor/internal/task_context.h"
+
+namespace kstreams::internal {
+
+class RecordCollectorImpl final : public RecordCollector {
+ public:
+  // `producer` must outlive the collector and call OnDelivery() for every
+  // delivery report (ProducerOptions::on_delivery).
+  RecordCollectorImpl(Producer* producer, bool continue_on_error);
+
+  void Send(std::string_view topic, RawBytes key, RawBytes value, int64_t timestamp,
+            const Headers& headers, int32_t partition) override;
+  std::optional<int32_t> PartitionCount(std::string_view topic) override;
+
+  void OnDelivery(const DeliveryResult& result);
+
+  // Serves delivery reports that are ready, without waiting.
+  void Poll() { producer_->Poll(); }
+  // Waits for every record sent so far to be acknowledged, then returns the
+  // first failure (or OK). The commit protocol calls it before committing.
+  absl::Status FlushAndCheck(absl::Duration timeout);
+
+  // The first send or delivery failure (OK under `continue`).
+  const absl::Status& error() const { return error_; }
+  int64_t sent() const { return sent_; }
+  int64_t skipped() const { return skipped_; }
+
+ private:
+  void Fail(absl::Status status);
+
+  Producer* producer_;
+  bool continue_on_error_;
+  absl::Status error_;
+  int64_t sent_ = 0;
+  int64_t skipped_ = 0;
+  std::map<std::string, int32_t, std::less<>> partition_counts_;
+  std::vector<HeaderView> header_views_;  // reused per Send
+};
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_SRC_RUNTIME_RECORD_COLLECTOR_H_

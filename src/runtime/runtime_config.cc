@@ -1,0 +1,149 @@
+#include "runtime/runtime_config.h"
+
+#include <set>
+#include <string_view>
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::internal {
+namespace {
+
+// Keys that belong to kstreams, never handed to librdkafka.
+bool IsStreamsKey(std::string_view key) {
+  static const std::set<std::string_view> kKeys = {
+      StreamsConfig::kApplicationId,
+      StreamsConfig::kNumStreamThreads,
+      StreamsConfig::kCommitIntervalMs,
+      StreamsConfig::kStateDir,
+      StreamsConfig::kStatestoreCacheMaxBytes,
+      StreamsConfig::kMaxTaskIdleMs,
+      StreamsConfig::kProcessingGuarantee,
+      StreamsConfig::kReplicationFactor,
+      StreamsConfig::kDeserializationExceptionHandler,
+      StreamsConfig::kProcessingExceptionHandler,
+      StreamsConfig::kProductionExceptionHandler,
+      StreamsConfig::kPollMs,
+      StreamsConfig::kMaxPollRecords,
+      "buffered.records.per.partition",
+      "cache.max.bytes.buffering",
+      "default.key.serde",
+      "default.value.serde",
+      "num.standby.replicas",
+      "client.id",
+  };
+  return kKeys.contains(key);
+}
+
+absl::StatusOr<int64_t> IntAtLeast(const StreamsConfig& config, std::string_view key,
+                                   int64_t min) {
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t v, config.GetInt(key));
+  if (v < min) {
+    return absl::InvalidArgumentError(
+        StrCat("config '", key, "' must be at least ", min, ", got ", v));
+  }
+  return v;
+}
+
+}  // namespace
+
+absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
+  RuntimeConfig out;
+  KSTREAMS_ASSIGN_OR_RETURN(out.application_id, config.GetRequired(StreamsConfig::kApplicationId));
+  for (char c : out.application_id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return absl::InvalidArgumentError(StrCat(
+          "config 'application.id' may contain only ASCII letters, digits, '.', '_' and '-', got '",
+          out.application_id, "'"));
+    }
+  }
+  KSTREAMS_ASSIGN_OR_RETURN(out.bootstrap_servers,
+                            config.GetRequired(StreamsConfig::kBootstrapServers));
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t threads, IntAtLeast(config, StreamsConfig::kNumStreamThreads, 1));
+  out.num_stream_threads = static_cast<int>(threads);
+  KSTREAMS_ASSIGN_OR_RETURN(out.commit_interval_ms,
+                            IntAtLeast(config, StreamsConfig::kCommitIntervalMs, 0));
+  KSTREAMS_ASSIGN_OR_RETURN(out.max_task_idle_ms,
+                            IntAtLeast(config, StreamsConfig::kMaxTaskIdleMs, -1));
+  KSTREAMS_ASSIGN_OR_RETURN(out.poll_ms, IntAtLeast(config, StreamsConfig::kPollMs, 0));
+  KSTREAMS_RETURN_IF_ERROR(IntAtLeast(config, StreamsConfig::kStatestoreCacheMaxBytes, 0).status());
+  KSTREAMS_ASSIGN_OR_RETURN(out.max_poll_records,
+                            IntAtLeast(config, StreamsConfig::kMaxPollRecords, 1));
+  if (config.Get("buffered.records.per.partition")) {
+    KSTREAMS_ASSIGN_OR_RETURN(out.buffered_records_per_partition,
+                              IntAtLeast(config, "buffered.records.per.partition", 1));
+  }
+
+  std::string guarantee = *config.Get(StreamsConfig::kProcessingGuarantee);
+  if (guarantee == "exactly_once_v2" || guarantee == "exactly_once" ||
+      guarantee == "exactly_once_beta") {
+    return absl::UnimplementedError(StrCat(
+        "config 'processing.guarantee'='", guarantee,
+        "' is not supported yet; only at_least_once is"));
+  }
+  if (guarantee != "at_least_once") {
+    return absl::InvalidArgumentError(StrCat(
+        "config 'processing.guarantee' must be at_least_once or exactly_once_v2, got '",
+        guarantee, "'"));
+  }
+  std::string production = *config.Get(StreamsConfig::kProductionExceptionHandler);
+  if (production == "continue" || production == "log_and_continue") {
+    out.continue_on_production_error = true;
+  } else if (!(production == "fail" || production == "log_and_fail" ||
+               production.ends_with("DefaultProductionExceptionHandler"))) {
+    return absl::InvalidArgumentError(StrCat(
+        "config 'default.production.exception.handler' must be fail or continue, got '",
+        production, "'"));
+  }
+  for (const char* key : {StreamsConfig::kDeserializationExceptionHandler,
+                          StreamsConfig::kProcessingExceptionHandler}) {
+    std::string v = *config.Get(key);
+    bool ok = v == "log_and_fail" || v == "log_and_continue" || v == "fail" ||
+              v == "continue" || v.ends_with("ExceptionHandler");
+    if (!ok) {
+      return absl::InvalidArgumentError(StrCat(
+          "config '", key, "' must be log_and_fail or log_and_continue, got '", v, "'"));
+    }
+  }
+
+  // Kafka Streams' client defaults (StreamsConfig.CONSUMER_DEFAULT_OVERRIDES).
+  out.consumer["auto.offset.reset"] = "earliest";
+  out.producer["linger.ms"] = "100";
+  ClientConfig common;
+  ClientConfig consumer_only, producer_only, admin_only;
+  for (const auto& [key, value] : config.values()) {
+    std::string_view k = key;
+    if (k.starts_with("consumer.")) {
+      consumer_only[std::string(k.substr(9))] = value;
+    } else if (k.starts_with("producer.")) {
+      producer_only[std::string(k.substr(9))] = value;
+    } else if (k.starts_with("admin.")) {
+      admin_only[std::string(k.substr(6))] = value;
+    } else if (!IsStreamsKey(k)) {
+      common[key] = value;
+    }
+  }
+  for (ClientConfig* c : {&out.consumer, &out.producer, &out.admin}) {
+    for (const auto& [k, v] : common) (*c)[k] = v;
+  }
+  for (const auto& [k, v] : consumer_only) out.consumer[k] = v;
+  for (const auto& [k, v] : producer_only) out.producer[k] = v;
+  for (const auto& [k, v] : admin_only) out.admin[k] = v;
+  for (const char* reserved : {"group.id", "enable.auto.commit"}) {
+    if (out.consumer.contains(reserved)) {
+      return absl::InvalidArgumentError(StrCat(
+          "config 'consumer.", reserved, "' (or '", reserved,
+          "') must not be set: kstreams sets it (group.id is application.id)"));
+    }
+  }
+  if (auto it = out.consumer.find("max.poll.interval.ms"); it != out.consumer.end()) {
+    StreamsConfig probe{{"max.poll.interval.ms", it->second}};
+    KSTREAMS_ASSIGN_OR_RETURN(out.max_poll_interval_ms,
+                              IntAtLeast(probe, "max.poll.interval.ms", 1));
+  }
+  return out;
+}
+
+}  // namespace kstreams::internal

@@ -1,0 +1,55 @@
+// src/runtime/runtime_config.h  (internal: not for users)
+//
+// The runtime's view of a StreamsConfig: validated kstreams settings and the
+// librdkafka properties of each client. Validation errors name the key.
+//
+// Pass-through rules: keys prefixed "consumer.", "producer." or "admin." go to
+// that client with the prefix stripped; other keys kstreams does not know go
+// to every client (bootstrap.servers included). A prefixed key wins over a
+// plain one.
+//
+// Thread-compatible value type.
+#ifndef KSTREAMS_SRC_RUNTIME_RUNTIME_CONFIG_H_
+#define KSTREAMS_SRC_RUNTIME_RUNTIME_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "kstreams/streams_config.h"
+
+namespace kstreams::internal {
+
+using ClientConfig = std::map<std::string, std::string>;
+
+struct RuntimeConfig {
+  std::string application_id;
+  std::string bootstrap_servers;
+  int num_stream_threads = 1;
+  int64_t commit_interval_ms = 30000;
+  int64_t max_task_idle_ms = 0;
+  int64_t poll_ms = 100;
+  int64_t max_poll_records = 1000;
+  // The consumer's max.poll.interval.ms: processing between two polls stays
+  // well below it.
+  int64_t max_poll_interval_ms = 300000;
+  // Records buffered per assigned partition (on average) before the thread
+  // stops taking more from the consumer.
+  int64_t buffered_records_per_partition = 1000;
+  // default.production.exception.handler is `continue`.
+  bool continue_on_production_error = false;
+  // librdkafka properties per client (without group.id / client.id, which
+  // the threads add).
+  ClientConfig consumer;
+  ClientConfig producer;
+  ClientConfig admin;
+};
+
+// Validates `config` (required keys, integer ranges, processing.guarantee,
+// handler names) and splits the pass-through properties.
+absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config);
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_SRC_RUNTIME_RUNTIME_CONFIG_H_

@@ -1,0 +1,366 @@
+#include "runtime/stream_thread.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/log.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::internal {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Records a task processes before the thread moves to the next task, so
+// that tasks share the thread fairly.
+constexpr int64_t kRecordsPerTaskRound = 100;
+
+std::string EscapeRegex(std::string_view topic) {
+  std::string out;
+  for (char c : topic) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+          c == '_' || c == '-')) {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
+  return absl::Status(s.code(), StrCat(prefix, s.message()));
+}
+
+}  // namespace
+
+std::string_view ThreadStateName(ThreadState state) {
+  switch (state) {
+    case ThreadState::kCreated: return "CREATED";
+    case ThreadState::kStarting: return "STARTING";
+    case ThreadState::kPartitionsRevoked: return "PARTITIONS_REVOKED";
+    case ThreadState::kPartitionsAssigned: return "PARTITIONS_ASSIGNED";
+    case ThreadState::kRunning: return "RUNNING";
+    case ThreadState::kPendingShutdown: return "PENDING_SHUTDOWN";
+    case ThreadState::kDead: return "DEAD";
+  }
+  return "UNKNOWN";
+}
+
+StreamThread::StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
+                           StreamsConfig config, RuntimeConfig runtime_config,
+                           Callbacks callbacks)
+    : name_(std::move(name)),
+      topology_(std::move(topology)),
+      config_(std::move(config)),
+      rc_(std::move(runtime_config)),
+      callbacks_(std::move(callbacks)) {
+  absl::StatusOr<int64_t> cache_bytes = config_.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
+  cache_ = std::make_unique<ThreadCache>(
+      cache_bytes.ok() ? *cache_bytes / std::max(1, rc_.num_stream_threads) : 0);
+  subtopologies_ = topology_->Subtopologies();
+  std::vector<std::string> patterns;
+  for (size_t i = 0; i < subtopologies_.size(); ++i) {
+    const Subtopology& sub = subtopologies_[i];
+    for (const std::string& topic : sub.source_topics) {
+      std::string decorated = topology_->IsInternalTopic(topic)
+                                  ? StrCat(rc_.application_id, "-", topic)
+                                  : topic;
+      subtopology_by_topic_[decorated] = i;
+      subscribed_topics_.push_back(decorated);
+    }
+    for (const std::string& pattern : sub.source_patterns) {
+      subtopology_patterns_.emplace_back(std::regex(pattern), i);
+      patterns.push_back(pattern);
+    }
+  }
+  if (!patterns.empty()) {
+    std::vector<std::string> alternatives;
+    for (const std::string& t : subscribed_topics_) alternatives.push_back(EscapeRegex(t));
+    for (const std::string& p : patterns) alternatives.push_back(p);
+    subscribed_pattern_ = StrCat("(", StrJoin(alternatives, "|"), ")");
+  }
+}
+
+StreamThread::~StreamThread() {
+  if (thread_.joinable()) {
+    RequestShutdown();
+    thread_.join();
+  }
+}
+
+absl::Status StreamThread::CreateClients() {
+  ProducerOptions producer_options;
+  producer_options.config = rc_.producer;
+  producer_options.config["client.id"] = StrCat(name_, "-producer");
+  producer_options.on_delivery = [this](const DeliveryResult& result) {
+    if (collector_) collector_->OnDelivery(result);
+  };
+  producer_options.on_error = [this](const absl::Status& s) {
+    LogLine(LogLevel::kWarning, StrCat(name_, ": producer: ", s.message()));
+  };
+  KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(producer_options)));
+  collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
+                                                     rc_.continue_on_production_error);
+
+  ConsumerOptions consumer_options;
+  consumer_options.config = rc_.consumer;
+  consumer_options.config["group.id"] = rc_.application_id;
+  consumer_options.config["client.id"] = StrCat(name_, "-consumer");
+  consumer_options.on_assigned = [this](const std::vector<TopicPartition>& tps) {
+    OnAssigned(tps);
+  };
+  consumer_options.on_revoked = [this](const std::vector<TopicPartition>& tps) {
+    OnRevoked(tps);
+  };
+  consumer_options.on_error = [this](const absl::Status& s) {
+    LogLine(LogLevel::kDebug, StrCat(name_, ": consumer: ", s.message()));
+  };
+  KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
+  return absl::OkStatus();
+}
+
+void StreamThread::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void StreamThread::RequestShutdown() { shutdown_requested_.store(true); }
+
+void StreamThread::Join() {
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+ThreadState StreamThread::state() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_;
+}
+
+std::set<TaskId> StreamThread::active_tasks() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return active_tasks_;
+}
+
+void StreamThread::SetState(ThreadState state) {
+  ThreadState old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = state_;
+    if (old == state) return;
+    state_ = state;
+  }
+  LogLine(LogLevel::kInfo, StrCat(name_, ": state ", ThreadStateName(old), " -> ",
+                                  ThreadStateName(state)));
+  if (callbacks_.on_state_change) callbacks_.on_state_change(this, state, old);
+}
+
+void StreamThread::UpdateMetadata() {
+  std::set<TaskId> ids;
+  for (const auto& [id, task] : tasks_) ids.insert(id);
+  std::lock_guard<std::mutex> lock(mu_);
+  active_tasks_ = std::move(ids);
+}
+
+void StreamThread::Run() {
+  absl::Status s = RunLoop();
+  if (s.ok()) {
+    SetState(ThreadState::kDead);
+    return;
+  }
+  failed_ = true;
+  absl::Status error = Prefixed(s, StrCat("stream thread '", name_, "' failed: "));
+  LogLine(LogLevel::kError, StrCat(error.message()));
+  SetState(ThreadState::kPendingShutdown);
+  (void)CloseTasks(/*clean=*/false);
+  absl::Status closed = consumer_->Close();  // leaves the group; no commit
+  if (!closed.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", closed.message()));
+  SetState(ThreadState::kDead);
+  if (callbacks_.on_failure) callbacks_.on_failure(this, error);
+}
+
+absl::Status StreamThread::RunLoop() {
+  SetState(ThreadState::kStarting);
+  if (subscribed_pattern_.empty()) {
+    KSTREAMS_RETURN_IF_ERROR(consumer_->Subscribe(subscribed_topics_));
+  } else {
+    KSTREAMS_RETURN_IF_ERROR(consumer_->SubscribePattern(subscribed_pattern_));
+  }
+  last_commit_ms_ = NowMs();
+  while (!shutdown_requested_.load()) {
+    KSTREAMS_RETURN_IF_ERROR(RunOnce());
+  }
+  SetState(ThreadState::kPendingShutdown);
+  KSTREAMS_RETURN_IF_ERROR(CloseTasks(/*clean=*/true));
+  absl::Status closed = consumer_->Close();  // revocation hook: nothing left to do
+  if (!closed.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", closed.message()));
+  KSTREAMS_RETURN_IF_ERROR(hook_error_);
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::RunOnce() {
+  int64_t now = NowMs();
+  bool has_work = false;
+  for (auto& [id, task] : tasks_) {
+    if (task->HasProcessable(now)) {
+      has_work = true;
+      break;
+    }
+  }
+  // Bound what is buffered: poll only as many records as there is room for.
+  // (Pausing partitions instead would make librdkafka drop its prefetched
+  // data and fetch it again on resume.) Past the bound, skip polling, but
+  // not for long: max.poll.interval.ms must be respected.
+  size_t buffered = 0;
+  for (auto& [id, task] : tasks_) buffered += task->partition_group().TotalBuffered();
+  const size_t capacity = static_cast<size_t>(rc_.buffered_records_per_partition) *
+                          std::max<size_t>(1, task_by_partition_.size());
+  int64_t max_records = rc_.max_poll_records;
+  bool poll = true;
+  if (buffered >= capacity) {
+    poll = now - last_poll_ms_ >= rc_.max_poll_interval_ms / 4;
+    max_records = 1;
+  } else {
+    max_records = std::min<int64_t>(max_records, static_cast<int64_t>(capacity - buffered));
+  }
+  if (poll) {
+    absl::StatusOr<std::vector<ConsumerRecord>> records = consumer_->PollBatch(
+        static_cast<int>(max_records),
+        has_work ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms));
+    last_poll_ms_ = NowMs();
+    KSTREAMS_RETURN_IF_ERROR(hook_error_);
+    if (!records.ok()) return Prefixed(records.status(), "polling the consumer: ");
+    for (ConsumerRecord& r : *records) {
+      auto it = task_by_partition_.find(TopicPartition{r.topic, r.partition});
+      if (it == task_by_partition_.end()) continue;  // no longer ours
+      it->second->AddRecord(std::move(r));
+    }
+  }
+  if (state() == ThreadState::kPartitionsAssigned) SetState(ThreadState::kRunning);
+
+  // Process in rounds over the tasks, within a time budget well below
+  // max.poll.interval.ms so the consumer stays in the group.
+  now = NowMs();
+  const int64_t budget_end =
+      now + std::min<int64_t>(std::max<int64_t>(rc_.poll_ms, 100), rc_.max_poll_interval_ms / 2);
+  while (true) {
+    int64_t total = 0;
+    for (auto& [id, task] : tasks_) {
+      absl::StatusOr<int64_t> n = task->Process(kRecordsPerTaskRound, now);
+      if (!n.ok()) return Prefixed(n.status(), StrCat("task ", id.ToString(), ": "));
+      total += *n;
+      KSTREAMS_RETURN_IF_ERROR(collector_->error());
+    }
+    now = NowMs();
+    if (total == 0 || now >= budget_end) break;
+  }
+
+  for (auto& [id, task] : tasks_) {
+    absl::Status s = task->PunctuateWallClock();
+    if (!s.ok()) return Prefixed(s, StrCat("task ", id.ToString(), ": "));
+  }
+  collector_->Poll();
+  KSTREAMS_RETURN_IF_ERROR(collector_->error());
+
+  bool requested = false;
+  for (auto& [id, task] : tasks_) requested = task->TakeCommitRequest() || requested;
+  if (requested || NowMs() - last_commit_ms_ >= rc_.commit_interval_ms) {
+    KSTREAMS_RETURN_IF_ERROR(Commit());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::Commit() {
+  for (auto& [id, task] : tasks_) {
+    KSTREAMS_RETURN_IF_ERROR(task->Flush());
+  }
+  KSTREAMS_RETURN_IF_ERROR(collector_->FlushAndCheck(
+      absl::Milliseconds(std::max<int64_t>(rc_.max_poll_interval_ms / 2, 1000))));
+  std::map<TopicPartition, int64_t> offsets;
+  for (auto& [id, task] : tasks_) offsets.merge(task->CommittableOffsets());
+  last_commit_ms_ = NowMs();
+  if (offsets.empty()) return absl::OkStatus();
+  absl::Status s = consumer_->CommitSync(offsets);
+  if (!s.ok()) {
+    if (absl::IsAborted(s) || absl::IsUnavailable(s)) {
+      // A rebalance or a coordinator move: the records are processed again
+      // by whoever owns the partitions next (at-least-once).
+      LogLine(LogLevel::kWarning, StrCat(name_, ": commit failed, continuing: ", s.message()));
+      return absl::OkStatus();
+    }
+    return Prefixed(s, "committing offsets: ");
+  }
+  for (auto& [id, task] : tasks_) task->MarkCommitted();
+  if (LogEnabled(LogLevel::kDebug)) {
+    LogLine(LogLevel::kDebug, StrCat(name_, ": committed ", offsets.size(), " partitions"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::CloseTasks(bool clean) {
+  absl::Status s;
+  if (clean && !failed_) s = Commit();
+  for (auto& [id, task] : tasks_) task->Close();
+  tasks_.clear();
+  task_by_partition_.clear();
+  UpdateMetadata();
+  return s;
+}
+
+const Subtopology* StreamThread::SubtopologyFor(const std::string& topic) {
+  auto it = subtopology_by_topic_.find(topic);
+  if (it != subtopology_by_topic_.end()) return &subtopologies_[it->second];
+  for (const auto& [re, index] : subtopology_patterns_) {
+    if (std::regex_match(topic, re)) {
+      subtopology_by_topic_[topic] = index;
+      return &subtopologies_[index];
+    }
+  }
+  return nullptr;
+}
+
+void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  SetState(ThreadState::kPartitionsAssigned);
+  std::map<TaskId, std::pair<const Subtopology*, std::vector<TopicPartition>>> wanted;
+  for (const TopicPartition& tp : partitions) {
+    const Subtopology* sub = SubtopologyFor(tp.topic);
+    if (sub == nullptr) {
+      LogLine(LogLevel::kWarning, StrCat(name_, ": assigned ", tp.ToString(),
+                                         " but no sub-topology reads it; ignored"));
+      continue;
+    }
+    auto& entry = wanted[TaskId{sub->id, tp.partition}];
+    entry.first = sub;
+    entry.second.push_back(tp);
+  }
+  for (auto& [id, entry] : wanted) {
+    if (tasks_.contains(id)) continue;
+    TaskCore::Options options;
+    options.application_id = rc_.application_id;
+    options.task_id = id;
+    options.config = config_;
+    options.collector = collector_.get();
+    options.thread_cache = cache_.get();
+    absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
+        topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
+    absl::Status s = task.ok() ? (*task)->Init() : task.status();
+    if (!s.ok()) {
+      if (hook_error_.ok()) hook_error_ = Prefixed(s, StrCat("creating task ", id.ToString(), ": "));
+      continue;
+    }
+    for (const TopicPartition& tp : entry.second) task_by_partition_[tp] = task->get();
+    tasks_[id] = std::move(*task);
+  }
+  UpdateMetadata();
+  LogLine(LogLevel::kInfo, StrCat(name_, ": assigned ", partitions.size(), " partitions, ",
+                                  tasks_.size(), " active tasks"));
+}
+
+void StreamThread::OnRevoked(const std::vector<TopicPartition>& partitions) {
+  if (state() != ThreadState::kPendingShutdown) SetState(ThreadState::kPartitionsRevoked);
+  (void)partitions;  // eager protocol: every partition goes, so every task
+  absl::Status s = CloseTasks(/*clean=*/true);
+  if (!s.ok() && hook_error_.ok()) hook_error_ = Prefixed(s, "on partition revocation: ");
+}
+
+}  // namespace kstreams::internal

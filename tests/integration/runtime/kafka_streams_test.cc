@@ -1,0 +1,494 @@
+// KafkaStreams end to end on the embedded broker: processing, repartitioning,
+// lifecycle states, config and topic errors, group sharing, commits and the
+// uncaught exception handler.
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "common/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "integration/kafka/kafka_test_util.h"
+#include "kafka/consumer.h"
+#include "kafka/kafka_common.h"
+#include "kafka/producer.h"
+#include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/kstreams.h"
+#include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/runtime/topic_creator.h"
+
+namespace {
+
+using kstreams::KafkaStreams;
+using kstreams::StreamsConfig;
+using State = kstreams::KafkaStreams::State;
+using Response = kstreams::KafkaStreams::StreamThreadExceptionResponse;
+using KV = std::pair<std::string, std::string>;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAreArray;
+
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return done();
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+class KafkaStreamsIT : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(kafka_, kstreams::EmbeddedKafka::Start());
+    bootstrap_ = kafka_->BootstrapServers();
+    creator_ = std::make_unique<kstreams::ScopedTopicCreator>(
+        bootstrap_, [k = kafka_.get()](std::string_view topic, int32_t partitions) {
+          return k->CreateTopic(topic, partitions);
+        });
+  }
+
+  StreamsConfig Config(const std::string& app) {
+    return StreamsConfig{{"application.id", app},
+                         {"bootstrap.servers", bootstrap_},
+                         {"commit.interval.ms", "100"},
+                         {"consumer.session.timeout.ms", "6000"},
+                         {"consumer.heartbeat.interval.ms", "500"},
+                         {"producer.linger.ms", "5"}};
+  }
+
+  void Produce(const std::string& topic, const std::vector<KV>& records) {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(
+        auto producer, kstreams::internal::Producer::Create(
+                           kstreams::kafka_test::ProducerConfig(bootstrap_)));
+    int64_t ts = 1000;
+    for (const auto& [k, v] : records) {
+      KSTREAMS_ASSERT_OK(producer->Send(topic, -1, k, v, ts++, {}));
+    }
+    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
+  }
+
+  std::vector<kstreams::internal::ConsumerRecord> Read(const std::string& topic, int partitions,
+                                                       size_t count) {
+    auto records = kstreams::kafka_test::ReadTopic(bootstrap_, topic, partitions, count);
+    EXPECT_TRUE(records.ok()) << records.status();
+    return records.ok() ? *records : std::vector<kstreams::internal::ConsumerRecord>{};
+  }
+
+  static std::vector<KV> KeyValues(const std::vector<kstreams::internal::ConsumerRecord>& rs) {
+    std::vector<KV> out;
+    for (const auto& r : rs) out.emplace_back(r.key.value_or("<null>"), r.value.value_or("<null>"));
+    return out;
+  }
+
+  std::unique_ptr<kstreams::EmbeddedKafka> kafka_;
+  std::string bootstrap_;
+  std::unique_ptr<kstreams::ScopedTopicCreator> creator_;
+};
+
+// Filter + MapValues + To: keeps even-numbered values, upper-cases them.
+kstreams::Topology StatelessTopology() {
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("in")
+      .Filter([](const std::string&, const std::string& v) { return (v.back() - '0') % 2 == 0; })
+      .MapValues([](const std::string& v) { return Upper(v); })
+      .To("out");
+  return builder.Build();
+}
+
+std::vector<KV> Input(int n, const std::string& prefix = "k") {
+  std::vector<KV> in;
+  for (int i = 0; i < n; ++i) in.emplace_back(prefix + std::to_string(i), "v" + std::to_string(i));
+  return in;
+}
+
+std::vector<KV> ExpectedStateless(const std::vector<KV>& in) {
+  std::vector<KV> out;
+  for (const auto& [k, v] : in) {
+    if ((v.back() - '0') % 2 == 0) out.emplace_back(k, Upper(v));
+  }
+  return out;
+}
+
+TEST_F(KafkaStreamsIT, StatelessTopologyProcessesAllInput) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+  std::vector<KV> input = Input(40);
+  Produce("in", input);
+
+  KafkaStreams streams(StatelessTopology(), Config("stateless"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  std::vector<KV> expected = ExpectedStateless(input);
+  auto out = Read("out", 2, expected.size());
+  EXPECT_THAT(KeyValues(out), UnorderedElementsAreArray(expected));
+  // Keyed output lands where the Java client would put it (murmur2).
+  for (const auto& r : out) {
+    EXPECT_EQ(r.partition, kstreams::internal::Murmur2Partition(*r.key, 2)) << *r.key;
+  }
+  // An independent client sees the same records.
+  std::string kcat = kstreams::kafka_test::RunCommand(
+      "kcat -q -b " + bootstrap_ + " -C -t out -e -f '%k=%s\\n' 2>/dev/null");
+  std::vector<KV> seen;
+  std::istringstream lines(kcat);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    size_t eq = line.find('=');
+    seen.emplace_back(line.substr(0, eq), line.substr(eq + 1));
+  }
+  EXPECT_THAT(seen, UnorderedElementsAreArray(expected));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+  EXPECT_EQ(streams.state(), State::kNotRunning);
+}
+
+TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+  KafkaStreams streams(StatelessTopology(), Config("states"));
+  std::mutex mu;
+  std::vector<std::pair<State, State>> transitions;
+  streams.SetStateListener([&](State now, State before) {
+    std::lock_guard<std::mutex> lock(mu);
+    transitions.emplace_back(before, now);
+  });
+  EXPECT_EQ(streams.state(), State::kCreated);
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kRunning; }));
+  auto threads = streams.LocalThreadsMetadata();
+  ASSERT_EQ(threads.size(), 1u);
+  EXPECT_EQ(threads[0].thread_state, "RUNNING");
+  EXPECT_THAT(threads[0].thread_name, HasSubstr("states-"));
+  EXPECT_THAT(threads[0].active_tasks, ElementsAre(kstreams::TaskId{0, 0}));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+  EXPECT_TRUE(streams.Close(absl::Seconds(1)));  // idempotent
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_THAT(transitions,
+              ElementsAre(std::pair(State::kCreated, State::kRebalancing),
+                          std::pair(State::kRebalancing, State::kRunning),
+                          std::pair(State::kRunning, State::kPendingShutdown),
+                          std::pair(State::kPendingShutdown, State::kNotRunning)));
+}
+
+TEST_F(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+  KafkaStreams streams(StatelessTopology(), Config("closers").Set("num.stream.threads", "2"));
+  std::atomic<int> not_running{0};
+  streams.SetStateListener([&](State now, State) {
+    if (now == State::kNotRunning) ++not_running;
+    (void)streams.state();  // allowed inside the listener
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kRunning; }));
+  EXPECT_EQ(streams.LocalThreadsMetadata().size(), 2u);
+  std::atomic<int> closed{0};
+  std::thread a([&] { closed += streams.Close(absl::Seconds(20)) ? 1 : 0; });
+  std::thread b([&] { closed += streams.Close(absl::Seconds(20)) ? 1 : 0; });
+  a.join();
+  b.join();
+  EXPECT_EQ(closed.load(), 2);
+  EXPECT_EQ(streams.state(), State::kNotRunning);
+  EXPECT_EQ(not_running.load(), 1);
+}
+
+TEST_F(KafkaStreamsIT, RepartitionCarriesNewKeysToTheSecondSubtopology) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 3));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 3));
+  std::vector<KV> input;
+  for (int i = 0; i < 30; ++i) {
+    input.emplace_back("k" + std::to_string(i), std::string(1, static_cast<char>('a' + i % 5)) +
+                                                    "-" + std::to_string(i));
+  }
+  Produce("in", input);
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("in")
+      .SelectKey([](const std::string&, const std::string& v) { return v.substr(0, 1); })
+      .Repartition(kstreams::Repartitioned<std::string, std::string>::As("by-letter"))
+      .MapValues([](const std::string& v) { return Upper(v); })
+      .To("out");
+  KafkaStreams streams(builder.Build(), Config("rekey"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  std::vector<KV> expected;
+  for (const auto& [k, v] : input) expected.emplace_back(v.substr(0, 1), Upper(v));
+  auto out = Read("out", 3, expected.size());
+  EXPECT_THAT(KeyValues(out), UnorderedElementsAreArray(expected));
+  for (const auto& r : out) {
+    EXPECT_EQ(r.partition, kstreams::internal::Murmur2Partition(*r.key, 3)) << *r.key;
+  }
+  // The repartition topic was created with the source's 3 partitions.
+  auto through = Read("rekey-by-letter-repartition", 3, input.size());
+  EXPECT_EQ(through.size(), input.size());
+  std::set<std::string> tasks;
+  for (const auto& t : streams.LocalThreadsMetadata()) {
+    for (const auto& id : t.active_tasks) tasks.insert(id.ToString());
+  }
+  EXPECT_THAT(tasks, ::testing::UnorderedElementsAre("0_0", "0_1", "0_2", "1_0", "1_1", "1_2"));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
+TEST_F(KafkaStreamsIT, BadConfigErrorsNameTheKey) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  auto start_error = [&](StreamsConfig config) {
+    KafkaStreams streams(StatelessTopology(), std::move(config));
+    absl::Status s = streams.Start();
+    EXPECT_EQ(streams.state(), State::kCreated);
+    return s;
+  };
+  StreamsConfig no_app = Config("x");
+  no_app = StreamsConfig{{"bootstrap.servers", bootstrap_}};
+  EXPECT_THAT(std::string(start_error(no_app).message()), HasSubstr("'application.id'"));
+  EXPECT_THAT(std::string(start_error(StreamsConfig{{"application.id", "x"}}).message()),
+              HasSubstr("'bootstrap.servers'"));
+  EXPECT_THAT(std::string(start_error(Config("x").Set("num.stream.threads", "0")).message()),
+              HasSubstr("'num.stream.threads'"));
+  EXPECT_THAT(std::string(start_error(Config("x").Set("commit.interval.ms", "soon")).message()),
+              HasSubstr("'commit.interval.ms'"));
+  absl::Status eos = start_error(Config("x").Set("processing.guarantee", "exactly_once_v2"));
+  EXPECT_TRUE(absl::IsUnimplemented(eos)) << eos;
+  EXPECT_THAT(std::string(eos.message()), HasSubstr("not supported yet"));
+  EXPECT_THAT(std::string(start_error(Config("x").Set("processing.guarantee", "twice")).message()),
+              HasSubstr("'processing.guarantee'"));
+  // A librdkafka key that librdkafka rejects is named too.
+  EXPECT_THAT(std::string(start_error(Config("x").Set("producer.acks", "maybe")).message()),
+              HasSubstr("acks"));
+}
+
+TEST_F(KafkaStreamsIT, MissingSourceTopicIsAStartupError) {
+  KafkaStreams streams(StatelessTopology(), Config("missing"));
+  absl::Status s = streams.Start();
+  EXPECT_TRUE(absl::IsNotFound(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("[in]"));
+  EXPECT_EQ(streams.state(), State::kCreated);
+}
+
+TEST_F(KafkaStreamsIT, NotCopartitionedSourcesAreAStartupError) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("left", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("right", 3));
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>(std::vector<std::string>{"left", "right"}).To("out");
+  KafkaStreams streams(builder.Build(), Config("copart"));
+  absl::Status s = streams.Start();
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("left (2), right (3)"));
+}
+
+TEST_F(KafkaStreamsIT, TwoInstancesShareThePartitionsAndProduceEachRecordOnce) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 4));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 4));
+  std::vector<KV> input = Input(200);
+  Produce("in", input);
+  KafkaStreams a(StatelessTopology(), Config("shared"));
+  KafkaStreams b(StatelessTopology(), Config("shared"));
+  KSTREAMS_ASSERT_OK(a.Start());
+  KSTREAMS_ASSERT_OK(b.Start());
+  auto tasks_of = [](const KafkaStreams& s) {
+    std::set<kstreams::TaskId> ids;
+    for (const auto& t : s.LocalThreadsMetadata()) ids.insert(t.active_tasks.begin(), t.active_tasks.end());
+    return ids;
+  };
+  ASSERT_TRUE(WaitFor([&] {
+    return a.state() == State::kRunning && b.state() == State::kRunning &&
+           !tasks_of(a).empty() && !tasks_of(b).empty() &&
+           tasks_of(a).size() + tasks_of(b).size() == 4;
+  })) << tasks_of(a).size() << " + " << tasks_of(b).size();
+  std::vector<KV> expected = ExpectedStateless(input);
+  auto out = Read("out", 4, expected.size());
+  // Nothing more arrives: every record exactly once.
+  absl::SleepFor(absl::Milliseconds(500));
+  auto again = kstreams::kafka_test::ReadTopic(bootstrap_, "out", 4, expected.size() + 1,
+                                               absl::Seconds(1));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(again.status())) << again.status();
+  EXPECT_THAT(KeyValues(out), UnorderedElementsAreArray(expected));
+  EXPECT_TRUE(a.Close(absl::Seconds(20)));
+  EXPECT_TRUE(b.Close(absl::Seconds(20)));
+}
+
+TEST_F(KafkaStreamsIT, CommittedOffsetsAfterCloseAreNotReprocessed) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+  std::vector<KV> first = Input(20);
+  Produce("in", first);
+  {
+    KafkaStreams streams(StatelessTopology(), Config("restart"));
+    KSTREAMS_ASSERT_OK(streams.Start());
+    EXPECT_EQ(Read("out", 2, 10).size(), 10u);
+    EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+  }
+  std::vector<KV> second = Input(20, "later");
+  Produce("in", second);
+  KafkaStreams streams(StatelessTopology(), Config("restart"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  std::vector<KV> expected = ExpectedStateless(first);
+  for (const KV& kv : ExpectedStateless(second)) expected.push_back(kv);
+  auto out = Read("out", 2, expected.size());
+  absl::SleepFor(absl::Milliseconds(500));
+  auto again = kstreams::kafka_test::ReadTopic(bootstrap_, "out", 2, expected.size() + 1,
+                                               absl::Seconds(1));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(again.status())) << again.status();
+  EXPECT_THAT(KeyValues(out), UnorderedElementsAreArray(expected));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
+kstreams::Topology ThrowingTopology(std::atomic<int>* throws_left) {
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("in")
+      .MapValues([throws_left](const std::string& v) {
+        if (v == "boom" && throws_left->fetch_sub(1) > 0) {
+          throw std::runtime_error("cannot handle boom");
+        }
+        return Upper(v);
+      })
+      .To("out");
+  return builder.Build();
+}
+
+TEST_F(KafkaStreamsIT, ThrowingProcessorMovesClientToErrorUnderShutdownClient) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+  Produce("in", {{"a", "x"}, {"b", "boom"}, {"c", "y"}});
+  std::atomic<int> throws_left{1000};
+  KafkaStreams streams(ThrowingTopology(&throws_left), Config("fails"));
+  std::mutex mu;
+  absl::Status seen;
+  streams.SetUncaughtExceptionHandler([&](const absl::Status& error) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen = error;
+    return Response::kShutdownClient;
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kError; }));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_THAT(std::string(seen.message()), HasSubstr("cannot handle boom"));
+    EXPECT_THAT(std::string(seen.message()), HasSubstr("topic 'in' partition 0 offset 1"));
+  }
+  EXPECT_TRUE(streams.Close(absl::Seconds(5)));
+  EXPECT_EQ(streams.state(), State::kError);
+  EXPECT_TRUE(streams.LocalThreadsMetadata().empty());
+}
+
+TEST_F(KafkaStreamsIT, ReplaceThreadStartsANewThreadThatCarriesOn) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+  Produce("in", {{"a", "x"}, {"b", "boom"}, {"c", "y"}});
+  std::atomic<int> throws_left{1};
+  std::atomic<int> handled{0};
+  KafkaStreams streams(ThrowingTopology(&throws_left), Config("replace"));
+  streams.SetUncaughtExceptionHandler([&](const absl::Status&) {
+    ++handled;
+    return Response::kReplaceThread;
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  // At least once: records processed before the failure may come twice.
+  std::set<KV> distinct;
+  for (size_t n = 3; n <= 6 && distinct.size() < 3; ++n) {
+    distinct.clear();
+    for (const KV& kv : KeyValues(Read("out", 1, n))) distinct.insert(kv);
+  }
+  EXPECT_THAT(distinct, ::testing::UnorderedElementsAre(KV{"a", "X"}, KV{"b", "BOOM"},
+                                                        KV{"c", "Y"}));
+  EXPECT_EQ(handled.load(), 1);
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kRunning; }));
+  auto threads = streams.LocalThreadsMetadata();
+  ASSERT_EQ(threads.size(), 1u);
+  EXPECT_THAT(threads[0].thread_name, HasSubstr("StreamThread-2"));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+  EXPECT_EQ(streams.state(), State::kNotRunning);
+}
+
+TEST_F(KafkaStreamsIT, FailedDeliveryKillsTheThreadBeforeItCommits) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+  Produce("in", Input(10));
+  // Every produce request from now on is refused (not retriable).
+  kafka_->PushRequestErrors(kstreams::EmbeddedKafka::ApiKey::kProduce,
+                            std::vector<int16_t>(50, kstreams::EmbeddedKafka::kTopicAuthorizationFailed));
+  KafkaStreams streams(StatelessTopology(), Config("undeliverable"));
+  std::mutex mu;
+  absl::Status seen;
+  streams.SetUncaughtExceptionHandler([&](const absl::Status& error) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen = error;
+    return Response::kShutdownClient;
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kError; }));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_THAT(std::string(seen.message()),
+                HasSubstr("failed to deliver a record to topic 'out' partition 0"));
+  }
+  // No offset was committed past the lost records.
+  kstreams::internal::ConsumerOptions options;
+  options.config = kstreams::kafka_test::GroupConsumerConfig(bootstrap_, "undeliverable");
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer, kstreams::internal::Consumer::Create(std::move(options)));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto committed, consumer->Committed({{"in", 0}}));
+  const kstreams::internal::TopicPartition in0{"in", 0};
+  EXPECT_FALSE(committed[in0].has_value()) << *committed[in0];
+}
+
+// Counts per key in a logged key-value store (Processor API).
+class Counter : public kstreams::Processor<std::string, std::string, std::string, int64_t> {
+ public:
+  void Init(kstreams::ProcessorContext<std::string, int64_t>& ctx) override {
+    ctx_ = &ctx;
+    store_ = ctx.GetStateStore<kstreams::KeyValueStore<std::string, int64_t>>("counts");
+  }
+  void Process(kstreams::Record<std::string, std::string> r) override {
+    int64_t n = store_->Get(r.key()).value_or(0) + 1;
+    store_->Put(r.key(), n);
+    ctx_->Forward(std::move(r).WithValue(n));
+  }
+
+ private:
+  kstreams::ProcessorContext<std::string, int64_t>* ctx_ = nullptr;
+  kstreams::KeyValueStore<std::string, int64_t>* store_ = nullptr;
+};
+
+TEST_F(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 2));
+  std::vector<KV> input;
+  for (int i = 0; i < 12; ++i) input.emplace_back("w" + std::to_string(i % 3), "x");
+  Produce("words", input);
+  kstreams::Topology topology;
+  topology.AddSource<std::string, std::string>("src", {"words"})
+      .AddProcessor("counter", [] { return std::make_unique<Counter>(); }, {"src"})
+      .AddStateStore(kstreams::Stores::KeyValueStoreBuilder<std::string, int64_t>(
+                         kstreams::Stores::InMemoryKeyValueStore("counts"),
+                         kstreams::serdes::String(), kstreams::serdes::Int64()),
+                     {"counter"})
+      .AddSink<std::string, int64_t>("sink", "counts-out", {"counter"});
+  KafkaStreams streams(topology, Config("count"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  auto out = Read("counts-out", 2, input.size());
+  std::map<std::string, int64_t> last;
+  for (const auto& r : out) {
+    auto n = kstreams::serdes::Int64()->Deserialize("counts-out", *r.value);
+    ASSERT_TRUE(n.ok()) << n.status();
+    last[*r.key] = std::max(last[*r.key], *n);
+  }
+  EXPECT_THAT(last, ElementsAre(std::pair<const std::string, int64_t>("w0", 4),
+                                std::pair<const std::string, int64_t>("w1", 4),
+                                std::pair<const std::string, int64_t>("w2", 4)));
+  // The changelog has one partition per task and carries every update.
+  auto changelog = Read("count-counts-changelog", 2, input.size());
+  EXPECT_EQ(changelog.size(), input.size());
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
+}  // namespace
