@@ -3,7 +3,11 @@
 #define KSTREAMS_KSTREAMS_H_
 
 #include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/change.h"
+#include "kstreams/dsl/grouped.h"
 #include "kstreams/dsl/kstream.h"
+#include "kstreams/dsl/ktable.h"
+#include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"

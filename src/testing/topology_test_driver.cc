@@ -1,6 +1,8 @@
 #include "kstreams/testing/topology_test_driver.h"
 
 #include <deque>
+#include <filesystem>
+#include <stdlib.h>
 #include <set>
 
 #include "kstreams/internal/strings.h"
@@ -58,6 +60,7 @@ class TopologyTestDriver::Impl final : public internal::RecordCollector {
   std::map<std::string, std::deque<internal::ProducedRecord>> outputs;
   std::map<std::string, int64_t> next_offset;
   std::deque<Pending> pending;
+  std::string temp_state_dir;  // removed by the destructor when set
 
   std::set<std::string> sink_topics;  // decorated fixed sink topics
   bool has_dynamic_sink = false;
@@ -70,6 +73,17 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     config.Set(StreamsConfig::kApplicationId, kDefaultApplicationId);
   }
   impl_->application_id = *config.Get(StreamsConfig::kApplicationId);
+  // Like Java's driver: unless told otherwise, state lives in a fresh
+  // temporary directory that is removed when the driver is destroyed, so
+  // persistent stores never leak between tests.
+  if (config.values().find(StreamsConfig::kStateDir) == config.values().end()) {
+    std::string dir_template =
+        (std::filesystem::temp_directory_path() / "kstreams-test-driver-XXXXXX").string();
+    if (char* dir = mkdtemp(dir_template.data())) {
+      impl_->temp_state_dir = dir;
+      config.Set(StreamsConfig::kStateDir, dir);
+    }
+  }
   impl_->topology = topology.shared_data();
   if (!topology.status().ok()) {
     (void)Fail(absl::Status(topology.status().code(),
@@ -125,6 +139,11 @@ TopologyTestDriver::~TopologyTestDriver() {
     if (!s.ok()) internal::LogLine(LogLevel::kWarning, internal::StrCat(s.message()));
     task->Close();
   }
+  impl_->tasks.clear();
+  if (!impl_->temp_state_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(impl_->temp_state_dir, ignored);
+  }
 }
 
 absl::Status TopologyTestDriver::Fail(absl::Status status) {
@@ -162,7 +181,9 @@ absl::Status TopologyTestDriver::PipeRaw(const std::string& topic, internal::Raw
   absl::Status s = task->Process(raw);
   if (!s.ok()) return Fail(s);
   if (s = task->PunctuateStreamTime(); !s.ok()) return Fail(s);
-  if (s = task->Flush(); !s.ok()) return Fail(s);
+  if (commit_after_each_record_) {
+    if (s = task->Flush(); !s.ok()) return Fail(s);
+  }
   return ProcessPending();
 }
 
@@ -182,7 +203,9 @@ absl::Status TopologyTestDriver::ProcessPending() {
     absl::Status s = task->Process(raw);
     if (!s.ok()) return Fail(s);
     if (s = task->PunctuateStreamTime(); !s.ok()) return Fail(s);
-    if (s = task->Flush(); !s.ok()) return Fail(s);
+    if (commit_after_each_record_) {
+      if (s = task->Flush(); !s.ok()) return Fail(s);
+    }
   }
   return absl::OkStatus();
 }
@@ -192,13 +215,25 @@ void TopologyTestDriver::AdvanceWallClockTime(std::chrono::milliseconds advance)
   if (!status_.ok()) return;
   for (auto& task : impl_->tasks) {
     absl::Status s = task->PunctuateWallClock();
-    if (s.ok()) s = task->Flush();
+    if (s.ok() && commit_after_each_record_) s = task->Flush();
     if (!s.ok()) {
       (void)Fail(s);
       return;
     }
   }
   (void)ProcessPending();
+}
+
+absl::Status TopologyTestDriver::Commit() {
+  if (!status_.ok()) return status_;
+  // Sub-topologies are numbered upstream first, so flushing them in order,
+  // each followed by processing what its flush wrote to repartition topics,
+  // leaves every cache flushed once.
+  for (auto& task : impl_->tasks) {
+    if (absl::Status s = task->Flush(); !s.ok()) return Fail(s);
+    KSTREAMS_RETURN_IF_ERROR(ProcessPending());
+  }
+  return absl::OkStatus();
 }
 
 int64_t TopologyTestDriver::dropped_records() const {

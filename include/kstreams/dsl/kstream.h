@@ -34,8 +34,10 @@
 #include <utility>
 #include <vector>
 
+#include "kstreams/dsl/grouped.h"
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/internal/stateless_nodes.h"
+#include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
@@ -45,6 +47,10 @@
 namespace kstreams {
 
 class StreamsBuilder;
+template <typename K, typename V>
+class KTable;
+template <typename K, typename V>
+class KGroupedStream;
 
 template <typename K, typename V>
 class KStream {
@@ -254,6 +260,20 @@ class KStream {
     return KStream<K, VOut>(data_, name, key_serde_, nullptr, repartition_required_);
   }
 
+  // Groups by the current key for aggregation. If the key changed upstream,
+  // the aggregation first repartitions through
+  // "<application.id>-<grouped name or store name>-repartition".
+  KGroupedStream<K, V> GroupByKey(const Grouped<K, V>& grouped = {}) const;
+  // Groups by selector(key, value) -> KR (a new key: always repartitions).
+  template <typename F, typename KR = std::remove_cvref_t<std::invoke_result_t<F&, const K&, const V&>>>
+  KGroupedStream<KR, V> GroupBy(F selector, const Grouped<KR, V>& grouped = {}) const;
+  // The stream as a table: the latest value per key (repartitions first if
+  // the key changed upstream).
+  KTable<K, V> ToTable(const Named& named = {}, const Materialized<K, V>& materialized = {}) const;
+  KTable<K, V> ToTable(const Materialized<K, V>& materialized) const {
+    return ToTable(Named(), materialized);
+  }
+
   // Library use.
   const std::string& node_name() const { return node_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
@@ -324,5 +344,8 @@ class KStream {
 };
 
 }  // namespace kstreams
+
+// The table operators above are defined with KTable.
+#include "kstreams/dsl/ktable.h"
 
 #endif  // KSTREAMS_DSL_KSTREAM_H_

@@ -51,6 +51,50 @@ class StreamsBuilder {
     return KStream<K, V>(data_, name, consumed.key_serde(), consumed.value_serde(), false);
   }
 
+  // A table of the latest value per key of `topic` (a null value deletes the
+  // key). Always materialized in a timestamped store: named by
+  // Materialized::As, else "<topic>-STATE-STORE-<n>". Serdes: Materialized's,
+  // else Consumed's, else the types' defaults.
+  template <typename K, typename V>
+  KTable<K, V> Table(const std::string& topic, const Consumed<K, V>& consumed = {},
+                     const Materialized<K, V>& materialized = {}) {
+    SerdePtr<K> key_serde = materialized.key_serde() ? materialized.key_serde() : consumed.key_serde();
+    SerdePtr<V> value_serde =
+        materialized.value_serde() ? materialized.value_serde() : consumed.value_serde();
+    std::string store = internal::AddTableStore<K, V>(data_, materialized, topic + "-STATE-STORE-",
+                                                      key_serde, value_serde);
+    std::string source = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
+    std::string table_source = consumed.name() ? *consumed.name() + "-table-source"
+                                               : internal::GeneratedName(*data_, "KTABLE-SOURCE-");
+    SerdePtr<V> value_or_default = SerdeOrDefault<V>(value_serde);
+    Topology(data_).AddSource<K, std::optional<V>>(
+        source, {topic}, SerdeOrDefault<K>(key_serde),
+        value_or_default ? serdes::Optional<V>(value_or_default) : nullptr);
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    internal::AddProcessorNode<K, std::optional<V>, K, Change<V>>(
+        *data_, table_source, {source},
+        [table_source, store, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::TableSourceNode<K, V, std::optional<V>>>(
+              table_source, store, send_old);
+        },
+        {store});
+    return KTable<K, V>(data_, table_source, key_serde, value_serde, materialized.store_name(),
+                        origin);
+  }
+  template <typename K, typename V>
+  KTable<K, V> Table(const std::string& topic, const Materialized<K, V>& materialized) {
+    return Table<K, V>(topic, Consumed<K, V>(), materialized);
+  }
+
+  // Adds a store for processors added later with KStream::Process /
+  // ProcessValues (which name it in their `stores` argument).
+  template <typename StoreBuilder>
+  StreamsBuilder& AddStateStore(StoreBuilder builder) {
+    Topology(data_).AddStateStore(std::move(builder));
+    return *this;
+  }
+
   // The topology built so far. The builder may be used further; later
   // additions show in topologies built later.
   Topology Build() const { return Topology(data_); }

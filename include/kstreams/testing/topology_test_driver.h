@@ -10,8 +10,11 @@
 // as on a real cluster. Stream-time punctuators fire as record timestamps
 // advance; wall-clock punctuators fire on AdvanceWallClockTime().
 //
-// As in Java, the driver commits after every input record: store caches are
-// flushed each time, so caching never delays output in the driver.
+// As in Java, the driver commits after every record it processes (input
+// records and records read back from repartition topics): store caches are
+// flushed each time, so caching never delays output. To see caching at work,
+// SetCommitAfterEachRecord(false) and call Commit() where a real application
+// would commit (every commit.interval.ms).
 //
 // Errors. Nothing throws. PipeInput returns the status of processing (e.g. a
 // deserialization error under log_and_fail names topic, partition and
@@ -117,6 +120,15 @@ class TopologyTestDriver {
 
   // Advances the mock wall clock and fires due wall-clock punctuators.
   void AdvanceWallClockTime(std::chrono::milliseconds advance);
+
+  // Default true (Java's behaviour). With false, stores (and their caches)
+  // are flushed only by Commit().
+  void SetCommitAfterEachRecord(bool commit) { commit_after_each_record_ = commit; }
+  // Flushes every task's stores, as a commit does: caches forward their
+  // latest value per key. Tasks are flushed upstream first, and what a flush
+  // writes to a repartition topic is processed before the next task flushes,
+  // so one Commit() brings every output up to date.
+  absl::Status Commit();
   int64_t wall_clock_ms() const { return wall_clock_ms_; }
 
   // The first error the driver met (building, processing, reading), or OK.
@@ -159,6 +171,7 @@ class TopologyTestDriver {
 
   std::unique_ptr<Impl> impl_;
   int64_t wall_clock_ms_ = 0;
+  bool commit_after_each_record_ = true;
   absl::Status status_;
 };
 

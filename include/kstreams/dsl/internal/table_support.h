@@ -1,0 +1,75 @@
+// kstreams/dsl/internal/table_support.h  (internal: not for users)
+//
+// Building blocks the table DSL shares: store creation from Materialized
+// and the "send old values" switch of a table's node chain.
+#ifndef KSTREAMS_DSL_INTERNAL_TABLE_SUPPORT_H_
+#define KSTREAMS_DSL_INTERNAL_TABLE_SUPPORT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kstreams/dsl/internal/graph.h"
+#include "kstreams/dsl/materialized.h"
+#include "kstreams/processor/topology.h"
+#include "kstreams/state/stores.h"
+
+namespace kstreams::internal {
+
+// One KTable node's view of old-value propagation (Java's
+// enableSendingOldValues): downstream operators that subtract (table
+// aggregations) turn it on; a node without a store must then get old values
+// from its parent, recursively.
+struct TableOrigin {
+  std::shared_ptr<bool> send_old_values = std::make_shared<bool>(false);
+  bool materialized = false;
+  std::shared_ptr<TableOrigin> parent;
+};
+
+inline void EnableSendingOldValues(TableOrigin& origin) {
+  *origin.send_old_values = true;
+  if (!origin.materialized && origin.parent) EnableSendingOldValues(*origin.parent);
+}
+
+// Adds the timestamped store a table node keeps, named by `materialized` or
+// generated as "<prefix><index>" (Java's generated store names). Returns the
+// store name; records a topology error when a serde is missing.
+template <typename K, typename V>
+std::string AddTableStore(const std::shared_ptr<TopologyData>& data_ptr,
+                          const Materialized<K, V>& materialized,
+                          std::string_view generated_prefix, SerdePtr<K> key_serde,
+                          SerdePtr<V> value_serde) {
+  TopologyData& data = *data_ptr;
+  std::string name = NameFor(data, materialized.store_name(), generated_prefix);
+  key_serde = materialized.key_serde() ? materialized.key_serde()
+                                       : SerdeOrDefault<K>(std::move(key_serde));
+  value_serde = materialized.value_serde() ? materialized.value_serde()
+                                           : SerdeOrDefault<V>(std::move(value_serde));
+  if (!key_serde || !value_serde) {
+    data.SetError(absl::InvalidArgumentError(StrCat(
+        "state store '", name, "' needs a ", key_serde ? "value" : "key", " serde for ",
+        key_serde ? TypeName<V>() : TypeName<K>(),
+        ", which has no default; pass one with Materialized::With")));
+    return name;
+  }
+  KeyValueBytesStoreSupplierPtr supplier =
+      materialized.supplier() ? materialized.supplier() : Stores::PersistentKeyValueStore(name);
+  auto builder = Stores::TimestampedKeyValueStoreBuilder<K, V>(supplier, key_serde, value_serde);
+  if (materialized.caching_enabled()) {
+    builder.WithCachingEnabled();
+  } else {
+    builder.WithCachingDisabled();
+  }
+  if (materialized.logging_enabled()) {
+    builder.WithLoggingEnabled(materialized.log_config());
+  } else {
+    builder.WithLoggingDisabled();
+  }
+  Topology(data_ptr).AddStateStore(std::move(builder));
+  return name;
+}
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_DSL_INTERNAL_TABLE_SUPPORT_H_

@@ -1,0 +1,562 @@
+// kstreams/dsl/ktable.h
+//
+// KTable<K, V>: a changelog stream seen as a table: each record is the
+// latest value of its key, a null value deletes the key. Made by
+// StreamsBuilder::Table, KStream::ToTable and aggregations. Operators mirror
+// Kafka Streams':
+//   - Filter/FilterNot: a key whose value stops passing is forwarded as a
+//     delete (tombstone) downstream;
+//   - MapValues: maps new (and old) values;
+//   - ToStream: the stream of updates; a delete arrives as std::nullopt, so
+//     the result is KStream<K, std::optional<V>> and a sink writes a Kafka
+//     tombstone for it;
+//   - GroupBy: regroups for KGroupedTable aggregations, which subtract the
+//     old value from its old group and add the new one to its new group.
+// Internally table nodes forward Change<V> (new and, where needed, old).
+//
+// Stores: a table from a topic, and every aggregation, keeps a timestamped
+// store (cached and change-logged by default, see Materialized). Filter and
+// MapValues keep one only when given a Materialized. A store named through
+// Materialized::As is queryable by that name.
+//
+// Caching: with a cache (the default for stores), downstream sees only the
+// latest value per key between commits (flushes), as in Kafka Streams; with
+// statestore.cache.max.bytes=0 or WithCachingDisabled, every update.
+//
+// Thread-compatible: build from one thread.
+//
+// Example (word count):
+//
+//   builder.Stream<std::string, std::string>("words")
+//       .GroupBy([](const std::string&, const std::string& w) { return w; })
+//       .Count(kstreams::Materialized<std::string, int64_t>::As("counts"))
+//       .ToStream()
+//       .To("word-counts");
+#ifndef KSTREAMS_DSL_KTABLE_H_
+#define KSTREAMS_DSL_KTABLE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "kstreams/dsl/change.h"
+#include "kstreams/dsl/grouped.h"
+#include "kstreams/dsl/internal/table_nodes.h"
+#include "kstreams/dsl/internal/table_support.h"
+#include "kstreams/dsl/kstream.h"
+#include "kstreams/dsl/materialized.h"
+#include "kstreams/dsl/named.h"
+
+namespace kstreams {
+
+template <typename K, typename V>
+class KGroupedTable;
+template <typename K, typename VA>
+class CogroupedKStream;
+
+template <typename K, typename V>
+class KTable {
+ public:
+  using KeyType = K;
+  using ValueType = V;
+
+  // Keeps the keys whose value passes pred(key, value); others read as deleted.
+  template <typename Pred>
+  KTable Filter(Pred pred, const Named& named = {},
+                const Materialized<K, V>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<bool, Pred&, const K&, const V&>,
+                  "KTable::Filter expects bool(const K& key, const V& value)");
+    return AddFilter(std::move(pred), false, named, materialized);
+  }
+  template <typename Pred>
+  KTable Filter(Pred pred, const Materialized<K, V>& materialized) const {
+    return Filter(std::move(pred), Named(), materialized);
+  }
+  template <typename Pred>
+  KTable FilterNot(Pred pred, const Named& named = {},
+                   const Materialized<K, V>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<bool, Pred&, const K&, const V&>,
+                  "KTable::FilterNot expects bool(const K& key, const V& value)");
+    return AddFilter(std::move(pred), true, named, materialized);
+  }
+  template <typename Pred>
+  KTable FilterNot(Pred pred, const Materialized<K, V>& materialized) const {
+    return FilterNot(std::move(pred), Named(), materialized);
+  }
+
+  // Maps each value: f(value) or f(key, value) -> VR.
+  template <typename F, typename VR = typename internal::ValueCallResult<F, K, V>::type>
+  KTable<K, VR> MapValues(F f, const Named& named = {},
+                          const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kValueCallable<F, K, V>,
+                  "KTable::MapValues expects VR(V value) or VR(const K& key, V value)");
+    std::optional<std::string> store;
+    if (materialized.given()) {
+      store = internal::AddTableStore<K, VR>(data_, materialized, "KTABLE-MAPVALUES-STATE-STORE-",
+                                             key_serde_, nullptr);
+    }
+    std::string name = internal::NameFor(*data_, named, "KTABLE-MAPVALUES-");
+    auto origin = Child(store.has_value());
+    internal::AddProcessorNode<K, Change<V>, K, Change<VR>>(
+        *data_, name, {node_},
+        [name, f, store, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::TableMapValuesNode<K, V, VR, F>>(name, f, store,
+                                                                             send_old);
+        },
+        store ? std::vector<std::string>{*store} : std::vector<std::string>{});
+    return KTable<K, VR>(data_, name, key_serde_, materialized.value_serde(), store, origin);
+  }
+  template <typename F, typename VR = typename internal::ValueCallResult<F, K, V>::type>
+  KTable<K, VR> MapValues(F f, const Materialized<K, VR>& materialized) const {
+    return MapValues(std::move(f), Named(), materialized);
+  }
+
+  // The stream of this table's updates; deletes arrive as std::nullopt.
+  KStream<K, std::optional<V>> ToStream(const Named& named = {}) const {
+    std::string name = internal::NameFor(*data_, named, "KTABLE-TOSTREAM-");
+    internal::AddProcessorNode<K, Change<V>, K, std::optional<V>>(*data_, name, {node_}, [name]() {
+      return std::make_unique<internal::TableToStreamNode<K, V>>(name);
+    });
+    SerdePtr<std::optional<V>> value_serde;
+    if (SerdePtr<V> v = SerdeOrDefault<V>(value_serde_)) value_serde = serdes::Optional<V>(v);
+    return KStream<K, std::optional<V>>(data_, name, key_serde_, value_serde, false);
+  }
+
+  // Regroups by selector(key, value) -> KeyValue<KR, VR> (or std::pair) for
+  // Count/Reduce/Aggregate on KGroupedTable.
+  template <typename F>
+  auto GroupBy(F selector, const Grouped<typename internal::KeyValueParts<std::remove_cvref_t<
+                                             std::invoke_result_t<F&, const K&, const V&>>>::Key,
+                                         typename internal::KeyValueParts<std::remove_cvref_t<
+                                             std::invoke_result_t<F&, const K&, const V&>>>::Value>&
+                               grouped = {}) const;
+
+  // The name of this table's store when it can be queried, else empty.
+  const std::optional<std::string>& queryable_store_name() const { return store_name_; }
+
+  // Library use.
+  KTable(std::shared_ptr<internal::TopologyData> data, std::string node, SerdePtr<K> key_serde,
+         SerdePtr<V> value_serde, std::optional<std::string> store_name,
+         std::shared_ptr<internal::TableOrigin> origin)
+      : data_(std::move(data)), node_(std::move(node)), key_serde_(std::move(key_serde)),
+        value_serde_(std::move(value_serde)), store_name_(std::move(store_name)),
+        origin_(std::move(origin)) {}
+  const std::string& node_name() const { return node_; }
+  const SerdePtr<K>& key_serde() const { return key_serde_; }
+  const SerdePtr<V>& value_serde() const { return value_serde_; }
+  const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
+  void EnableSendingOldValues() const { internal::EnableSendingOldValues(*origin_); }
+
+ private:
+  std::shared_ptr<internal::TableOrigin> Child(bool materialized) const {
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = materialized;
+    origin->parent = origin_;
+    return origin;
+  }
+
+  template <typename Pred>
+  KTable AddFilter(Pred pred, bool negate, const Named& named,
+                   const Materialized<K, V>& materialized) const {
+    std::optional<std::string> store;
+    if (materialized.given()) {
+      store = internal::AddTableStore<K, V>(data_, materialized, "KTABLE-FILTER-STATE-STORE-",
+                                            key_serde_, value_serde_);
+    }
+    std::string name = internal::NameFor(*data_, named, "KTABLE-FILTER-");
+    auto origin = Child(store.has_value());
+    internal::AddProcessorNode<K, Change<V>, K, Change<V>>(
+        *data_, name, {node_},
+        [name, pred, negate, store, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::TableFilterNode<K, V, Pred>>(name, pred, negate,
+                                                                         store, send_old);
+        },
+        store ? std::vector<std::string>{*store} : std::vector<std::string>{});
+    return KTable(data_, name, key_serde_, value_serde_, store, origin);
+  }
+
+  std::shared_ptr<internal::TopologyData> data_;
+  std::string node_;
+  SerdePtr<K> key_serde_;
+  SerdePtr<V> value_serde_;
+  std::optional<std::string> store_name_;
+  std::shared_ptr<internal::TableOrigin> origin_;
+};
+
+// The records of a stream grouped by key, ready to aggregate (Java's
+// KGroupedStream). Made by KStream::GroupByKey / GroupBy.
+template <typename K, typename V>
+class KGroupedStream {
+ public:
+  // Counts records per key.
+  KTable<K, int64_t> Count(const Named& named = {},
+                           const Materialized<K, int64_t>& materialized = {}) const {
+    return Aggregate([] { return int64_t{0}; },
+                     [](const K&, const V&, int64_t count) { return count + 1; }, named,
+                     materialized.value_serde()
+                         ? materialized
+                         : Materialized<K, int64_t>(materialized).WithValueSerde(serdes::Int64()));
+  }
+  KTable<K, int64_t> Count(const Materialized<K, int64_t>& materialized) const {
+    return Count(Named(), materialized);
+  }
+
+  // Combines values per key: reducer(aggregate, value) -> V; the first value
+  // of a key is its first aggregate.
+  template <typename Red>
+  KTable<K, V> Reduce(Red reducer, const Named& named = {},
+                      const Materialized<K, V>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<V, Red&, const V&, V&&>,
+                  "Reduce expects V(const V& aggregate, V value)");
+    std::string store = internal::AddTableStore<K, V>(
+        data_, materialized, "KSTREAM-REDUCE-STATE-STORE-", key_serde_, value_serde_);
+    std::string name = internal::NameFor(*data_, named, "KSTREAM-REDUCE-");
+    auto origin = NewOrigin();
+    internal::AddProcessorNode<K, V, K, Change<V>>(
+        *data_, name, {SourceForAggregation(store)},
+        [name, store, reducer, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::StreamReduceNode<K, V, Red>>(name, store, send_old,
+                                                                         reducer);
+        },
+        {store});
+    return KTable<K, V>(data_, name, materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                        materialized.value_serde() ? materialized.value_serde() : value_serde_,
+                        store, origin);
+  }
+  template <typename Red>
+  KTable<K, V> Reduce(Red reducer, const Materialized<K, V>& materialized) const {
+    return Reduce(std::move(reducer), Named(), materialized);
+  }
+
+  // Folds values per key: initializer() -> VA, then
+  // aggregator(key, value, aggregate) -> VA.
+  template <typename Init, typename Agg, typename VA = std::remove_cvref_t<std::invoke_result_t<Init&>>>
+  KTable<K, VA> Aggregate(Init initializer, Agg aggregator, const Named& named = {},
+                          const Materialized<K, VA>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<VA, Agg&, const K&, V&&, const VA&>,
+                  "Aggregate expects an initializer VA() and an aggregator "
+                  "VA(const K& key, V value, const VA& aggregate)");
+    std::string store = internal::AddTableStore<K, VA>(
+        data_, materialized, "KSTREAM-AGGREGATE-STATE-STORE-", key_serde_, nullptr);
+    std::string name = internal::NameFor(*data_, named, "KSTREAM-AGGREGATE-");
+    auto origin = NewOrigin();
+    internal::AddProcessorNode<K, V, K, Change<VA>>(
+        *data_, name, {SourceForAggregation(store)},
+        [name, store, initializer, aggregator, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::StreamAggregateNode<K, V, VA, Init, Agg>>(
+              name, store, send_old, initializer, aggregator);
+        },
+        {store});
+    return KTable<K, VA>(data_, name,
+                         materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                         materialized.value_serde(), store, origin);
+  }
+  template <typename Init, typename Agg, typename VA = std::remove_cvref_t<std::invoke_result_t<Init&>>>
+  KTable<K, VA> Aggregate(Init initializer, Agg aggregator,
+                          const Materialized<K, VA>& materialized) const {
+    return Aggregate(std::move(initializer), std::move(aggregator), Named(), materialized);
+  }
+
+  // Starts a cogroup: several grouped streams (of different value types)
+  // folded into one aggregate per key, each with its own
+  // aggregator(key, value, aggregate) -> VA. Finish with Aggregate().
+  template <typename VA, typename Agg>
+  CogroupedKStream<K, VA> Cogroup(Agg aggregator) const;
+
+  // Library use.
+  KGroupedStream(KStream<K, V> stream, std::optional<std::string> name, SerdePtr<K> key_serde,
+                 SerdePtr<V> value_serde)
+      : data_(stream.data()), node_(stream.node_name()), key_serde_(std::move(key_serde)),
+        value_serde_(std::move(value_serde)),
+        repartition_required_(stream.repartition_required()), name_(std::move(name)) {}
+  // The node aggregations read from: this stream, or the source of a
+  // repartition topic named "<grouped name or store>-repartition".
+  std::string SourceForAggregation(const std::string& store) const {
+    if (!repartition_required_) return node_;
+    return KStream<K, V>(data_, node_, key_serde_, value_serde_, true)
+        .ThroughRepartitionTopic(name_ ? *name_ : store, key_serde_, value_serde_, std::nullopt,
+                                 nullptr)
+        .node_name();
+  }
+  const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
+  const SerdePtr<K>& key_serde() const { return key_serde_; }
+
+ private:
+  static std::shared_ptr<internal::TableOrigin> NewOrigin() {
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    return origin;
+  }
+
+  std::shared_ptr<internal::TopologyData> data_;
+  std::string node_;
+  SerdePtr<K> key_serde_;
+  SerdePtr<V> value_serde_;
+  bool repartition_required_;
+  std::optional<std::string> name_;
+};
+
+// A table regrouped by KTable::GroupBy, ready to aggregate (Java's
+// KGroupedTable): every update subtracts the old value from its old group
+// and adds the new value to its new group.
+template <typename K, typename V>
+class KGroupedTable {
+ public:
+  KTable<K, int64_t> Count(const Named& named = {},
+                           const Materialized<K, int64_t>& materialized = {}) const {
+    Materialized<K, int64_t> m = materialized;
+    if (!m.value_serde()) m = std::move(m).WithValueSerde(serdes::Int64());
+    return DoAggregate<int64_t>(
+        [] { return int64_t{0}; }, [](const K&, V&&, int64_t agg) { return agg + 1; },
+        [](const K&, V&&, int64_t agg) { return agg - 1; }, named, m,
+        "KTABLE-AGGREGATE-STATE-STORE-", "KTABLE-AGGREGATE-");
+  }
+  KTable<K, int64_t> Count(const Materialized<K, int64_t>& materialized) const {
+    return Count(Named(), materialized);
+  }
+
+  // adder(aggregate, new value) and subtractor(aggregate, old value) -> V.
+  template <typename Add, typename Sub>
+  KTable<K, V> Reduce(Add adder, Sub subtractor, const Named& named = {},
+                      const Materialized<K, V>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<V, Add&, V&&, V&&> &&
+                      std::is_invocable_r_v<V, Sub&, V&&, V&&>,
+                  "KGroupedTable::Reduce expects adder V(V aggregate, V value) and "
+                  "subtractor V(V aggregate, V old_value)");
+    Materialized<K, V> m = materialized;
+    if (!m.value_serde() && value_serde_) m = std::move(m).WithValueSerde(value_serde_);
+    return DoAggregate<V>(
+        nullptr, [adder](const K&, V&& v, V&& agg) { return adder(std::move(agg), std::move(v)); },
+        [subtractor](const K&, V&& v, V&& agg) {
+          return subtractor(std::move(agg), std::move(v));
+        },
+        named, m, "KTABLE-REDUCE-STATE-STORE-", "KTABLE-REDUCE-");
+  }
+
+  // initializer() -> VA; adder(key, new value, aggregate) and
+  // subtractor(key, old value, aggregate) -> VA.
+  template <typename Init, typename Add, typename Sub,
+            typename VA = std::remove_cvref_t<std::invoke_result_t<Init&>>>
+  KTable<K, VA> Aggregate(Init initializer, Add adder, Sub subtractor, const Named& named = {},
+                          const Materialized<K, VA>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<VA, Add&, const K&, V&&, VA&&> &&
+                      std::is_invocable_r_v<VA, Sub&, const K&, V&&, VA&&>,
+                  "KGroupedTable::Aggregate expects initializer VA(), adder "
+                  "VA(const K& key, V value, VA aggregate) and subtractor "
+                  "VA(const K& key, V old_value, VA aggregate)");
+    return DoAggregate<VA>(std::move(initializer), std::move(adder), std::move(subtractor), named,
+                           materialized, "KTABLE-AGGREGATE-STATE-STORE-", "KTABLE-AGGREGATE-");
+  }
+  template <typename Init, typename Add, typename Sub,
+            typename VA = std::remove_cvref_t<std::invoke_result_t<Init&>>>
+  KTable<K, VA> Aggregate(Init initializer, Add adder, Sub subtractor,
+                          const Materialized<K, VA>& materialized) const {
+    return Aggregate(std::move(initializer), std::move(adder), std::move(subtractor), Named(),
+                     materialized);
+  }
+
+  // Library use.
+  KGroupedTable(std::shared_ptr<internal::TopologyData> data, std::string node,
+                std::optional<std::string> name, SerdePtr<K> key_serde, SerdePtr<V> value_serde)
+      : data_(std::move(data)), node_(std::move(node)), name_(std::move(name)),
+        key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+
+ private:
+  template <typename VA, typename Init, typename Add, typename Sub>
+  KTable<K, VA> DoAggregate(Init init, Add add, Sub sub, const Named& named,
+                            const Materialized<K, VA>& materialized, std::string_view store_prefix,
+                            std::string_view node_prefix) const {
+    internal::TopologyData& data = *data_;
+    std::string store =
+        internal::AddTableStore<K, VA>(data_, materialized, store_prefix, key_serde_, nullptr);
+    // Always through a repartition topic "<grouped name or store>-repartition"
+    // carrying Change<V> (Java's KGroupedTableImpl).
+    std::string sink = internal::GeneratedName(data, "KSTREAM-SINK-");
+    std::string source = internal::GeneratedName(data, "KSTREAM-SOURCE-");
+    std::string name = internal::NameFor(data, named, node_prefix);
+    std::string topic = (name_ ? *name_ : store) + "-repartition";
+    data.AddInternalTopic({topic, std::nullopt});
+    SerdePtr<K> key_serde = SerdeOrDefault<K>(key_serde_);
+    SerdePtr<V> value_serde = SerdeOrDefault<V>(value_serde_);
+    SerdePtr<Change<V>> change_serde;
+    if (value_serde) change_serde = std::make_shared<ChangeSerde<V>>(value_serde);
+    Topology topology(data_);
+    topology.AddSink<K, Change<V>>(sink, topic, {node_}, key_serde, change_serde);
+    topology.AddSource<K, Change<V>>(source, {topic}, key_serde, change_serde);
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    internal::AddProcessorNode<K, Change<V>, K, Change<VA>>(
+        data, name, {source},
+        [name, store, init, add, sub, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::TableAggregateNode<K, V, VA, Init, Add, Sub>>(
+              name, store, send_old, init, add, sub);
+        },
+        {store});
+    return KTable<K, VA>(data_, name,
+                         materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                         materialized.value_serde(), store, origin);
+  }
+
+  std::shared_ptr<internal::TopologyData> data_;
+  std::string node_;
+  std::optional<std::string> name_;
+  SerdePtr<K> key_serde_;
+  SerdePtr<V> value_serde_;
+};
+
+// Several grouped streams aggregated into one table (Java's
+// CogroupedKStream): each input record is folded into its key's aggregate by
+// its own stream's aggregator; all share one store and one output.
+//
+// Example:
+//   auto totals = clicks.GroupByKey().Cogroup<int64_t>(add_click)
+//                     .Cogroup(purchases.GroupByKey(), add_purchase)
+//                     .Aggregate([] { return int64_t{0}; });
+template <typename K, typename VA>
+class CogroupedKStream {
+ public:
+  // Adds another grouped stream with its aggregator(key, value, aggregate) -> VA.
+  template <typename V, typename Agg>
+  CogroupedKStream& Cogroup(const KGroupedStream<K, V>& grouped, Agg aggregator) {
+    static_assert(std::is_invocable_r_v<VA, Agg&, const K&, V&&, const VA&>,
+                  "Cogroup expects an aggregator VA(const K& key, V value, const VA& aggregate)");
+    inputs_.push_back([grouped, aggregator](const std::string& store, const std::string& name,
+                                            std::function<VA()> init,
+                                            std::shared_ptr<const bool> send_old) {
+      internal::AddProcessorNode<K, V, K, Change<VA>>(
+          *grouped.data(), name, {grouped.SourceForAggregation(store)},
+          [name, store, init, aggregator, send_old]() {
+            return std::make_unique<
+                internal::StreamAggregateNode<K, V, VA, std::function<VA()>, Agg>>(
+                name, store, send_old, init, aggregator);
+          },
+          {store});
+    });
+    return *this;
+  }
+
+  // The aggregate per key, starting from initializer() -> VA.
+  template <typename Init>
+  KTable<K, VA> Aggregate(Init initializer, const Named& named = {},
+                          const Materialized<K, VA>& materialized = {}) const {
+    static_assert(std::is_invocable_r_v<VA, Init&>, "Aggregate expects an initializer VA()");
+    internal::TopologyData& data = *data_;
+    std::string store = internal::AddTableStore<K, VA>(
+        data_, materialized, "COGROUPKSTREAM-AGGREGATE-STATE-STORE-", key_serde_, nullptr);
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    std::vector<std::string> parents;
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      std::string name =
+          named.name() ? internal::StrCat(*named.name(), "-cogroup-agg-", i)
+                       : internal::GeneratedName(data, "COGROUPKSTREAM-AGGREGATE-");
+      inputs_[i](store, name, std::function<VA()>(initializer), origin->send_old_values);
+      parents.push_back(name);
+    }
+    std::string merge = named.name() ? *named.name() + "-cogroup-merge"
+                                     : internal::GeneratedName(data, "COGROUPKSTREAM-MERGE-");
+    internal::AddProcessorNode<K, Change<VA>, K, Change<VA>>(data, merge, parents, [merge]() {
+      return std::make_unique<internal::PassThroughNode<K, Change<VA>>>(merge);
+    });
+    return KTable<K, VA>(data_, merge,
+                         materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                         materialized.value_serde(), store, origin);
+  }
+  template <typename Init>
+  KTable<K, VA> Aggregate(Init initializer, const Materialized<K, VA>& materialized) const {
+    return Aggregate(std::move(initializer), Named(), materialized);
+  }
+
+  // Library use.
+  CogroupedKStream(std::shared_ptr<internal::TopologyData> data, SerdePtr<K> key_serde)
+      : data_(std::move(data)), key_serde_(std::move(key_serde)) {}
+
+ private:
+  using AddInput = std::function<void(const std::string& store, const std::string& name,
+                                      std::function<VA()> init,
+                                      std::shared_ptr<const bool> send_old)>;
+  std::shared_ptr<internal::TopologyData> data_;
+  SerdePtr<K> key_serde_;
+  std::vector<AddInput> inputs_;
+};
+
+template <typename K, typename V>
+template <typename VA, typename Agg>
+CogroupedKStream<K, VA> KGroupedStream<K, V>::Cogroup(Agg aggregator) const {
+  CogroupedKStream<K, VA> cogrouped(data_, key_serde_);
+  cogrouped.Cogroup(*this, std::move(aggregator));
+  return cogrouped;
+}
+
+template <typename K, typename V>
+template <typename F>
+auto KTable<K, V>::GroupBy(
+    F selector,
+    const Grouped<typename internal::KeyValueParts<
+                      std::remove_cvref_t<std::invoke_result_t<F&, const K&, const V&>>>::Key,
+                  typename internal::KeyValueParts<
+                      std::remove_cvref_t<std::invoke_result_t<F&, const K&, const V&>>>::Value>&
+        grouped) const {
+  using Result = std::remove_cvref_t<std::invoke_result_t<F&, const K&, const V&>>;
+  using KR = typename internal::KeyValueParts<Result>::Key;
+  using VR = typename internal::KeyValueParts<Result>::Value;
+  EnableSendingOldValues();
+  std::string name = internal::NameFor(*data_, grouped.name(), "KTABLE-SELECT-");
+  internal::AddProcessorNode<K, Change<V>, KR, Change<VR>>(*data_, name, {node_}, [name, selector]() {
+    return std::make_unique<internal::TableRepartitionMapNode<K, V, KR, VR, F>>(name, selector);
+  });
+  return KGroupedTable<KR, VR>(data_, name, grouped.name(), grouped.key_serde(),
+                               grouped.value_serde());
+}
+
+// ---------------------------------------------------------------------------
+// KStream operators that produce tables and grouped streams.
+
+template <typename K, typename V>
+KGroupedStream<K, V> KStream<K, V>::GroupByKey(const Grouped<K, V>& grouped) const {
+  return KGroupedStream<K, V>(*this, grouped.name(),
+                              grouped.key_serde() ? grouped.key_serde() : key_serde_,
+                              grouped.value_serde() ? grouped.value_serde() : value_serde_);
+}
+
+template <typename K, typename V>
+template <typename F, typename KR>
+KGroupedStream<KR, V> KStream<K, V>::GroupBy(F selector, const Grouped<KR, V>& grouped) const {
+  static_assert(std::is_invocable_v<F&, const K&, const V&>,
+                "GroupBy expects KR(const K& key, const V& value)");
+  // Java names the key selector after the Grouped name when one is given.
+  KStream<KR, V> rekeyed = SelectKey(std::move(selector), Named::As(grouped.name().value_or("")));
+  return KGroupedStream<KR, V>(rekeyed, grouped.name(), grouped.key_serde(),
+                               grouped.value_serde() ? grouped.value_serde() : value_serde_);
+}
+
+template <typename K, typename V>
+KTable<K, V> KStream<K, V>::ToTable(const Named& named, const Materialized<K, V>& materialized) const {
+  std::string store = internal::AddTableStore<K, V>(data_, materialized, "KSTREAM-TOTABLE-STATE-STORE-",
+                                                    key_serde_, value_serde_);
+  std::string name = internal::NameFor(*data_, named, "KSTREAM-TOTABLE-");
+  std::string source = node_;
+  if (repartition_required_) {
+    source = ThroughRepartitionTopic(name, key_serde_, value_serde_, std::nullopt, nullptr)
+                 .node_name();
+  }
+  auto origin = std::make_shared<internal::TableOrigin>();
+  origin->materialized = true;
+  internal::AddProcessorNode<K, V, K, Change<V>>(
+      *data_, name, {source},
+      [name, store, send_old = origin->send_old_values]() {
+        return std::make_unique<internal::TableSourceNode<K, V, V>>(name, store, send_old);
+      },
+      {store});
+  return KTable<K, V>(data_, name, materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                      materialized.value_serde() ? materialized.value_serde() : value_serde_,
+                      materialized.store_name(), origin);
+}
+
+}  // namespace kstreams
+
+#endif  // KSTREAMS_DSL_KTABLE_H_
