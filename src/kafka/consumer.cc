@@ -194,10 +194,7 @@ Consumer::~Consumer() {
 
 void Consumer::OnRebalance(int err, void* partitions_ptr) {
   auto* partitions = static_cast<rd_kafka_topic_partition_list_t*>(partitions_ptr);
-  rd_kafka_t* rk = rk_.get();
-  // librdkafka calls this before rd_kafka_new returns to us only in theory;
-  // guard anyway since rk_ would still be empty then.
-  if (rk == nullptr) return;
+  rd_kafka_t* rk = rk_.get();  // set: callbacks only run inside our polls
   // Not rd_kafka_rebalance_protocol(): it can hang when called from this
   // callback around close (confluentinc/librdkafka#4041).
   const bool cooperative = cooperative_;
@@ -246,11 +243,12 @@ absl::Status Consumer::Subscribe(const std::vector<std::string>& topics) {
 absl::Status Consumer::SubscribePattern(std::string_view regex) {
   if (regex.empty()) return absl::InvalidArgumentError("subscribe needs a non-empty pattern");
   if (!has_group_id_) return absl::InvalidArgumentError("subscribe needs 'group.id' in the config");
-  // librdkafka treats a subscription starting with '^' as a regex; Java's
-  // Pattern subscription matches the whole name, so anchor both ends.
+  // librdkafka treats a subscription starting with '^' as a regex. Java's
+  // Pattern subscription matches the whole name, so an unanchored pattern is
+  // grouped and anchored at both ends ("a|b" -> "^(a|b)$"); one that already
+  // starts with '^' is taken as written.
   std::string pattern(regex);
-  if (pattern.front() != '^') pattern.insert(pattern.begin(), '^');
-  if (pattern.back() != '$') pattern.push_back('$');
+  if (pattern.front() != '^') pattern = StrCat("^(", pattern, ")$");
   PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), pattern.c_str(), RD_KAFKA_PARTITION_UA);
   subscribed_ = true;

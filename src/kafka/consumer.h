@@ -121,10 +121,12 @@ class Consumer {
 
   // Subscribes to exactly these topics (replacing any previous subscription).
   absl::Status Subscribe(const std::vector<std::string>& topics);
-  // Subscribes to every topic whose whole name matches `regex` (POSIX ERE, as
-  // librdkafka uses; this adds the '^' anchor librdkafka requires to tell a
-  // pattern from a name). Topics created later are picked up on metadata
-  // refresh (`topic.metadata.refresh.interval.ms`).
+  // Subscribes to every topic whose whole name matches `regex` (librdkafka's
+  // POSIX-like regex syntax). librdkafka needs a leading '^' to tell a pattern
+  // from a name: "metrics-.*|logs" is sent as "^(metrics-.*|logs)$"; a
+  // pattern that already starts with '^' is sent as written. Topics created
+  // later are picked up on metadata refresh
+  // (`topic.metadata.refresh.interval.ms`).
   absl::Status SubscribePattern(std::string_view regex);
 
   // Manual assignment without group membership (Kafka Streams' restore and
