@@ -2,9 +2,12 @@
 #ifndef KSTREAMS_KSTREAMS_H_
 #define KSTREAMS_KSTREAMS_H_
 
+#include "kstreams/dsl/branched.h"
+#include "kstreams/dsl/branched_kstream.h"
 #include "kstreams/dsl/consumed.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/named.h"
+#include "kstreams/dsl/printed.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
 #include "kstreams/dsl/streams_builder.h"
