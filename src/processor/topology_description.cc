@@ -367,15 +367,15 @@ std::string TopologyDescription::ToString() const {
 }
 
 namespace {
-std::string DotId(std::string_view s) {
-  std::string out = "\"";
+std::string DotEscape(std::string_view s) {
+  std::string out;
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
-  out += '"';
   return out;
 }
+std::string DotId(std::string_view s) { return "\"" + DotEscape(s) + "\""; }
 }  // namespace
 
 std::string TopologyDescription::ToDot() const {
@@ -394,9 +394,11 @@ std::string TopologyDescription::ToDot() const {
       const char* kind = node.kind == NodeKind::kSource      ? "Source"
                          : node.kind == NodeKind::kProcessor ? "Processor"
                                                              : "Sink";
-      const char* shape = node.kind == NodeKind::kProcessor ? "box" : "invhouse";
+      const char* shape = node.kind == NodeKind::kSource      ? "invhouse"
+                          : node.kind == NodeKind::kProcessor ? "box"
+                                                              : "house";
       StrAppend(&out, "    ", DotId(node.name), " [shape=", shape, ", label=",
-                DotId(::kstreams::internal::StrCat(kind, "\\n", node.name)), "];\n");
+                ::kstreams::internal::StrCat("\"", kind, "\\n", DotEscape(node.name), "\""), "];\n");
       if (node.kind == NodeKind::kSource) {
         if (node.pattern) {
           StrAppend(&edges, "  ", topic("pattern: " + *node.pattern), " -> ", DotId(node.name), ";\n");
