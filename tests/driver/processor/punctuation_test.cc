@@ -114,9 +114,8 @@ TEST(WallClockPunctuationTest, FiresIntervalAfterSchedulingOnAdvanceWallClockTim
 TEST(StreamTimePunctuationTest, DownstreamOfARepartitionTopic) {
   std::vector<int64_t> fired;
   kstreams::StreamsBuilder builder;
-  kstreams::KStream<std::string, std::string> source = builder.Stream<std::string, std::string>(
-      "in", kstreams::Consumed<std::string, std::string>::As("source"));
-  source.SelectKey([](const std::string&, const std::string& v) { return v; })
+  builder.Stream<std::string, std::string>("in")
+      .SelectKey([](const std::string&, const std::string& v) { return v; })
       .Repartition()
       .Process([&fired] {
         return std::make_unique<Ticker>(PunctuationType::kStreamTime, 100, &fired);
