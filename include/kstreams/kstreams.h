@@ -2,6 +2,8 @@
 #ifndef KSTREAMS_KSTREAMS_H_
 #define KSTREAMS_KSTREAMS_H_
 
+#include "kstreams/dsl/branched.h"
+#include "kstreams/dsl/branched_kstream.h"
 #include "kstreams/dsl/consumed.h"
 #include "kstreams/dsl/change.h"
 #include "kstreams/dsl/grouped.h"
@@ -9,6 +11,7 @@
 #include "kstreams/dsl/ktable.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
+#include "kstreams/dsl/printed.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
 #include "kstreams/dsl/streams_builder.h"

@@ -1,5 +1,6 @@
 #include "kstreams/processor/internal/topology_data.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "kstreams/internal/strings.h"
@@ -124,15 +125,29 @@ std::vector<Subtopology> TopologyData::Subtopologies() const {
       unite(node_index_.at(s.processors[0]), node_index_.at(s.processors[i]));
     }
   }
-  std::vector<Subtopology> result;
+  // Numbering as Java's InternalTopologyBuilder#makeNodeGroups: components in
+  // the order of their alphabetically first source node name, then (for
+  // components without sources) of their first node name.
+  std::vector<size_t> order(nodes_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const bool source_a = nodes_[a].kind == NodeKind::kSource;
+    const bool source_b = nodes_[b].kind == NodeKind::kSource;
+    if (source_a != source_b) return source_a;
+    return nodes_[a].name < nodes_[b].name;
+  });
   absl::flat_hash_map<size_t, size_t> group_of_root;
-  for (size_t i = 0; i < nodes_.size(); ++i) {
+  for (size_t i : order) {
     size_t r = find(i);
-    auto [it, inserted] = group_of_root.try_emplace(r, result.size());
-    if (inserted) {
-      result.emplace_back();
-      result.back().id = static_cast<int32_t>(result.size() - 1);
+    if (!group_of_root.contains(r)) {
+      size_t id = group_of_root.size();
+      group_of_root[r] = id;
     }
+  }
+  std::vector<Subtopology> result(group_of_root.size());
+  for (size_t g = 0; g < result.size(); ++g) result[g].id = static_cast<int32_t>(g);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    auto it = group_of_root.find(find(i));
     Subtopology& sub = result[it->second];
     const NodeDef& node = nodes_[i];
     sub.nodes.push_back(node.name);

@@ -1,5 +1,6 @@
 // Built-in serdes with Java's byte layouts.
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <cxxabi.h>
 
@@ -60,6 +61,14 @@ class FixedWidthSerde final : public Serde<T> {
   explicit FixedWidthSerde(const char* name) : name_(name) {}
   absl::Status Serialize(std::string_view, const T& value,
                          std::string& out) const override {
+    if constexpr (std::is_same_v<T, double>) {
+      // Java's DoubleSerializer writes Double.doubleToLongBits: every NaN as
+      // the canonical 0x7ff8000000000000. (FloatSerializer keeps raw bits.)
+      if (std::isnan(value)) {
+        PutBigEndian<U>(0x7ff8000000000000ULL, out);
+        return absl::OkStatus();
+      }
+    }
     PutBigEndian<U>(std::bit_cast<U>(value), out);
     return absl::OkStatus();
   }
@@ -172,20 +181,28 @@ absl::StatusOr<Uuid> Uuid::Parse(std::string_view text) {
         "'", text.substr(0, 64),
         "' is not a UUID of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"));
   };
-  if (text.size() != 36) return error();
+  // Like java.util.UUID.fromString: five '-'-separated hex groups of at most
+  // 8, 4, 4, 4 and 12 digits; shorter groups are zero-extended on the left
+  // ("1-2-3-4-5" is 00000001-0002-0003-0004-000000000005).
+  static constexpr size_t kDigits[5] = {8, 4, 4, 4, 12};
+  if (text.size() > 36) return error();
+  std::string canonical;
+  size_t pos = 0;
+  for (size_t g = 0; g < 5; ++g) {
+    size_t end = g < 4 ? text.find('-', pos) : text.size();
+    if (end == std::string_view::npos) return error();
+    std::string_view group = text.substr(pos, end - pos);
+    if (group.empty() || group.size() > kDigits[g]) return error();
+    canonical.append(kDigits[g] - group.size(), '0');
+    canonical.append(group);
+    pos = end + 1;
+  }
   std::array<uint8_t, 16> bytes{};
-  size_t b = 0;
-  for (size_t i = 0; i < 36;) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (text[i] != '-') return error();
-      ++i;
-      continue;
-    }
-    int hi = internal::HexDigit(text[i]);
-    int lo = internal::HexDigit(text[i + 1]);
+  for (size_t b = 0; b < 16; ++b) {
+    int hi = internal::HexDigit(canonical[2 * b]);
+    int lo = internal::HexDigit(canonical[2 * b + 1]);
     if (hi < 0 || lo < 0) return error();
-    bytes[b++] = static_cast<uint8_t>(hi << 4 | lo);
-    i += 2;
+    bytes[b] = static_cast<uint8_t>(hi << 4 | lo);
   }
   return Uuid(bytes);
 }

@@ -43,12 +43,16 @@ class Consumed {
 
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }
-  const std::optional<std::string>& name() const { return name_; }
+  std::optional<std::string> name() const {
+    return name_.empty() ? std::nullopt : std::optional<std::string>(name_);
+  }
 
  private:
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
-  std::optional<std::string> name_;
+  // Empty: none. (Not std::optional: GCC 12 reports a false
+  // -Wmaybe-uninitialized for a defaulted Consumed{} holding one.)
+  std::string name_;
 };
 
 }  // namespace kstreams

@@ -39,6 +39,7 @@
 #include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
+#include "kstreams/dsl/printed.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
 #include "kstreams/processor/processor.h"
@@ -51,6 +52,8 @@ template <typename K, typename V>
 class KTable;
 template <typename K, typename V>
 class KGroupedStream;
+template <typename K, typename V>
+class BranchedKStream;
 
 template <typename K, typename V>
 class KStream {
@@ -172,6 +175,30 @@ class KStream {
     internal::AddProcessorNode<K, V, K, V>(*data_, name, {node_}, [name, f]() {
       return std::make_unique<internal::PeekNode<K, V, F>>(name, f, false);
     });
+  }
+
+  // Splits the stream into branches by predicates (see branched_kstream.h).
+  // `named` names the split node; branch names are built from it.
+  BranchedKStream<K, V> Split(const Named& named = {}) const;
+
+  // Writes each record as a line "[label]: key, value" to standard output or
+  // a file (see printed.h); terminal.
+  void Print(const Printed<K, V>& printed) const {
+    internal::TopologyData& data = *data_;
+    std::string name = internal::NameFor(data, printed.name(), "KSTREAM-PRINTER-");
+    std::shared_ptr<internal::PrintSink> sink =
+        printed.path() ? std::make_shared<internal::PrintSink>(*printed.path())
+                       : std::make_shared<internal::PrintSink>();
+    if (printed.path() && !(sink->is_file_open() && sink->ok())) {
+      data.SetError(absl::InvalidArgumentError(::kstreams::internal::StrCat(
+          "Print '", name, "': cannot open file '", *printed.path(), "' for writing")));
+      return;
+    }
+    std::string label = printed.label() ? *printed.label() : name;
+    internal::AddProcessorNode<K, V, K, V>(
+        data, name, {node_}, [name, sink, label, mapper = printed.mapper()]() {
+          return std::make_unique<internal::PrintNode<K, V>>(name, sink, label, mapper);
+        });
   }
 
   // The records of this stream and `other`, interleaved as they arrive.
@@ -345,7 +372,9 @@ class KStream {
 
 }  // namespace kstreams
 
-// The table operators above are defined with KTable.
+// The table operators above are defined with KTable; KStream::Split's
+// definition needs BranchedKStream complete.
+#include "kstreams/dsl/branched_kstream.h"
 #include "kstreams/dsl/ktable.h"
 
 #endif  // KSTREAMS_DSL_KSTREAM_H_

@@ -34,6 +34,10 @@ struct Header {
 // Ordered Kafka headers (duplicate keys allowed, as in Kafka).
 class Headers {
  public:
+  using value_type = Header;
+  using const_iterator = std::vector<Header>::const_iterator;
+  using iterator = const_iterator;
+
   Headers() = default;
   Headers(std::initializer_list<Header> headers) : headers_(headers) {}
 

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -82,6 +83,8 @@ using SerdePtr = std::shared_ptr<const Serde<T>>;
 struct Void {
   friend bool operator==(Void, Void) { return true; }
   friend bool operator<(Void, Void) { return false; }
+  // Prints as Java prints a null: "null" (KStream::Print, test messages).
+  friend std::ostream& operator<<(std::ostream& os, Void) { return os << "null"; }
 };
 
 // A UUID in Java's UUIDSerializer form: the 36-character canonical string.
@@ -89,13 +92,15 @@ class Uuid {
  public:
   Uuid() = default;
   explicit Uuid(std::array<uint8_t, 16> bytes) : bytes_(bytes) {}
-  // Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, either case).
+  // Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, either case); like
+  // java.util.UUID.fromString, groups may be shorter ("1-2-3-4-5").
   static absl::StatusOr<Uuid> Parse(std::string_view text);
   // Lower-case canonical form, as java.util.UUID.toString().
   std::string ToString() const;
   const std::array<uint8_t, 16>& bytes() const { return bytes_; }
   friend bool operator==(const Uuid&, const Uuid&) = default;
   friend auto operator<=>(const Uuid&, const Uuid&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const Uuid& u) { return os << u.ToString(); }
 
  private:
   std::array<uint8_t, 16> bytes_{};
@@ -111,8 +116,8 @@ SerdePtr<ByteArray> ByteArrayRaw();   // bytes unchanged
 SerdePtr<int16_t> Int16();            // 2 bytes big-endian (ShortSerializer)
 SerdePtr<int32_t> Int32();            // 4 bytes big-endian (IntegerSerializer)
 SerdePtr<int64_t> Int64();            // 8 bytes big-endian (LongSerializer)
-SerdePtr<float> Float();              // IEEE-754 binary32 big-endian
-SerdePtr<double> Double();            // IEEE-754 binary64 big-endian
+SerdePtr<float> Float();              // IEEE-754 binary32 big-endian, raw bits
+SerdePtr<double> Double();            // IEEE-754 binary64 big-endian; NaN as 7ff8000000000000
 SerdePtr<bool> Bool();                // 1 byte: 0x01 true, 0x00 false
 SerdePtr<Uuid> UuidSerde();           // 36 ASCII chars (UUIDSerializer)
 SerdePtr<Void> VoidSerde();           // always null

@@ -46,7 +46,7 @@ TEST(KStreamSmoke, SelectKeyThenRepartitionMakesTwoSubtopologies) {
             "    Sink: KSTREAM-SINK-0000000003 (topic: KSTREAM-REPARTITION-0000000002-repartition)\n"
             "      <-- KSTREAM-FILTER-0000000004\n"
             "\n"
-            "   Sub-topology: 1\n"
+            "  Sub-topology: 1\n"
             "    Source: KSTREAM-SOURCE-0000000005 (topics: [KSTREAM-REPARTITION-0000000002-repartition])\n"
             "      --> KSTREAM-SINK-0000000006\n"
             "    Sink: KSTREAM-SINK-0000000006 (topic: out)\n"

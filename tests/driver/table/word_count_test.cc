@@ -113,7 +113,7 @@ TEST(WordCount, DescribeMatchesKafkaStreamsLayout) {
             "    Sink: counts-repartition-sink (topic: counts-repartition)\n"
             "      <-- counts-repartition-filter\n"
             "\n"
-            "   Sub-topology: 1\n"
+            "  Sub-topology: 1\n"
             "    Source: counts-repartition-source (topics: [counts-repartition])\n"
             "      --> KSTREAM-AGGREGATE-0000000003\n"
             "    Processor: KSTREAM-AGGREGATE-0000000003 (stores: [counts])\n"

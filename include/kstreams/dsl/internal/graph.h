@@ -45,7 +45,7 @@ void AddProcessorNode(TopologyData& data, const std::string& name,
   def.parents = std::move(parents);
   def.input = RecordType::Of<KIn, VIn>();
   def.output = RecordType::Of<KOut, VOut>();
-  def.factory = [factory = std::move(factory)]() -> std::unique_ptr<NodeBase> {
+  def.factory = [factory = std::move(factory)]() mutable -> std::unique_ptr<NodeBase> {
     return factory();
   };
   data.AddNode(std::move(def));

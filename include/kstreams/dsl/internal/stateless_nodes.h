@@ -6,13 +6,19 @@
 #ifndef KSTREAMS_DSL_INTERNAL_STATELESS_NODES_H_
 #define KSTREAMS_DSL_INTERNAL_STATELESS_NODES_H_
 
+#include <fstream>
 #include <functional>
+#include <iostream>
+#include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "kstreams/processor/internal/node.h"
+#include "kstreams/dsl/printed.h"
 #include "kstreams/processor/key_value.h"
 
 namespace kstreams::internal {
@@ -176,6 +182,84 @@ class PassThroughNode final : public Node<K, V, K, V> {
  public:
   using Node<K, V, K, V>::Node;
   void Process(Record<K, V>&& r) override { this->downstream_.Forward(std::move(r)); }
+};
+
+// The branches of a Split(): filled in as Branch()/DefaultBranch() are
+// called, read by every BranchNode the tasks create afterwards.
+template <typename K, typename V>
+struct BranchSpec {
+  std::vector<std::function<bool(const K&, const V&)>> predicates;
+  std::vector<std::string> children;  // one per predicate, then the default
+  bool has_default = false;
+};
+
+// Sends each record to the child of the first predicate it satisfies, else to
+// the default branch if there is one, else nowhere (as Java's KStreamBranch).
+template <typename K, typename V>
+class BranchNode final : public Node<K, V, K, V> {
+ public:
+  BranchNode(std::string name, std::shared_ptr<const BranchSpec<K, V>> spec)
+      : Node<K, V, K, V>(std::move(name)), spec_(std::move(spec)) {}
+  void Process(Record<K, V>&& r) override {
+    const BranchSpec<K, V>& spec = *spec_;
+    for (size_t i = 0; i < spec.predicates.size(); ++i) {
+      if (spec.predicates[i](r.key(), r.value())) {
+        this->downstream_.ForwardTo(std::move(r), spec.children[i]);
+        return;
+      }
+    }
+    if (spec.has_default) this->downstream_.ForwardTo(std::move(r), spec.children.back());
+  }
+
+ private:
+  std::shared_ptr<const BranchSpec<K, V>> spec_;
+};
+
+// Where Print() writes: standard output or a file, shared by all tasks.
+class PrintSink {
+ public:
+  PrintSink() = default;  // standard output
+  explicit PrintSink(const std::string& path) : file_(path, std::ios::out | std::ios::trunc) {}
+  bool ok() const { return !file_.is_open() || file_.good(); }
+  bool is_file_open() const { return file_.is_open(); }
+  void WriteLine(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::ostream& os = file_.is_open() ? static_cast<std::ostream&>(file_) : std::cout;
+    os << line << '\n';
+    os.flush();
+  }
+
+ private:
+  std::mutex mu_;
+  std::ofstream file_;
+};
+
+// Writes "[label]: key, value" (or the mapper's text) per record; terminal.
+template <typename K, typename V>
+class PrintNode final : public Node<K, V, K, V> {
+ public:
+  using Mapper = std::function<std::string(const K&, const V&)>;
+  PrintNode(std::string name, std::shared_ptr<PrintSink> sink, std::string label, Mapper mapper)
+      : Node<K, V, K, V>(std::move(name)),
+        sink_(std::move(sink)),
+        prefix_("[" + label + "]: "),
+        mapper_(std::move(mapper)) {}
+  void Process(Record<K, V>&& r) override {
+    std::string line = prefix_;
+    if (mapper_) {
+      line += mapper_(r.key(), r.value());
+    } else {
+      line += DisplayString(r.key());
+      line += ", ";
+      line += DisplayString(r.value());
+    }
+    sink_->WriteLine(line);
+  }
+
+ private:
+  std::shared_ptr<PrintSink> sink_;
+  std::string prefix_;
+  Mapper mapper_;
 };
 
 }  // namespace kstreams::internal

@@ -105,7 +105,8 @@ class TopologyData {
   }
 
   // Connected components of nodes (parent edges and shared stores), numbered
-  // by first appearance in definition order, as Kafka Streams numbers them.
+  // as Kafka Streams numbers them: in the order of each component's
+  // alphabetically smallest source node name. Nodes are in definition order.
   std::vector<Subtopology> Subtopologies() const;
 
   // Next index for generated names ("KSTREAM-FILTER-0000000003"): one counter

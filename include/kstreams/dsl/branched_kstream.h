@@ -1,0 +1,116 @@
+// kstreams/dsl/branched_kstream.h
+//
+// BranchedKStream<K, V>: what KStream::Split() returns (Java's
+// BranchedKStream). Each Branch(predicate, Branched) adds a branch; a record
+// goes to the FIRST branch whose predicate it satisfies, else to the default
+// branch (DefaultBranch()), else nowhere (NoDefaultBranch()). Finish with
+// DefaultBranch() or NoDefaultBranch(), which return the branches by name:
+// "<split name><branch name>", or "<split name><position>" for unnamed
+// branches (1, 2, ... in the order added; 0 for the default branch). The split
+// name is Named::As's, else a generated "KSTREAM-BRANCH-0000000001", so an
+// unnamed first branch is "KSTREAM-BRANCH-00000000011", as in Java.
+//
+// Thread-compatible; like KStream, a handle into the builder's graph.
+//
+// Example:
+//
+//   auto branches = stream.Split(kstreams::Named::As("split-"))
+//       .Branch([](const std::string&, int v) { return v < 0; },
+//               kstreams::Branched<std::string, int>::As("negative"))
+//       .DefaultBranch(kstreams::Branched<std::string, int>::As("other"));
+//   branches.at("split-negative").To("negatives");
+//   branches.at("split-other").To("others");
+#ifndef KSTREAMS_DSL_BRANCHED_KSTREAM_H_
+#define KSTREAMS_DSL_BRANCHED_KSTREAM_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "kstreams/dsl/branched.h"
+#include "kstreams/dsl/internal/graph.h"
+#include "kstreams/dsl/internal/stateless_nodes.h"
+#include "kstreams/dsl/kstream.h"
+#include "kstreams/dsl/named.h"
+
+namespace kstreams {
+
+template <typename K, typename V>
+class BranchedKStream {
+ public:
+  // Adds a branch for records satisfying pred(key, value) and no earlier predicate.
+  template <typename Pred>
+  BranchedKStream& Branch(Pred pred, const Branched<K, V>& branched = {}) {
+    static_assert(std::is_invocable_r_v<bool, Pred&, const K&, const V&>,
+                  "Branch expects a predicate callable as bool(const K& key, const V& value)");
+    if (finished_) {
+      source_.data()->SetError(absl::FailedPreconditionError(::kstreams::internal::StrCat(
+          "Split '", split_name_, "': Branch() called after DefaultBranch()/NoDefaultBranch()")));
+      return *this;
+    }
+    spec_->predicates.emplace_back(std::move(pred));
+    AddBranch(branched, std::to_string(spec_->predicates.size()));
+    return *this;
+  }
+
+  // Adds the branch for records no predicate matched; returns all branches.
+  std::map<std::string, KStream<K, V>> DefaultBranch(const Branched<K, V>& branched = {}) {
+    if (!finished_) {
+      spec_->has_default = true;
+      AddBranch(branched, "0");
+      finished_ = true;
+    }
+    return branches_;
+  }
+  // Records no predicate matched are dropped; returns all branches.
+  std::map<std::string, KStream<K, V>> NoDefaultBranch() {
+    finished_ = true;
+    return branches_;
+  }
+
+  // Library use: made by KStream::Split.
+  BranchedKStream(const KStream<K, V>& source, const Named& named)
+      : source_(source), spec_(std::make_shared<internal::BranchSpec<K, V>>()) {
+    internal::TopologyData& data = *source_.data();
+    split_name_ = internal::NameFor(data, named, "KSTREAM-BRANCH-");
+    internal::AddProcessorNode<K, V, K, V>(
+        data, split_name_, {source_.node_name()},
+        [name = split_name_, spec = std::shared_ptr<const internal::BranchSpec<K, V>>(spec_)]() {
+          return std::make_unique<internal::BranchNode<K, V>>(name, spec);
+        });
+  }
+
+ private:
+  void AddBranch(const Branched<K, V>& branched, const std::string& position) {
+    std::string child = split_name_ + (branched.name() ? *branched.name() : position);
+    spec_->children.push_back(child);
+    internal::AddProcessorNode<K, V, K, V>(*source_.data(), child, {split_name_}, [child]() {
+      return std::make_unique<internal::PassThroughNode<K, V>>(child);
+    });
+    KStream<K, V> branch(source_.data(), child, source_.key_serde(), source_.value_serde(),
+                         source_.repartition_required());
+    if (branched.chain()) {
+      std::optional<KStream<K, V>> result = branched.chain()(branch);
+      if (result && !branched.consumer()) branches_.insert_or_assign(child, std::move(*result));
+    } else {
+      branches_.insert_or_assign(child, std::move(branch));
+    }
+  }
+
+  KStream<K, V> source_;
+  std::string split_name_;
+  std::shared_ptr<internal::BranchSpec<K, V>> spec_;
+  std::map<std::string, KStream<K, V>> branches_;
+  bool finished_ = false;
+};
+
+template <typename K, typename V>
+BranchedKStream<K, V> KStream<K, V>::Split(const Named& named) const {
+  return BranchedKStream<K, V>(*this, named);
+}
+
+}  // namespace kstreams
+
+#endif  // KSTREAMS_DSL_BRANCHED_KSTREAM_H_
