@@ -1,5 +1,7 @@
 #include "inprocess_runner.h"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -318,6 +320,11 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
     result.output_records += w->collector.records();
     result.output_bytes += w->collector.bytes();
     for (auto& t : w->owned) t->Close();
+    w->owned.clear();
+  }
+  if (!plan.temp_state_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(plan.temp_state_dir, ignored);
   }
   return result;
 }

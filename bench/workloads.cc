@@ -1,7 +1,13 @@
 #include "workloads.h"
 
+#include <stdlib.h>
+
+#include <filesystem>
+
 #include "kstreams/dsl/consumed.h"
 #include "kstreams/dsl/kstream.h"
+#include "kstreams/dsl/ktable.h"
+#include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
 #include "kstreams/dsl/streams_builder.h"
@@ -26,7 +32,7 @@ KStream<Key, Value> Source(StreamsBuilder& builder) {
 WorkloadPlan Passthrough(const BenchParams&) {
   StreamsBuilder builder;
   Source(builder).To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
-  return {builder.Build(), kInput, {}};
+  return {builder.Build(), kInput, {}, {}};
 }
 
 // source -> Filter (keeps even keys, about half) -> MapValues (changes the
@@ -40,7 +46,7 @@ WorkloadPlan FilterMap(const BenchParams&) {
         return v;
       })
       .To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
-  return {builder.Build(), kInput, {}};
+  return {builder.Build(), kInput, {}, {}};
 }
 
 // source -> SelectKey (key + 1) -> Repartition -> sink: two sub-topologies;
@@ -52,7 +58,33 @@ WorkloadPlan Repartition(const BenchParams&) {
       .SelectKey([](const Key& key, const Value&) { return key + 1; })
       .Repartition(Repartitioned<Key, Value>::With(serdes::Int32(), serdes::String()))
       .To(kOutput, Produced<Key, Value>::With(serdes::Int32(), serdes::String()));
-  return {builder.Build(), kInput, {}};
+  return {builder.Build(), kInput, {}, {}};
+}
+
+// A fresh state directory for one run's RocksDB stores.
+std::string TempStateDir() {
+  std::string dir = (std::filesystem::temp_directory_path() / "kstreams-bench-XXXXXX").string();
+  return mkdtemp(dir.data()) != nullptr ? dir : std::string();
+}
+
+// source -> GroupByKey().Count() (RocksDB store, logged) -> ToStream -> sink.
+// Cached: the record cache absorbs repeated keys between commits; uncached:
+// every record is a RocksDB get + put and a forwarded update.
+WorkloadPlan Count(bool cached) {
+  StreamsBuilder builder;
+  auto materialized = Materialized<Key, int64_t>::As("counts")
+                          .WithKeySerde(serdes::Int32())
+                          .WithValueSerde(serdes::Int64());
+  materialized = cached ? std::move(materialized).WithCachingEnabled()
+                        : std::move(materialized).WithCachingDisabled();
+  Source(builder)
+      .GroupByKey()
+      .Count(materialized)
+      .ToStream()
+      .To(kOutput);
+  WorkloadPlan plan{builder.Build(), kInput, {}, TempStateDir()};
+  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  return plan;
 }
 
 std::vector<Workload> MakeWorkloads() {
@@ -65,7 +97,10 @@ std::vector<Workload> MakeWorkloads() {
   // SimpleBenchmark's remaining workloads, added when their features exist.
   w.push_back({"kv_store", "source -> processor doing KeyValueStore get+put (cached, uncached)",
                "needs state stores", nullptr});
-  w.push_back({"count", "GroupByKey().Count()", "needs KGroupedStream and state stores", nullptr});
+  w.push_back({"count", "GroupByKey().Count() -> ToStream -> sink (RocksDB, cached)", "",
+               [](const BenchParams&) { return Count(true); }});
+  w.push_back({"count_uncached", "GroupByKey().Count() -> ToStream -> sink (RocksDB, no cache)",
+               "", [](const BenchParams&) { return Count(false); }});
   w.push_back({"windowed_count", "GroupByKey().WindowedBy(hopping 1 s / 500 ms).Count()",
                "needs windows and window stores", nullptr});
   w.push_back({"stream_table_join", "KStream.Join(KTable)", "needs KTable and joins", nullptr});

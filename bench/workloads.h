@@ -45,6 +45,8 @@ struct WorkloadPlan {
   std::string input_topic;
   // Extra configuration (state.dir, cache size, ...).
   StreamsConfig config;
+  // A state directory made for this run; the runner removes it afterwards.
+  std::string temp_state_dir;
 };
 
 struct Workload {
