@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "kafka/consumer.h"
+#include "common/embedded_demo.h"
 #include "kafka/producer.h"
 #include "kstreams/kafka/embedded_kafka.h"
 #include "kstreams/kstreams.h"
@@ -81,19 +81,10 @@ int RunAgainstCluster(const Args& args) {
 }
 
 int RunEmbedded(const Args& args) {
-  auto kafka = kstreams::EmbeddedKafka::Start();
-  if (!kafka.ok()) return Fail(kafka.status());
-  const std::string bootstrap = (*kafka)->BootstrapServers();
-  // The embedded broker has no CreateTopics API: let KafkaStreams create its
-  // internal topics through the in-process broker.
-  kstreams::ScopedTopicCreator creator(
-      bootstrap, [k = kafka->get()](std::string_view topic, int32_t partitions) {
-        return k->CreateTopic(topic, partitions);
-      });
-  for (const std::string& topic : {args.input, args.output}) {
-    absl::Status s = (*kafka)->CreateTopic(topic, args.partitions);
-    if (!s.ok()) return Fail(s);
-  }
+  auto cluster = kstreams::examples::EmbeddedCluster::Start({args.input, args.output},
+                                                          args.partitions);
+  if (!cluster.ok()) return Fail(cluster.status());
+  const std::string bootstrap = (*cluster)->bootstrap();
 
   // Sample input: "user-<i % 100>" -> "event <i>".
   auto producer = kstreams::internal::Producer::Create(
@@ -130,29 +121,19 @@ int RunEmbedded(const Args& args) {
   if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
 
   // Read the output back without joining a group.
-  kstreams::internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}};
-  auto consumer = kstreams::internal::Consumer::Create(std::move(options));
-  if (!consumer.ok()) return Fail(consumer.status());
-  std::map<kstreams::internal::TopicPartition, int64_t> start;
-  for (int32_t p = 0; p < args.partitions; ++p) {
-    start[{args.output, p}] = kstreams::internal::kOffsetBeginning;
-  }
-  if (absl::Status s = (*consumer)->Assign(start); !s.ok()) return Fail(s);
   std::vector<std::string> shown;
   int64_t got = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (got < expected && std::chrono::steady_clock::now() < deadline) {
-    auto batch = (*consumer)->PollBatch(10000, absl::Milliseconds(100));
-    if (!batch.ok()) return Fail(batch.status());
-    for (const auto& r : *batch) {
-      if (shown.size() < 10) {
-        shown.push_back(r.key.value_or("null") + " -> " + r.value.value_or("null") +
-                        "  (partition " + std::to_string(r.partition) + ")");
-      }
-      ++got;
-    }
-  }
+  absl::Status read = kstreams::examples::ReadFromBeginning(
+      bootstrap, args.output, args.partitions, std::chrono::seconds(120),
+      [&](const kstreams::internal::ConsumerRecord& r) {
+        if (shown.size() < 10) {
+          shown.push_back(r.key.value_or("null") + " -> " + r.value.value_or("null") +
+                          "  (partition " + std::to_string(r.partition) + ")");
+        }
+        ++got;
+      },
+      [&] { return got >= expected; });
+  if (!read.ok()) return Fail(read);
   const auto done = std::chrono::steady_clock::now();
   streams.Close(absl::Seconds(30));
 

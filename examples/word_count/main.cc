@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "kafka/consumer.h"
+#include "common/embedded_demo.h"
 #include "kafka/producer.h"
 #include "kstreams/kafka/embedded_kafka.h"
 #include "kstreams/kstreams.h"
@@ -85,18 +85,10 @@ int RunAgainstCluster(const Args& args) {
 }
 
 int RunEmbedded(const Args& args) {
-  auto kafka = kstreams::EmbeddedKafka::Start();
-  if (!kafka.ok()) return Fail(kafka.status());
-  const std::string bootstrap = (*kafka)->BootstrapServers();
-  // The embedded broker has no CreateTopics API: KafkaStreams creates its
-  // internal topics through the in-process broker instead.
-  kstreams::ScopedTopicCreator creator(
-      bootstrap, [k = kafka->get()](std::string_view topic, int32_t partitions) {
-        return k->CreateTopic(topic, partitions);
-      });
-  for (const std::string& topic : {args.input, args.output}) {
-    if (absl::Status s = (*kafka)->CreateTopic(topic, args.partitions); !s.ok()) return Fail(s);
-  }
+  auto cluster = kstreams::examples::EmbeddedCluster::Start({args.input, args.output},
+                                                          args.partitions);
+  if (!cluster.ok()) return Fail(cluster.status());
+  const std::string bootstrap = (*cluster)->bootstrap();
 
   // Sample lines from a small vocabulary; the expected counts are computed
   // here, independently of the topology.
@@ -157,27 +149,18 @@ int RunEmbedded(const Args& args) {
   if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
 
   // Read the output back without joining a group: the latest count per word.
-  kstreams::internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}};
-  auto consumer = kstreams::internal::Consumer::Create(std::move(options));
-  if (!consumer.ok()) return Fail(consumer.status());
-  std::map<kstreams::internal::TopicPartition, int64_t> start;
-  for (int32_t p = 0; p < args.partitions; ++p) {
-    start[{args.output, p}] = kstreams::internal::kOffsetBeginning;
-  }
-  if (absl::Status s = (*consumer)->Assign(start); !s.ok()) return Fail(s);
   std::map<std::string, int64_t> counts;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (counts != expected && std::chrono::steady_clock::now() < deadline &&
-         streams.state() != kstreams::KafkaStreams::State::kError) {
-    auto batch = (*consumer)->PollBatch(10000, absl::Milliseconds(100));
-    if (!batch.ok()) return Fail(batch.status());
-    for (const auto& r : *batch) {
-      absl::StatusOr<int64_t> count =
-          kstreams::serdes::Int64()->Deserialize(args.output, r.value.value_or(""));
-      if (r.key && count.ok()) counts[*r.key] = *count;
-    }
-  }
+  absl::Status read = kstreams::examples::ReadFromBeginning(
+      bootstrap, args.output, args.partitions, std::chrono::seconds(120),
+      [&](const kstreams::internal::ConsumerRecord& r) {
+        absl::StatusOr<int64_t> count =
+            kstreams::serdes::Int64()->Deserialize(args.output, r.value.value_or(""));
+        if (r.key && count.ok()) counts[*r.key] = *count;
+      },
+      [&] {
+        return counts == expected || streams.state() == kstreams::KafkaStreams::State::kError;
+      });
+  if (!read.ok()) return Fail(read);
   const auto done = std::chrono::steady_clock::now();
   streams.Close(absl::Seconds(30));
 
