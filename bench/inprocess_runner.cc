@@ -188,9 +188,11 @@ absl::Status Drain(Worker& w) {
   return absl::OkStatus();
 }
 
-absl::Status FlushAll(Worker& w) {
+// A commit flushes the caches; the last one also makes the stores durable
+// (as closing a task does).
+absl::Status FlushAll(Worker& w, bool durable) {
   for (internal::TaskCore* t : w.tasks) {
-    absl::Status s = t->Flush();
+    absl::Status s = durable ? t->Flush() : t->FlushCaches();
     if (!s.ok()) return s;
   }
   return Drain(w);
@@ -242,11 +244,11 @@ absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
     }
     if (--until_commit == 0) {
       until_commit = params.commit_every;
-      if (s = FlushAll(w); !s.ok()) return s;
+      if (s = FlushAll(w, /*durable=*/false); !s.ok()) return s;
     }
   }
   w.consumed_bytes = bytes;
-  return FlushAll(w);
+  return FlushAll(w, /*durable=*/true);
 }
 
 }  // namespace

@@ -284,11 +284,11 @@ absl::Status TaskCore::PunctuateWallClock() {
   return Punctuate(wall_clock_schedules_, wall_clock_ms(), PunctuationType::kWallClockTime);
 }
 
-absl::Status TaskCore::Flush() {
+absl::Status TaskCore::FlushStores(absl::Status (StateStore::*flush)(), std::string_view what) {
   for (auto& store : stores_) {
     absl::Status s;
     try {
-      s = store->Flush();
+      s = (store.get()->*flush)();
     } catch (const NodeError& e) {
       s = absl::Status(e.status().code(), e.what());
     } catch (const std::exception& e) {
@@ -296,12 +296,16 @@ absl::Status TaskCore::Flush() {
     }
     if (!s.ok()) {
       return absl::Status(s.code(), ::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
-                                                 ": flushing store '", store->name(),
+                                                 ": ", what, " store '", store->name(),
                                                  "': ", s.message()));
     }
   }
   return absl::OkStatus();
 }
+
+absl::Status TaskCore::FlushCaches() { return FlushStores(&StateStore::FlushCache, "flushing the cache of"); }
+
+absl::Status TaskCore::Flush() { return FlushStores(&StateStore::Flush, "flushing"); }
 
 void TaskCore::Close() {
   if (closed_) return;

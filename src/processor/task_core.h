@@ -65,7 +65,11 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   // Fires due stream-time / wall-clock punctuators.
   absl::Status PunctuateStreamTime();
   absl::Status PunctuateWallClock();
-  // Flushes every store (caches forward their pending updates).
+  // Flushes the caches of every store (they forward their pending updates
+  // downstream and to the changelogs): what every commit does.
+  absl::Status FlushCaches();
+  // Flushes caches, then makes every store durable (RocksDB memtables
+  // written to disk): before a checkpoint and on close.
   absl::Status Flush();
   // Closes nodes and stores. Safe to call twice.
   void Close();
@@ -112,7 +116,7 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   SourceNodeBase* FindSource(std::string_view topic);
   absl::Status Punctuate(std::vector<Schedule_>& schedules, int64_t now,
                          PunctuationType type);
-  ErrorAction Handler(const char* key) const;
+  absl::Status FlushStores(absl::Status (StateStore::*flush)(), std::string_view what);
 
   std::shared_ptr<const TopologyData> topology_;
   Options options_;

@@ -111,6 +111,7 @@ class CachingKeyValueStore final : public KeyValueBytesStore {
     cache_ = context.thread_cache();
     return inner_->Init(context);
   }
+  absl::Status FlushCache() override { return FlushDirty(); }
   absl::Status Flush() override {
     absl::Status s = FlushDirty();
     if (!s.ok()) return s;

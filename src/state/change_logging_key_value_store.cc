@@ -1,6 +1,7 @@
 // The change-logging layer: every write goes to the bytes store beneath and
 // then to the store's changelog sink (Java's ChangeLoggingKeyValueBytesStore).
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/status_macros.h"
 
 namespace kstreams::internal {
 namespace {
@@ -13,8 +14,11 @@ class ChangeLoggingKeyValueStore final : public KeyValueBytesStore {
   const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
     sink_ = context.changelog_sink(name());
-    return inner_->Init(context);
+    KSTREAMS_RETURN_IF_ERROR(inner_->Init(context));
+    context.RegisterRestore(name(), inner_.get());
+    return absl::OkStatus();
   }
+  absl::Status FlushCache() override { return inner_->FlushCache(); }
   absl::Status Flush() override { return inner_->Flush(); }
   absl::Status Close() override {
     sink_ = nullptr;

@@ -48,6 +48,14 @@ absl::Status KeyValueBytesStore::PutAll(
   return absl::OkStatus();
 }
 
+absl::Status KeyValueBytesStore::RestoreBatch(std::span<const ChangelogRecord> records) {
+  for (const ChangelogRecord& r : records) {
+    absl::Status s = Put(r.key, r.value, r.timestamp);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 std::unique_ptr<BytesIterator> KeyValueBytesStore::PrefixScan(std::string_view prefix) {
   return std::make_unique<PrefixIterator>(Range(prefix, std::nullopt, false),
                                           std::string(prefix));

@@ -182,7 +182,7 @@ absl::Status TopologyTestDriver::PipeRaw(const std::string& topic, internal::Raw
   if (!s.ok()) return Fail(s);
   if (s = task->PunctuateStreamTime(); !s.ok()) return Fail(s);
   if (commit_after_each_record_) {
-    if (s = task->Flush(); !s.ok()) return Fail(s);
+    if (s = task->FlushCaches(); !s.ok()) return Fail(s);
   }
   return ProcessPending();
 }
@@ -204,7 +204,7 @@ absl::Status TopologyTestDriver::ProcessPending() {
     if (!s.ok()) return Fail(s);
     if (s = task->PunctuateStreamTime(); !s.ok()) return Fail(s);
     if (commit_after_each_record_) {
-      if (s = task->Flush(); !s.ok()) return Fail(s);
+      if (s = task->FlushCaches(); !s.ok()) return Fail(s);
     }
   }
   return absl::OkStatus();
@@ -215,7 +215,7 @@ void TopologyTestDriver::AdvanceWallClockTime(std::chrono::milliseconds advance)
   if (!status_.ok()) return;
   for (auto& task : impl_->tasks) {
     absl::Status s = task->PunctuateWallClock();
-    if (s.ok() && commit_after_each_record_) s = task->Flush();
+    if (s.ok() && commit_after_each_record_) s = task->FlushCaches();
     if (!s.ok()) {
       (void)Fail(s);
       return;
@@ -230,7 +230,7 @@ absl::Status TopologyTestDriver::Commit() {
   // each followed by processing what its flush wrote to repartition topics,
   // leaves every cache flushed once.
   for (auto& task : impl_->tasks) {
-    if (absl::Status s = task->Flush(); !s.ok()) return Fail(s);
+    if (absl::Status s = task->FlushCaches(); !s.ok()) return Fail(s);
     KSTREAMS_RETURN_IF_ERROR(ProcessPending());
   }
   return absl::OkStatus();

@@ -13,7 +13,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "kstreams/processor/task_id.h"
@@ -25,6 +28,26 @@ namespace internal {
 class ChangelogSink;
 class ThreadCache;
 }  // namespace internal
+
+// One record of a store's changelog topic, as restoration reads it back.
+// Views are valid only during the RestoreBatch call that receives them.
+struct ChangelogRecord {
+  std::string_view key;
+  std::optional<std::string_view> value;  // std::nullopt: a tombstone (delete)
+  int64_t timestamp = 0;
+  int64_t offset = 0;
+};
+
+// Writes changelog records straight into a store's bottom (bytes) layer,
+// bypassing caching and change-logging (Java's BatchingStateRestoreCallback).
+// Records arrive in changelog offset order; the store applies them as the
+// writes they were (a tombstone deletes). An error fails the task's
+// restoration and names the store.
+class StateRestoreCallback {
+ public:
+  virtual ~StateRestoreCallback() = default;
+  virtual absl::Status RestoreBatch(std::span<const ChangelogRecord> records) = 0;
+};
 
 // What a store learns about the task that owns it.
 class StateStoreContext {
@@ -50,6 +73,16 @@ class StateStoreContext {
   // The timestamp of the record being processed (the punctuation time inside
   // a punctuator); store writes are stamped with it. -1 before any record.
   virtual int64_t record_timestamp() const { return -1; }
+  // Called from Init by the change-logging layer of a logged store (Java's
+  // ProcessorContext.register): the runtime replays the changelog
+  // "<application.id>-<store_name>-changelog" (task partition) through
+  // `restore` before the task processes anything. `restore` stays valid until
+  // the store is closed. Stores without logging do not register. The default
+  // (test driver, stores used on their own) restores nothing.
+  virtual void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) {
+    (void)store_name;
+    (void)restore;
+  }
 };
 
 class StateStore {
@@ -57,7 +90,14 @@ class StateStore {
   virtual ~StateStore() = default;
   virtual const std::string& name() const = 0;
   virtual absl::Status Init(StateStoreContext& context) = 0;
-  // Makes every write so far durable in the store and its changelog path.
+  // Writes down what caching layers hold (forwarding their pending updates
+  // to flush listeners and changelogs). Every commit calls it; stores
+  // without a cache have nothing to do.
+  virtual absl::Status FlushCache() { return absl::OkStatus(); }
+  // FlushCache(), then makes every write so far durable on disk (RocksDB
+  // memtables flushed). Called before a checkpoint is written and on close,
+  // not on every commit (as in Kafka Streams, whose RocksDB flush follows
+  // the checkpoint cadence).
   virtual absl::Status Flush() = 0;
   virtual absl::Status Close() = 0;
   virtual bool persistent() const = 0;

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,7 +65,9 @@ struct CacheFlushEntry {
 };
 using CacheFlushListener = std::function<void(const CacheFlushEntry&)>;
 
-class KeyValueBytesStore : public StateStore {
+// Also the restore target of its own changelog: RestoreBatch applies the
+// records as Put/Delete (bottom stores may batch them).
+class KeyValueBytesStore : public StateStore, public StateRestoreCallback {
  public:
   // Copies the value of `key` into *value and returns true, or returns false
   // when there is none.
@@ -83,6 +86,8 @@ class KeyValueBytesStore : public StateStore {
   // Keys starting with `prefix`, ascending.
   virtual std::unique_ptr<BytesIterator> PrefixScan(std::string_view prefix);
   virtual uint64_t ApproximateNumEntries() = 0;
+  // StateRestoreCallback. Default: one Put per record.
+  absl::Status RestoreBatch(std::span<const ChangelogRecord> records) override;
 
   // Caching layers deliver their write-downs to `listener` (nullptr: none)
   // and return true; other layers pass the call down, bottom stores return
@@ -118,7 +123,9 @@ class ChangelogSink {
 };
 
 // Logs every write of `inner` to the sink the task context gives for the
-// store's name (StateStoreContext::changelog_sink). Reads pass through.
+// store's name (StateStoreContext::changelog_sink), and registers `inner` as
+// the store's restore target (StateStoreContext::RegisterRestore). Reads pass
+// through.
 std::unique_ptr<KeyValueBytesStore> NewChangeLoggingKeyValueBytesStore(
     std::unique_ptr<KeyValueBytesStore> inner);
 

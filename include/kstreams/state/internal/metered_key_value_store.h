@@ -63,6 +63,7 @@ class MeteredKeyValueStore final : public Interface, public CachedStateStore<K, 
     topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
     return inner_->Init(context);
   }
+  absl::Status FlushCache() override { return inner_->FlushCache(); }
   absl::Status Flush() override { return inner_->Flush(); }
   absl::Status Close() override { return inner_->Close(); }
   bool persistent() const override { return inner_->persistent(); }
