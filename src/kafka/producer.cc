@@ -77,14 +77,33 @@ Producer::~Producer() {
                                 RD_KAFKA_PURGE_F_NON_BLOCKING);
   options_.on_delivery = nullptr;
   options_.on_error = nullptr;
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  topics_.clear();
   rk_.reset();
+}
+
+rd_kafka_topic_s* Producer::TopicHandle(std::string_view topic) {
+  if (last_topic_ != nullptr && topic == last_topic_name_) return last_topic_;
+  auto it = topics_.find(absl::string_view(topic.data(), topic.size()));
+  if (it == topics_.end()) {
+    // NULL topic conf: the producer's default topic conf (partitioner etc.).
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), std::string(topic).c_str(), nullptr);
+    if (rkt == nullptr) return nullptr;
+    it = topics_.emplace(std::string(topic), rkt).first;
+  }
+  last_topic_name_ = it->first;  // node_hash_map: the key does not move
+  last_topic_ = it->second;
+  return last_topic_;
 }
 
 absl::Status Producer::Send(std::string_view topic, int32_t partition,
                             std::optional<std::string_view> key,
                             std::optional<std::string_view> value, int64_t timestamp_ms,
                             const std::vector<HeaderView>& headers) {
-  const std::string topic_name(topic);  // librdkafka wants a C string
+  rd_kafka_topic_t* rkt = TopicHandle(topic);
+  if (rkt == nullptr) {
+    return KafkaErrorToStatus(rd_kafka_last_error(), StrCat("produce to ", topic));
+  }
   rd_kafka_headers_t* hdrs = nullptr;
   if (!headers.empty()) {
     hdrs = rd_kafka_headers_new(headers.size());
@@ -94,21 +113,23 @@ absl::Status Producer::Send(std::string_view topic, int32_t partition,
                           h.value.has_value() ? static_cast<ssize_t>(h.value->size()) : 0);
     }
   }
-  const absl::Time deadline = absl::Now() + options_.queue_full_timeout;
+  std::optional<absl::Time> deadline;  // set on the first full queue
   while (true) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(partition),
+        rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(const_cast<void*>(BytesOrNull(key)), (key ? key->size() : 0)),
         RD_KAFKA_V_VALUE(const_cast<void*>(BytesOrNull(value)), (value ? value->size() : 0)),
         RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {  // librdkafka now owns hdrs
-      absl::MutexLock lock(&mu_);
-      ++counts_.sent;
+      sent_.fetch_add(1, std::memory_order_relaxed);
       return absl::OkStatus();
     }
     // A full local queue drains as delivery reports are served: poll, retry.
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && absl::Now() < deadline) {
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !deadline) {
+      deadline = absl::Now() + options_.queue_full_timeout;
+    }
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && absl::Now() < *deadline) {
       rd_kafka_poll(rk_.get(), 100);
       continue;
     }
@@ -124,6 +145,12 @@ absl::Status Producer::Send(std::string_view topic, int32_t partition,
 }
 
 void Producer::OnDelivery(const rd_kafka_message_s& msg) {
+  if (msg.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    acked_.fetch_add(1, std::memory_order_relaxed);
+    if (!options_.on_delivery) return;  // the common case costs a count
+  } else {
+    failed_.fetch_add(1, std::memory_order_relaxed);
+  }
   DeliveryResult result;
   result.topic = rd_kafka_topic_name(msg.rkt);
   result.partition = msg.partition;
@@ -132,15 +159,8 @@ void Producer::OnDelivery(const rd_kafka_message_s& msg) {
   } else {
     result.status = KafkaErrorToStatus(
         msg.err, StrCat("deliver record to ", result.topic, "-", result.partition));
-  }
-  {
     absl::MutexLock lock(&mu_);
-    if (result.status.ok()) {
-      ++counts_.acked;
-    } else {
-      ++counts_.failed;
-      if (first_failure_.ok()) first_failure_ = result.status;
-    }
+    if (first_failure_.ok()) first_failure_ = result.status;
   }
   if (options_.on_delivery) options_.on_delivery(result);
 }
@@ -176,8 +196,11 @@ absl::Status Producer::TakeDeliveryStatus() {
 }
 
 DeliveryCounts Producer::delivery_counts() const {
-  absl::MutexLock lock(&mu_);
-  return counts_;
+  DeliveryCounts counts;
+  counts.sent = sent_.load(std::memory_order_relaxed);
+  counts.acked = acked_.load(std::memory_order_relaxed);
+  counts.failed = failed_.load(std::memory_order_relaxed);
+  return counts;
 }
 
 int Producer::InFlight() const { return rd_kafka_outq_len(rk_.get()); }

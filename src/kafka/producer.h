@@ -9,8 +9,9 @@
 //
 // Thread-safety: thread-compatible (one StreamThread owns it). Delivery
 // reports, the delivery hook and the error hook run inside Poll()/Flush()/
-// Send() on the calling thread. The delivery counters are guarded by a mutex,
-// so delivery_counts() may be read from another thread.
+// Send() on the calling thread. The delivery counters are atomic, so
+// delivery_counts() may be read from another thread (each counter is exact;
+// the three are not read as one snapshot).
 //
 // Example:
 //
@@ -23,6 +24,7 @@
 #ifndef KSTREAMS_SRC_KAFKA_PRODUCER_H_
 #define KSTREAMS_SRC_KAFKA_PRODUCER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,11 +34,14 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "kafka/kafka_common.h"
+
+struct rd_kafka_topic_s;  // librdkafka's topic handle
 
 namespace kstreams::internal {
 
@@ -135,10 +140,23 @@ class Producer {
   void OnDelivery(const rd_kafka_message_s& msg);
   void OnError(int err, const char* reason);
 
+  // librdkafka's handle for `topic`, made on first use and kept: producev
+  // by handle skips librdkafka's per-record lookup of the topic by name (a
+  // lock, a scan and a reference count), and the name needs no copy.
+  rd_kafka_topic_s* TopicHandle(std::string_view topic);
+
   ProducerOptions options_;
   KafkaHandlePtr rk_;
+  // Topic handles, destroyed before rk_; the last one used is tried first.
+  absl::node_hash_map<std::string, rd_kafka_topic_s*> topics_;
+  std::string_view last_topic_name_;
+  rd_kafka_topic_s* last_topic_ = nullptr;
+  // Counted without a lock: Send and the delivery reports are on the
+  // hot path (one of each per record).
+  std::atomic<int64_t> sent_{0};
+  std::atomic<int64_t> acked_{0};
+  std::atomic<int64_t> failed_{0};
   mutable absl::Mutex mu_;
-  DeliveryCounts counts_ ABSL_GUARDED_BY(mu_);
   absl::Status first_failure_ ABSL_GUARDED_BY(mu_);
 };
 
