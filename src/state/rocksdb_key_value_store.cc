@@ -304,6 +304,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     rocksdb::Slice k(key.data(), key.size());
     rocksdb::Status s = value ? db_->Put(write_options_, k, rocksdb::Slice(value->data(), value->size()))
                               : db_->Delete(write_options_, k);
+    if (s.ok()) return absl::OkStatus();  // no message built per write
     return FromRocksDB(s, StrCat("write to store '", name_, "'"));
   }
 
@@ -317,8 +318,9 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       rocksdb::Status s = value ? batch.Put(key, *value) : batch.Delete(key);
       if (!s.ok()) return FromRocksDB(s, "batch");
     }
-    return FromRocksDB(db_->Write(write_options_, &batch),
-                       StrCat("batch write to store '", name_, "'"));
+    rocksdb::Status s = db_->Write(write_options_, &batch);
+    if (s.ok()) return absl::OkStatus();
+    return FromRocksDB(s, StrCat("batch write to store '", name_, "'"));
   }
 
   std::unique_ptr<BytesIterator> Range(std::optional<std::string_view> from,
