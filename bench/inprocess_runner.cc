@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "input.h"
 #include "kstreams/internal/strings.h"
 #include "processor/task_core.h"
 
@@ -22,9 +23,6 @@ namespace kstreams::bench {
 namespace {
 
 constexpr char kApplicationId[] = "kstreams-bench";
-// Input timestamps start here and advance 1 ms every 1000 records.
-constexpr int64_t kBaseTimestampMs = 1'700'000'000'000;
-constexpr int64_t kRecordsPerMs = 1000;
 // Records per poll loop: punctuation is checked once per loop, as StreamThread
 // does (kstreams' max.poll.records default).
 constexpr int64_t kPollRecords = 1000;
@@ -34,54 +32,6 @@ double ThreadCpuSeconds() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
-
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-// The input, serialized before the timer starts: records of a 4-byte
-// big-endian int32 key (uniformly random over [0, keys)) followed by
-// value_size random bytes, contiguous in one buffer. At most pool_bytes are
-// kept; record j of the run reads pool record j % size().
-class InputPool {
- public:
-  explicit InputPool(const BenchParams& p) : value_size_(p.value_size) {
-    const int64_t record_bytes = 4 + static_cast<int64_t>(p.value_size);
-    count_ = std::clamp<int64_t>(p.pool_bytes / record_bytes, 1, std::max<int64_t>(p.records, 1));
-    data_.resize(static_cast<size_t>(count_ * record_bytes));
-    uint64_t state = 20240601;
-    char* out = data_.data();
-    for (int64_t i = 0; i < count_; ++i) {
-      const uint32_t key = static_cast<uint32_t>(SplitMix64(state) % static_cast<uint64_t>(p.keys));
-      out[0] = static_cast<char>(key >> 24);
-      out[1] = static_cast<char>(key >> 16);
-      out[2] = static_cast<char>(key >> 8);
-      out[3] = static_cast<char>(key);
-      out += 4;
-      for (int32_t b = 0; b < p.value_size; b += 8) {
-        const uint64_t r = SplitMix64(state);
-        std::memcpy(out + b, &r, std::min<size_t>(8, static_cast<size_t>(p.value_size - b)));
-      }
-      out += p.value_size;
-    }
-  }
-  int64_t size() const { return count_; }
-  std::string_view key(int64_t i) const {
-    return std::string_view(data_.data() + i * (4 + value_size_), 4);
-  }
-  std::string_view value(int64_t i) const {
-    return std::string_view(data_.data() + i * (4 + value_size_) + 4,
-                            static_cast<size_t>(value_size_));
-  }
-
- private:
-  int64_t value_size_;
-  int64_t count_ = 0;
-  std::string data_;
-};
 
 // A record written to a topic another task reads (a repartition topic).
 struct Pending {
@@ -158,11 +108,15 @@ class CountingCollector final : public internal::RecordCollector {
 
 // One stream thread's share: the tasks of one partition and its collector.
 struct Worker {
+  int32_t partition = 0;
   CountingCollector collector;
   std::vector<std::unique_ptr<internal::TaskCore>> owned;
   std::vector<internal::TaskCore*> tasks;
-  internal::TaskCore* input_task = nullptr;
-  int64_t begin = 0, end = 0;  // input records [begin, end)
+  // Per input topic of the plan: the task reading it.
+  std::vector<internal::TaskCore*> input_tasks;
+  std::vector<int64_t> input_offsets;  // next offset per input topic
+  int64_t begin = 0, end = 0;  // stream records [begin, end)
+  int64_t consumed_records = 0;
   int64_t consumed_bytes = 0;
   int64_t queued_offset = 0;  // next offset of records handed between tasks
   double cpu_seconds = 0;
@@ -176,7 +130,7 @@ absl::Status Drain(Worker& w) {
     w.collector.pending().pop_front();
     internal::RawRecord raw;
     raw.topic = *p.topic;
-    raw.partition = w.input_task->task_id().partition;
+    raw.partition = w.partition;
     raw.offset = w.queued_offset++;
     raw.timestamp = p.timestamp;
     if (p.key) raw.key = *p.key;
@@ -207,46 +161,58 @@ absl::Status PunctuateAll(Worker& w) {
   return Drain(w);
 }
 
-// The timed loop of one worker.
-absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
-                 const BenchParams& params) {
-  const int32_t partition = w.input_task->task_id().partition;
-  const int64_t pool_size = pool.size();
+// The timed loop of one worker: the table records (every worker loads its
+// own copy of each table), then its share of the stream.
+absl::Status Run(Worker& w, const InputSchedule& schedule, const WorkloadPlan& plan,
+                 const BenchParams& params, std::chrono::milliseconds commit_interval) {
   const bool has_pending_readers = w.tasks.size() > 1;
-  int64_t pool_index = w.begin % pool_size;
-  int64_t timestamp = kBaseTimestampMs + w.begin / kRecordsPerMs;
-  int64_t until_tick = kRecordsPerMs - w.begin % kRecordsPerMs;
   int64_t until_poll = kPollRecords;
-  int64_t until_commit = params.commit_every;
+  // Record-based commits (--commit-every), or every commit.interval.ms,
+  // looked at once per poll loop as a stream thread does.
+  int64_t until_commit = params.commit_every > 0 ? params.commit_every : -1;
+  auto last_commit = std::chrono::steady_clock::now();
   int64_t bytes = 0;
   absl::Status s;
-  for (int64_t offset = 0, n = w.end - w.begin; offset < n; ++offset) {
-    internal::RawRecord raw;
-    raw.topic = topic;
-    raw.partition = partition;
-    raw.offset = offset;
-    raw.timestamp = timestamp;
-    raw.key = pool.key(pool_index);
-    raw.value = pool.value(pool_index);
-    bytes += static_cast<int64_t>(raw.key->size() + raw.value->size());
-    if (++pool_index == pool_size) pool_index = 0;
-    if (--until_tick == 0) {
-      ++timestamp;
-      until_tick = kRecordsPerMs;
-    }
-    if (s = w.input_task->Process(raw); !s.ok()) return s;
+  internal::RawRecord raw;
+  raw.partition = w.partition;
+  // Everything a record needs besides its bytes; returns false on error.
+  auto process = [&](const InputRecord& r) {
+    internal::TaskCore* task = w.input_tasks[static_cast<size_t>(r.input)];
+    raw.topic = plan.inputs[static_cast<size_t>(r.input)].topic;
+    raw.offset = w.input_offsets[static_cast<size_t>(r.input)]++;
+    raw.timestamp = r.timestamp;
+    raw.key = r.key;
+    raw.value = r.value;
+    bytes += static_cast<int64_t>(r.key.size() + r.value.size());
+    if (s = task->Process(raw); !s.ok()) return false;
     if (has_pending_readers) {
-      if (s = Drain(w); !s.ok()) return s;
+      if (s = Drain(w); !s.ok()) return false;
     }
     if (--until_poll == 0) {
       until_poll = kPollRecords;
-      if (s = PunctuateAll(w); !s.ok()) return s;
+      if (s = PunctuateAll(w); !s.ok()) return false;
+      if (until_commit < 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_commit >= commit_interval) {
+          last_commit = now;
+          if (s = FlushAll(w, /*durable=*/false); !s.ok()) return false;
+        }
+      }
     }
-    if (--until_commit == 0) {
+    if (until_commit > 0 && --until_commit == 0) {
       until_commit = params.commit_every;
-      if (s = FlushAll(w, /*durable=*/false); !s.ok()) return s;
+      if (s = FlushAll(w, /*durable=*/false); !s.ok()) return false;
     }
+    return true;
+  };
+  bool ok = true;
+  schedule.ForEachTableRecord([&](const InputRecord& r) { ok = ok && process(r); });
+  if (!ok) return s;
+  w.consumed_records = schedule.table_records();
+  for (InputSchedule::StreamCursor c(schedule, w.begin); c.position() < w.end; c.Next()) {
+    if (!process(c.record())) return s;
   }
+  w.consumed_records += w.end - w.begin;
   w.consumed_bytes = bytes;
   return FlushAll(w, /*durable=*/true);
 }
@@ -255,24 +221,33 @@ absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
 
 absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchParams& params) {
   if (params.records < 0 || params.value_size < 0 || params.keys < 1 || params.threads < 1 ||
-      params.commit_every < 1) {
+      params.commit_every < 0) {
     return absl::InvalidArgumentError(
-        "records, value-size must be >= 0; keys, threads, commit-every >= 1");
+        "records, value-size, commit-every must be >= 0; keys, threads >= 1");
   }
   WorkloadPlan plan = workload.build(params);
   if (!plan.topology.status().ok()) return plan.topology.status();
-  StreamsConfig config = plan.config;
+  if (plan.inputs.empty()) {
+    return absl::InvalidArgumentError(
+        internal::StrCat("workload '", workload.name, "' names no input topic"));
+  }
+  StreamsConfig config = RunConfig(plan, params);
   if (!config.Get(StreamsConfig::kApplicationId)) {
     config.Set(StreamsConfig::kApplicationId, kApplicationId);
   }
+  absl::StatusOr<int64_t> interval_ms = config.GetInt(StreamsConfig::kCommitIntervalMs);
+  if (!interval_ms.ok()) return interval_ms.status();
+  const std::chrono::milliseconds commit_interval(*interval_ms);
   const std::string app_id = *config.Get(StreamsConfig::kApplicationId);
   const InputPool pool(params);
+  const InputSchedule schedule(pool, params, plan.inputs);
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (int32_t t = 0; t < params.threads; ++t) {
     auto w = std::make_unique<Worker>();
-    w->begin = params.records * t / params.threads;
-    w->end = params.records * (t + 1) / params.threads;
+    w->partition = t;
+    w->begin = schedule.stream_records() * t / params.threads;
+    w->end = schedule.stream_records() * (t + 1) / params.threads;
     for (const internal::Subtopology& sub : plan.topology.data().Subtopologies()) {
       internal::TaskCore::Options options;
       options.application_id = app_id;
@@ -282,13 +257,20 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
       auto task = internal::TaskCore::Create(plan.topology.shared_data(), sub, std::move(options));
       if (!task.ok()) return task.status();
       if (absl::Status s = (*task)->Init(); !s.ok()) return s;
-      if ((*task)->ConsumesTopic(plan.input_topic)) w->input_task = task->get();
       w->tasks.push_back(task->get());
       w->owned.push_back(std::move(*task));
     }
-    if (w->input_task == nullptr) {
-      return absl::InvalidArgumentError(internal::StrCat(
-          "workload '", workload.name, "': no task reads '", plan.input_topic, "'"));
+    for (const InputTopic& input : plan.inputs) {
+      internal::TaskCore* reader = nullptr;
+      for (internal::TaskCore* task : w->tasks) {
+        if (task->ConsumesTopic(input.topic)) reader = task;
+      }
+      if (reader == nullptr) {
+        return absl::InvalidArgumentError(internal::StrCat(
+            "workload '", workload.name, "': no task reads input topic '", input.topic, "'"));
+      }
+      w->input_tasks.push_back(reader);
+      w->input_offsets.push_back(0);
     }
     w->collector.set_tasks(&w->tasks);
     workers.push_back(std::move(w));
@@ -302,7 +284,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
       ready.count_down();
       go.wait();
       const double cpu_start = ThreadCpuSeconds();
-      worker->status = Run(*worker, pool, plan.input_topic, params);
+      worker->status = Run(*worker, schedule, plan, params, commit_interval);
       worker->cpu_seconds = ThreadCpuSeconds() - cpu_start;
     });
   }
@@ -316,7 +298,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
   result.seconds = std::chrono::duration<double>(stop - start).count();
   for (auto& w : workers) {
     if (!w->status.ok()) return w->status;
-    result.input_records += w->end - w->begin;
+    result.input_records += w->consumed_records;
     result.cpu_seconds += w->cpu_seconds;
     result.input_bytes += w->consumed_bytes;
     result.output_records += w->collector.records();

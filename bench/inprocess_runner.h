@@ -5,38 +5,33 @@
 // (per-record flush, output queues, offset maps).
 //
 // What is timed, per thread (each thread owns the tasks of one partition,
-// partition = thread index, and processes records/threads of the input):
+// partition = thread index, loads its own copy of every table input and
+// processes records/threads of the stream; see input.h):
 //   for each record: build a RawRecord viewing pre-serialized bytes (as a
-//     consumer wrapper would over a fetched message) and TaskCore::Process it;
-//   every max.poll.records (1000) records: PunctuateStreamTime/WallClock, as a
-//     StreamThread does once per poll loop;
-//   every `commit_every` records and at the end: Flush every task, as a commit.
+//     consumer wrapper would over a fetched message) and TaskCore::Process it
+//     in the task that reads its topic;
+//   every max.poll.records (1000) records: PunctuateStreamTime/WallClock, as
+//     a StreamThread does once per poll loop, and FlushCaches of every task
+//     (a commit) when commit.interval.ms has passed (or every
+//     params.commit_every records when that is set);
+//   at the end: Flush every task (caches, then durable stores).
 // What is not timed: building the topology, creating and initializing the
 // tasks, generating and serializing the input.
 //
-// Output goes to a CountingCollector (see below); records written to a topic
-// that another task of the topology reads (repartition topics) are handed to
-// that task, as the broker would, after the record that produced them.
+// Output goes to a CountingCollector (see inprocess_runner.cc); records
+// written to a topic that another task of the topology reads (repartition
+// topics) are handed to that task, as the broker would, after the record
+// that produced them.
 #ifndef KSTREAMS_BENCH_INPROCESS_RUNNER_H_
 #define KSTREAMS_BENCH_INPROCESS_RUNNER_H_
 
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "run_result.h"
 #include "workloads.h"
 
 namespace kstreams::bench {
-
-struct RunResult {
-  int64_t input_records = 0;
-  int64_t input_bytes = 0;  // key + value bytes consumed
-  int64_t output_records = 0;
-  int64_t output_bytes = 0;  // key + value bytes handed to the collector
-  double seconds = 0;      // wall clock, first record to last flush
-  // CPU time of the worker threads over the same span, summed. Less
-  // sensitive than `seconds` to other processes sharing the cores.
-  double cpu_seconds = 0;
-};
 
 absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchParams& params);
 

@@ -24,6 +24,8 @@
 
 #include "absl/status/statusor.h"
 #include "inprocess_runner.h"
+#include "kafka_runner.h"
+#include "kstreams/log.h"
 #include "kstreams/internal/strings.h"
 #include "report.h"
 #include "workloads.h"
@@ -35,24 +37,32 @@ constexpr char kUsage[] =
     "usage: kstreams_bench [--workload NAME|all] [--mode inprocess|embedded|broker]\n"
     "                      [--records N] [--value-size B] [--keys K] [--threads T]\n"
     "                      [--bootstrap-servers HOSTS] [--json FILE] [--repeat R]\n"
-    "                      [--commit-every N] [--pool-mb M] [--no-fork] [--list]\n"
-    "  --workload     a workload (see --list) or 'all' (default: all)\n"
+    "                      [--commit-every N] [--pool-mb M] [--partitions P]\n"
+    "                      [--config key=value]... [--run-id ID] [--no-fork] [--list]\n"
+    "  --workload     a workload (see --list), several (a,b), or 'all' (default: all)\n"
     "  --mode         inprocess: tasks driven directly from in-memory records;\n"
-    "                 embedded/broker: the KafkaStreams runtime (not available yet)\n"
-    "  --records      input records per run (default 5000000)\n"
+    "                 embedded: KafkaStreams on an in-process broker, beside raw_pipe;\n"
+    "                 broker: the same on --bootstrap-servers\n"
+    "  --records      input records per run (default 5000000 in-process, 1000000 else)\n"
     "  --value-size   value bytes (default 100); keys are 4-byte int32\n"
     "  --keys         distinct keys (default 10000)\n"
     "  --threads      stream threads, one partition each (default 1)\n"
     "  --repeat       runs per workload; the fastest is reported (default 1)\n"
-    "  --commit-every records between two commits (task flushes) (default 10000)\n"
+    "  --commit-every in-process: records between two commits (cache flushes);\n"
+    "                 default 0: every commit.interval.ms (100 unless --config sets it)\n"
     "  --pool-mb      MiB of pre-serialized input kept in memory (default 64)\n"
+    "  --partitions   embedded/broker: partitions per topic (default: see bench/README.md)\n"
+    "  --config       a StreamsConfig entry (embedded/broker: for both pipelines)\n"
+    "  --run-id       broker: names the run's topics (default: pid and time)\n"
     "  --no-fork      run in this process (peak RSS is then cumulative)\n";
 
 struct Args {
   BenchParams params;
   std::string workload = "all";
   std::string json;
+  std::string run_id;
   int repeat = 1;
+  bool records_given = false;
   bool fork = true;
   bool list = false;
 };
@@ -91,15 +101,28 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
     };
     absl::Status s;
     if (arg == "--workload" || arg == "--mode" || arg == "--bootstrap-servers" ||
-        arg == "--json") {
+        arg == "--json" || arg == "--run-id") {
       absl::StatusOr<std::string_view> v = next();
       if (!v.ok()) return v.status();
       std::string& dst = arg == "--workload" ? a.workload
                          : arg == "--mode"   ? a.params.mode
                          : arg == "--json"   ? a.json
+                         : arg == "--run-id" ? a.run_id
                                              : a.params.bootstrap_servers;
       dst.assign(*v);
+    } else if (arg == "--config") {
+      absl::StatusOr<std::string_view> v = next();
+      if (!v.ok()) return v.status();
+      const size_t eq2 = v->find('=');
+      if (eq2 == std::string_view::npos || eq2 == 0) {
+        return absl::InvalidArgumentError(
+            internal::StrCat("--config expects key=value, got '", *v, "'"));
+      }
+      a.params.config.emplace_back(std::string(v->substr(0, eq2)), std::string(v->substr(eq2 + 1)));
+    } else if (arg == "--partitions") {
+      s = integer(a.params.partitions);
     } else if (arg == "--records") {
+      a.records_given = true;
       s = integer(a.params.records);
     } else if (arg == "--value-size") {
       s = integer(a.params.value_size);
@@ -128,17 +151,35 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
     if (!s.ok()) return s;
   }
   if (a.params.records < 0 || a.params.value_size < 0 || a.params.keys < 1 ||
-      a.params.threads < 1 || a.repeat < 1 || a.params.commit_every < 1 ||
+      a.params.threads < 1 || a.repeat < 1 || a.params.commit_every < 0 ||
       a.params.pool_bytes < 1) {
     return absl::InvalidArgumentError(
-        "--records and --value-size must be >= 0; --keys, --threads, --repeat, "
-        "--commit-every and --pool-mb >= 1");
+        "--records, --value-size and --commit-every must be >= 0; --keys, --threads, "
+        "--repeat and --pool-mb >= 1");
   }
   if (a.params.mode != "inprocess" && a.params.mode != "embedded" && a.params.mode != "broker") {
     return absl::InvalidArgumentError(internal::StrCat(
         "--mode must be inprocess, embedded or broker, got '", a.params.mode, "'"));
   }
+  if (a.params.mode == "broker" && a.params.bootstrap_servers.empty()) {
+    return absl::InvalidArgumentError("--mode broker needs --bootstrap-servers");
+  }
+  if (a.params.partitions < 0) return absl::InvalidArgumentError("--partitions must be >= 0");
+  if (a.params.mode != "inprocess" && !a.records_given) a.params.records = 1'000'000;
+  if (a.run_id.empty()) a.run_id = internal::StrCat(getpid(), "-", time(nullptr));
   return a;
+}
+
+// "a,b,c" -> {"a", "b", "c"} (views into `list`).
+std::vector<std::string_view> SplitList(std::string_view list) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0; start <= list.size();) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 int64_t PeakRssKb() {
@@ -150,19 +191,27 @@ int64_t PeakRssKb() {
 // What a run reports back (through a pipe when forked).
 struct RunReport {
   bool ok = false;
+  absl::StatusCode code = absl::StatusCode::kOk;
   RunResult result;
   int64_t peak_rss_kb = 0;
   char error[1024] = {};
 };
 
-RunReport RunHere(const Workload& workload, const BenchParams& params) {
+// One run of one workload, or of the raw_pipe ceiling (workload == nullptr).
+absl::StatusOr<RunResult> RunOnce(const Workload* workload, const BenchParams& params) {
+  if (params.mode == "inprocess") return RunInProcess(*workload, params);
+  return workload == nullptr ? RunRawPipe(params) : RunOnKafka(*workload, params);
+}
+
+RunReport RunHere(const Workload* workload, const BenchParams& params) {
   RunReport report;
-  absl::StatusOr<RunResult> result = RunInProcess(workload, params);
+  absl::StatusOr<RunResult> result = RunOnce(workload, params);
   report.peak_rss_kb = PeakRssKb();
   if (result.ok()) {
     report.ok = true;
     report.result = *result;
   } else {
+    report.code = result.status().code();
     std::snprintf(report.error, sizeof(report.error), "%s",
                   std::string(result.status().message()).c_str());
   }
@@ -171,7 +220,7 @@ RunReport RunHere(const Workload& workload, const BenchParams& params) {
 
 // Runs in a child so that ru_maxrss is this run's alone. Forking happens
 // while this process has a single thread.
-RunReport RunForked(const Workload& workload, const BenchParams& params) {
+RunReport RunForked(const Workload* workload, const BenchParams& params) {
   RunReport report;
   int fds[2];
   if (pipe(fds) != 0) {
@@ -221,6 +270,21 @@ RunReport RunForked(const Workload& workload, const BenchParams& params) {
   return report;
 }
 
+// Folds one run into its row; the fastest run (wall clock) is the row's.
+void AddRun(ResultRow& row, const RunResult& res, bool first) {
+  row.run_seconds.push_back(res.seconds);
+  if (!first && res.seconds >= row.seconds) return;
+  row.records = res.input_records;
+  row.seconds = res.seconds;
+  row.records_per_sec = res.seconds > 0 ? res.input_records / res.seconds : 0;
+  row.mb_per_sec = res.seconds > 0 ? res.input_bytes / 1048576.0 / res.seconds : 0;
+  row.records_per_cpu_sec = res.cpu_seconds > 0 ? res.input_records / res.cpu_seconds : 0;
+  row.output_records = res.output_records;
+  row.output_bytes = res.output_bytes;
+  row.startup_seconds = res.startup_seconds;
+  row.rss_before_start_kb = res.rss_before_start_kb;
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<Args> parsed = ParseArgs(argc, argv);
   if (!parsed.ok()) {
@@ -228,6 +292,8 @@ int Main(int argc, char** argv) {
     return 2;
   }
   const Args& args = *parsed;
+  // The runtime's INFO lines (state changes, assignments) would bury the table.
+  SetLogLevel(LogLevel::kWarning);
   if (args.list) {
     for (const Workload& w : AllWorkloads()) {
       std::cout << w.name << ": " << w.description
@@ -236,14 +302,6 @@ int Main(int argc, char** argv) {
     }
     return 0;
   }
-  if (args.params.mode != "inprocess") {
-    std::cerr << "kstreams_bench: mode '" << args.params.mode
-              << "' is not available yet: needs the runtime (KafkaStreams"
-              << (args.params.mode == "embedded" ? " and the embedded broker" : "")
-              << "), and the raw_pipe ceiling needs the kafka layer. Use --mode inprocess.\n";
-    return 2;
-  }
-
   std::vector<const Workload*> selected;
   std::vector<std::pair<std::string, std::string>> skipped;
   if (args.workload == "all") {
@@ -255,48 +313,67 @@ int Main(int argc, char** argv) {
       }
     }
   } else {
-    const Workload* w = FindWorkload(args.workload);
-    if (w == nullptr) {
-      std::cerr << "kstreams_bench: unknown workload '" << args.workload
-                << "' (see --list)\n";
-      return 2;
+    for (std::string_view name : SplitList(args.workload)) {
+      const Workload* w = FindWorkload(name);
+      if (w == nullptr) {
+        std::cerr << "kstreams_bench: unknown workload '" << name << "' (see --list)\n";
+        return 2;
+      }
+      if (!w->unavailable.empty()) {
+        std::cerr << "kstreams_bench: workload '" << w->name
+                  << "' is not available yet: " << w->unavailable << "\n";
+        return 2;
+      }
+      selected.push_back(w);
     }
-    if (!w->unavailable.empty()) {
-      std::cerr << "kstreams_bench: workload '" << w->name
-                << "' is not available yet: " << w->unavailable << "\n";
-      return 2;
-    }
-    selected.push_back(w);
   }
+
+  // Against a broker, the ceiling comes first (nullptr: raw_pipe) and every
+  // row gets its ratio to it.
+  const bool on_kafka = args.params.mode != "inprocess";
+  if (on_kafka) selected.insert(selected.begin(), nullptr);
 
   const std::string load_before = LoadAverage();
   std::vector<ResultRow> rows;
   for (const Workload* w : selected) {
+    const std::string name = w == nullptr ? "raw_pipe" : w->name;
     ResultRow row;
-    row.workload = w->name;
+    row.workload = name;
     row.mode = args.params.mode;
     row.value_size = args.params.value_size;
     row.keys = args.params.keys;
     row.threads = args.params.threads;
-    for (int r = 0; r < args.repeat; ++r) {
-      RunReport report = args.fork ? RunForked(*w, args.params) : RunHere(*w, args.params);
+    bool skip = false;
+    for (int r = 0; r < args.repeat && !skip; ++r) {
+      BenchParams params = args.params;
+      // On a shared cluster every run gets topics (and a group) of its own.
+      if (params.mode == "broker") {
+        params.topic_prefix = internal::StrCat("kstreams-bench-", args.run_id, "-", name, "-", r, "-");
+      }
+      RunReport report = args.fork ? RunForked(w, params) : RunHere(w, params);
+      if (!report.ok && report.code == absl::StatusCode::kUnimplemented &&
+          args.workload == "all") {
+        skipped.emplace_back(name, report.error);
+        skip = true;
+        break;
+      }
       if (!report.ok) {
-        std::cerr << "kstreams_bench: workload '" << w->name << "' failed: " << report.error
-                  << "\n";
+        std::cerr << "kstreams_bench: " << name << " (" << params.mode
+                  << ") failed: " << report.error << "\n";
         return 1;
       }
-      const RunResult& res = report.result;
-      row.run_seconds.push_back(res.seconds);
-      if (r == 0 || res.seconds < row.seconds) {
-        row.records = res.input_records;
-        row.seconds = res.seconds;
-        row.records_per_sec = res.seconds > 0 ? res.input_records / res.seconds : 0;
-        row.mb_per_sec = res.seconds > 0 ? res.input_bytes / 1048576.0 / res.seconds : 0;
-        row.records_per_cpu_sec = res.cpu_seconds > 0 ? res.input_records / res.cpu_seconds : 0;
-        row.output_records = res.output_records;
-        row.output_bytes = res.output_bytes;
-      }
+      AddRun(row, report.result, r == 0);
       row.peak_rss_kb = std::max(row.peak_rss_kb, report.peak_rss_kb);
+    }
+    if (skip) continue;
+    if (on_kafka && !rows.empty()) {
+      const ResultRow& ceiling = rows.front();
+      if (ceiling.records_per_sec > 0) row.ratio_to_ceiling = row.records_per_sec / ceiling.records_per_sec;
+      if (ceiling.records_per_cpu_sec > 0) {
+        row.cpu_ratio_to_ceiling = row.records_per_cpu_sec / ceiling.records_per_cpu_sec;
+      }
+    } else if (on_kafka) {
+      row.ratio_to_ceiling = row.cpu_ratio_to_ceiling = 1.0;
     }
     rows.push_back(std::move(row));
   }

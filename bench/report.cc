@@ -65,17 +65,23 @@ std::string LoadAverage() {
 }
 
 void PrintTable(std::ostream& out, const std::vector<ResultRow>& rows) {
-  char line[256];
-  std::snprintf(line, sizeof(line), "%-20s %-10s %11s %6s %9s %13s %9s %7s %10s %13s\n",
-                "workload", "mode", "records", "value", "seconds", "records/s", "MB/s", "ratio",
-                "peak RSS", "records/cpu-s");
+  char line[320];
+  std::snprintf(line, sizeof(line),
+                "%-20s %-10s %11s %6s %9s %13s %9s %7s %10s %13s %9s %9s\n", "workload", "mode",
+                "records", "value", "seconds", "records/s", "MB/s", "ratio", "peak RSS",
+                "records/cpu-s", "cpu ratio", "startup s");
   out << line;
   for (const ResultRow& r : rows) {
-    std::string ratio = r.ratio_to_ceiling ? Format("%.2f", *r.ratio_to_ceiling) : "-";
-    std::snprintf(line, sizeof(line), "%-20s %-10s %11lld %6d %9.3f %13.0f %9.1f %7s %7lld MB %13.0f\n",
+    auto optional = [](const std::optional<double>& v) {
+      return v ? Format("%.2f", *v) : std::string("-");
+    };
+    std::string startup = r.startup_seconds >= 0 ? Format("%.2f", r.startup_seconds) : "-";
+    std::snprintf(line, sizeof(line),
+                  "%-20s %-10s %11lld %6d %9.3f %13.0f %9.1f %7s %7lld MB %13.0f %9s %9s\n",
                   r.workload.c_str(), r.mode.c_str(), static_cast<long long>(r.records),
-                  r.value_size, r.seconds, r.records_per_sec, r.mb_per_sec, ratio.c_str(),
-                  static_cast<long long>(r.peak_rss_kb / 1024), r.records_per_cpu_sec);
+                  r.value_size, r.seconds, r.records_per_sec, r.mb_per_sec,
+                  optional(r.ratio_to_ceiling).c_str(), static_cast<long long>(r.peak_rss_kb / 1024),
+                  r.records_per_cpu_sec, optional(r.cpu_ratio_to_ceiling).c_str(), startup.c_str());
     out << line;
   }
 }
@@ -84,6 +90,17 @@ std::string ToJson(const BenchParams& params, const std::vector<ResultRow>& rows
                    const std::vector<std::pair<std::string, std::string>>& skipped,
                    const std::string& load_before, const std::string& load_after) {
   using internal::StrCat;
+  std::string config;
+  for (const auto& [key, value] : params.config) {
+    config += StrCat(config.empty() ? "" : ", ", JsonString(key), ": ", JsonString(value));
+  }
+  auto optional = [](const std::optional<double>& v) {
+    return v ? JsonNumber(*v) : std::string("null");
+  };
+  std::string commit_interval_ms = std::to_string(kBenchCommitIntervalMs);
+  for (const auto& [key, value] : params.config) {
+    if (key == StreamsConfig::kCommitIntervalMs) commit_interval_ms = value;
+  }
   std::string j = "{\n";
   j += StrCat("  \"machine\": {\"hardware_concurrency\": ", std::thread::hardware_concurrency(),
               ", \"cpu_model\": ", JsonString(CpuModel()),
@@ -93,7 +110,9 @@ std::string ToJson(const BenchParams& params, const std::vector<ResultRow>& rows
               ", \"value_size\": ", params.value_size, ", \"keys\": ", params.keys,
               ", \"threads\": ", params.threads, ", \"mode\": ", JsonString(params.mode),
               ", \"commit_every\": ", params.commit_every,
-              ", \"pool_bytes\": ", params.pool_bytes, "},\n");
+              ", \"commit_interval_ms\": ", JsonString(commit_interval_ms),
+              ", \"pool_bytes\": ", params.pool_bytes,
+              ", \"partitions\": ", params.partitions, ", \"config\": {", config, "}},\n");
   j += "  \"results\": [";
   for (size_t i = 0; i < rows.size(); ++i) {
     const ResultRow& r = rows[i];
@@ -108,9 +127,12 @@ std::string ToJson(const BenchParams& params, const std::vector<ResultRow>& rows
                 ", \"records_per_sec\": ", JsonNumber(r.records_per_sec),
                 ", \"mb_per_sec\": ", JsonNumber(r.mb_per_sec),
                 ", \"records_per_cpu_sec\": ", JsonNumber(r.records_per_cpu_sec),
-                ", \"ratio_to_ceiling\": ",
-                r.ratio_to_ceiling ? JsonNumber(*r.ratio_to_ceiling) : std::string("null"),
+                ", \"ratio_to_ceiling\": ", optional(r.ratio_to_ceiling),
+                ", \"cpu_ratio_to_ceiling\": ", optional(r.cpu_ratio_to_ceiling),
                 ", \"peak_rss_kb\": ", r.peak_rss_kb,
+                ", \"rss_before_start_kb\": ", r.rss_before_start_kb,
+                ", \"startup_seconds\": ",
+                r.startup_seconds >= 0 ? JsonNumber(r.startup_seconds) : std::string("null"),
                 ", \"output_records\": ", r.output_records,
                 ", \"output_bytes\": ", r.output_bytes, ", \"run_seconds\": [", runs, "]}");
   }

@@ -32,7 +32,13 @@ struct ResultRow {
   // records_per_sec / the raw_pipe ceiling of the same run; absent when no
   // ceiling was measured (in-process mode has none).
   std::optional<double> ratio_to_ceiling;
+  // records_per_cpu_sec / the ceiling's.
+  std::optional<double> cpu_ratio_to_ceiling;
   int64_t peak_rss_kb = 0;  // getrusage ru_maxrss of the process that ran it
+  // Embedded/broker: Start() to RUNNING of the best run (-1: in-process),
+  // and the process's RSS just before Start() (the input already produced).
+  double startup_seconds = -1;
+  int64_t rss_before_start_kb = 0;
   int64_t output_records = 0;
   int64_t output_bytes = 0;
   std::vector<double> run_seconds;  // every repetition, in order

@@ -2,18 +2,25 @@
 //
 // The benchmark workloads, after Kafka Streams' SimpleBenchmark: integer keys
 // (big-endian int32, as Java's IntegerSerializer) over a space of `keys`, byte
-// values of `value_size`. A workload is one entry in the registry: a name, a
-// description and a function that builds its topology. Adding a workload is
-// adding one function to workloads.cc.
+// values of `value_size` (see input.h). A workload is one entry in the
+// registry: a name, a description and a function that builds its plan: the
+// topology, its input topics (one or more, streams or tables), its output
+// topic and, for the modes that read the output back from a broker, what
+// that output must be. Adding a workload is adding one function to
+// workloads.cc.
 //
-// Workloads whose feature does not exist yet (state stores, windows, joins,
-// restoration) are listed with the reason, so `--workload kv_store` says what
-// is missing instead of printing numbers that measure something else.
+// Workloads whose feature does not exist yet are listed with the reason, so
+// `--workload NAME` says what is missing instead of printing numbers that
+// measure something else.
+//
+// Topic names: use InputTopicName / OutputTopicName / TopicName(params, ...)
+// so that broker-mode runs on a shared cluster get names of their own.
 #ifndef KSTREAMS_BENCH_WORKLOADS_H_
 #define KSTREAMS_BENCH_WORKLOADS_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +30,15 @@
 
 namespace kstreams::bench {
 
+class InputSchedule;
+class OutputCheck;
+
+// commit.interval.ms of every mode unless --config sets it. Kafka Streams'
+// 30 s default would hold a cached aggregation's output back for up to 30 s
+// after the input is processed (the broker modes wait for the output), and
+// a run lasts seconds.
+inline constexpr int64_t kBenchCommitIntervalMs = 100;
+
 // Command-line parameters shared by every workload and mode.
 struct BenchParams {
   int64_t records = 5'000'000;
@@ -31,22 +47,48 @@ struct BenchParams {
   int32_t threads = 1;
   std::string mode = "inprocess";
   std::string bootstrap_servers;
-  // In-process: records between two commits (each commit flushes the tasks).
-  int64_t commit_every = 10'000;
+  // In-process: records between two commits (each flushes the caches);
+  // 0: commit every commit.interval.ms of wall time, as a stream thread does.
+  int64_t commit_every = 0;
   // In-process: bytes of pre-serialized input kept in memory; inputs beyond
   // it cycle through the pool (with fresh offsets and timestamps).
   int64_t pool_bytes = 64ll << 20;
+  // Embedded/broker: partitions of every input and output topic; 0 = as
+  // many as the embedded broker's retention needs (see kafka_runner.h).
+  int32_t partitions = 0;
+  // Prepended to every topic name (broker mode: "kstreams-bench-<run id>-").
+  std::string topic_prefix;
+  // Extra StreamsConfig entries (--config key=value), after the workload's.
+  std::vector<std::pair<std::string, std::string>> config;
+};
+
+// One input topic of a workload.
+struct InputTopic {
+  enum class Kind {
+    // Takes part in the measured stream: the run's `records` records are
+    // dealt to the stream inputs in turn.
+    kStream,
+    // Loaded first with one record per key (keys 0..keys-1), timestamped
+    // before the stream: e.g. the table side of a join.
+    kTable,
+  };
+  std::string topic;
+  Kind kind = Kind::kStream;
 };
 
 // What the runners need from a workload.
 struct WorkloadPlan {
   Topology topology;
-  // Generated records are written to this topic.
-  std::string input_topic;
+  std::vector<InputTopic> inputs;
+  // The topic whose records the broker modes read back and check.
+  std::string output_topic;
   // Extra configuration (state.dir, cache size, ...).
   StreamsConfig config;
   // A state directory made for this run; the runner removes it afterwards.
   std::string temp_state_dir;
+  // Embedded/broker modes: what `output_topic` must hold once the input is
+  // processed (see output_check.h). Empty: the workload runs in-process only.
+  std::function<std::unique_ptr<OutputCheck>(const InputSchedule&)> output_check;
 };
 
 struct Workload {
@@ -61,6 +103,21 @@ struct Workload {
 const std::vector<Workload>& AllWorkloads();
 // nullptr when no workload has that name.
 const Workload* FindWorkload(std::string_view name);
+
+std::string TopicName(const BenchParams& params, std::string_view name);
+inline std::string InputTopicName(const BenchParams& params) {
+  return TopicName(params, "bench-input");
+}
+inline std::string OutputTopicName(const BenchParams& params) {
+  return TopicName(params, "bench-output");
+}
+
+// A fresh directory for one run's state stores ("" if none could be made).
+std::string TempStateDir();
+
+// The StreamsConfig of a run: commit.interval.ms = kBenchCommitIntervalMs,
+// then the workload's entries, then --config's.
+StreamsConfig RunConfig(const WorkloadPlan& plan, const BenchParams& params);
 
 }  // namespace kstreams::bench
 

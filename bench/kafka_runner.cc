@@ -1,0 +1,596 @@
+#include "kafka_runner.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "input.h"
+#include "kafka/admin.h"
+#include "kafka/consumer.h"
+#include "kafka/producer.h"
+#include "kstreams/internal/strings.h"
+#include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/runtime/topic_creator.h"
+#include "kstreams/status_macros.h"
+#include "output_check.h"
+#include "runtime/runtime_config.h"
+
+namespace kstreams::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using internal::StrCat;
+
+// How long a run may take from Start() to complete output before it fails.
+constexpr auto kRunTimeout = std::chrono::minutes(10);
+// Bytes a record of the mock broker's log costs beyond key and value
+// (record header varints; batch header amortized), and what one partition
+// may hold of its ~5 MB before the broker drops the oldest batches.
+constexpr int64_t kRecordOverheadBytes = 30;
+constexpr int64_t kPartitionBudgetBytes = 3'500'000;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+}
+
+int64_t CurrentRssKb() {
+  std::ifstream in("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// A moment (steady clock) and the process CPU time then.
+struct Mark {
+  Clock::time_point at;
+  double cpu = 0;
+  static Mark Now() { return {Clock::now(), ProcessCpuSeconds()}; }
+};
+
+// Where the run's topics live: an embedded broker of its own, or the
+// cluster at --bootstrap-servers.
+class Cluster {
+ public:
+  static absl::StatusOr<std::unique_ptr<Cluster>> Start(const BenchParams& params) {
+    std::unique_ptr<Cluster> cluster(new Cluster());
+    if (params.mode == "embedded") {
+      KSTREAMS_ASSIGN_OR_RETURN(cluster->embedded_, EmbeddedKafka::Start(/*brokers=*/1));
+      cluster->bootstrap_ = cluster->embedded_->BootstrapServers();
+      // The mock broker has no CreateTopics: KafkaStreams creates its
+      // internal topics through this.
+      cluster->creator_ = std::make_unique<ScopedTopicCreator>(
+          cluster->bootstrap_,
+          [k = cluster->embedded_.get()](std::string_view topic, int32_t partitions) {
+            return k->CreateTopic(topic, partitions);
+          });
+    } else {
+      if (params.bootstrap_servers.empty()) {
+        return absl::InvalidArgumentError("--mode broker needs --bootstrap-servers");
+      }
+      cluster->bootstrap_ = params.bootstrap_servers;
+      KSTREAMS_ASSIGN_OR_RETURN(cluster->admin_,
+                                internal::Admin::Create({{"bootstrap.servers", cluster->bootstrap_}}));
+    }
+    return cluster;
+  }
+
+  const std::string& bootstrap() const { return bootstrap_; }
+
+  // Creates `topic` with `partitions` partitions. On a cluster that cannot
+  // create topics (a standalone kstreams-broker) an existing, empty topic
+  // with that many partitions is accepted.
+  absl::Status CreateTopic(const std::string& topic, int32_t partitions) {
+    if (embedded_ != nullptr) return embedded_->CreateTopic(topic, partitions);
+    internal::NewTopic t;
+    t.name = topic;
+    t.partitions = partitions;
+    t.replication_factor = 1;
+    KSTREAMS_ASSIGN_OR_RETURN(auto results, admin_->CreateTopics({t}));
+    absl::Status s = results[topic];
+    if (s.ok()) return s;
+    if (!internal::IsCreateTopicsUnsupported(s)) {
+      return absl::Status(s.code(), StrCat("creating benchmark topic '", topic, "' with ",
+                                           partitions, " partitions: ", s.message()));
+    }
+    KSTREAMS_ASSIGN_OR_RETURN(std::optional<int32_t> existing, admin_->PartitionCount(topic));
+    if (existing != partitions) {
+      return absl::FailedPreconditionError(StrCat(
+          "the cluster at '", bootstrap_, "' cannot create topics; create '", topic, "' with ",
+          partitions, " partitions beforehand (e.g. kstreams-broker --topic ", topic, ":",
+          partitions, ")", existing ? StrCat("; it has ", *existing, " partitions") : ""));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  Cluster() = default;
+  std::unique_ptr<EmbeddedKafka> embedded_;
+  std::unique_ptr<ScopedTopicCreator> creator_;
+  std::unique_ptr<internal::Admin> admin_;
+  std::string bootstrap_;
+};
+
+absl::StatusOr<std::unique_ptr<internal::Consumer>> GroupLessConsumer(
+    const std::string& bootstrap, internal::KafkaConfigMap extra = {}) {
+  internal::ConsumerOptions options;
+  options.config = std::move(extra);
+  options.config["bootstrap.servers"] = bootstrap;
+  return internal::Consumer::Create(std::move(options));
+}
+
+// Produces the run's records (not timed) and checks the broker kept them all.
+absl::Status ProduceInput(const Cluster& cluster, const WorkloadPlan& plan,
+                          const InputSchedule& schedule, int32_t partitions) {
+  KSTREAMS_ASSIGN_OR_RETURN(auto producer, internal::Producer::Create(
+                                               {{"bootstrap.servers", cluster.bootstrap()},
+                                                {"linger.ms", "5"}}));
+  std::vector<int64_t> produced(plan.inputs.size(), 0);
+  absl::Status status;
+  schedule.ForEach([&](const InputRecord& r) {
+    if (!status.ok()) return;
+    status = producer->Send(plan.inputs[static_cast<size_t>(r.input)].topic, -1, r.key, r.value,
+                            r.timestamp, {});
+    ++produced[static_cast<size_t>(r.input)];
+  });
+  KSTREAMS_RETURN_IF_ERROR(status);
+  KSTREAMS_RETURN_IF_ERROR(producer->Flush(absl::Minutes(5)));
+  KSTREAMS_RETURN_IF_ERROR(producer->TakeDeliveryStatus());
+
+  KSTREAMS_ASSIGN_OR_RETURN(auto consumer, GroupLessConsumer(cluster.bootstrap()));
+  for (size_t i = 0; i < plan.inputs.size(); ++i) {
+    const std::string& topic = plan.inputs[i].topic;
+    int64_t kept = 0;
+    for (int32_t p = 0; p < partitions; ++p) {
+      KSTREAMS_ASSIGN_OR_RETURN(auto marks, consumer->WatermarkOffsets({topic, p}));
+      if (marks.first != 0) {
+        return absl::ResourceExhaustedError(StrCat(
+            "the broker dropped input records of '", topic, "' partition ", p, " (low watermark ",
+            marks.first, "): its retention is too small for ", produced[i],
+            " records in ", partitions, " partitions; use more --partitions or fewer --records"));
+      }
+      kept += marks.second;
+    }
+    if (kept != produced[i]) {
+      return absl::DataLossError(StrCat("produced ", produced[i], " records to '", topic,
+                                        "' but its partitions hold ", kept,
+                                        " (is the topic not empty?)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Reads the output topic from the beginning on its own thread and feeds the
+// check; remembers when the check became complete.
+class OutputReader {
+ public:
+  static absl::StatusOr<std::unique_ptr<OutputReader>> Start(const std::string& bootstrap,
+                                                             const std::string& topic,
+                                                             int32_t partitions,
+                                                             OutputCheck* check) {
+    std::unique_ptr<OutputReader> reader(new OutputReader());
+    reader->check_ = check;
+    reader->topic_ = topic;
+    internal::ConsumerOptions options;
+    // Out-of-range reads mean the broker dropped output before it was read.
+    // The mock broker holds back an empty Fetch response for
+    // fetch.wait.max.ms (500 ms by default) even when records arrive in the
+    // meantime; the reader is the stopwatch, so it must not wait long.
+    options.config = {{"bootstrap.servers", bootstrap},
+                      {"auto.offset.reset", "error"},
+                      {"fetch.wait.max.ms", "5"}};
+    options.on_error = [r = reader.get()](const absl::Status& s) {
+      if (absl::IsOutOfRange(s)) r->Fail(s);
+    };
+    KSTREAMS_ASSIGN_OR_RETURN(reader->consumer_, internal::Consumer::Create(std::move(options)));
+    std::map<internal::TopicPartition, int64_t> start;
+    for (int32_t p = 0; p < partitions; ++p) start[{topic, p}] = internal::kOffsetBeginning;
+    KSTREAMS_RETURN_IF_ERROR(reader->consumer_->Assign(start));
+    reader->thread_ = std::thread([r = reader.get()] { r->Run(); });
+    return reader;
+  }
+  ~OutputReader() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool done() const { return done_.load(); }
+  // REQUIRES: done().
+  const Mark& completed() const { return completed_; }
+  int64_t bytes() const { return bytes_.load(); }
+  absl::Status status() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+
+ private:
+  OutputReader() = default;
+
+  void Fail(const absl::Status& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status_.ok()) {
+      status_ = absl::Status(s.code(), StrCat("reading back '", topic_, "': ", s.message()));
+    }
+  }
+
+  void Run() {
+    while (!stop_ && !done_) {
+      absl::StatusOr<internal::MessageBatch> batch =
+          consumer_->PollViews(10000, absl::Milliseconds(50));
+      if (!batch.ok()) {
+        Fail(batch.status());
+        return;
+      }
+      int64_t bytes = 0;
+      for (size_t i = 0; i < batch->size(); ++i) {
+        internal::RecordView r = (*batch)[i];
+        check_->Add(r.key, r.value);
+        bytes += static_cast<int64_t>((r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0));
+        if (check_->Complete()) {
+          completed_ = Mark::Now();
+          done_ = true;
+          break;
+        }
+      }
+      bytes_ += bytes;
+    }
+  }
+
+  OutputCheck* check_ = nullptr;
+  std::string topic_;
+  std::unique_ptr<internal::Consumer> consumer_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
+  std::atomic<int64_t> bytes_{0};
+  Mark completed_;  // written before done_ is set
+  mutable std::mutex mu_;
+  absl::Status status_;
+};
+
+// What is measured: something that consumes the input topics and writes the
+// output topic.
+class Pipeline {
+ public:
+  virtual ~Pipeline() = default;
+  virtual absl::Status Start() = 0;
+  // When every member had its partitions; nullopt before.
+  virtual std::optional<Mark> running() const = 0;
+  // A failure that stopped the pipeline, or OK.
+  virtual absl::Status health() const = 0;
+  virtual absl::Status Close() = 0;
+};
+
+// Records the first time something happened (from any thread).
+class OnceMark {
+ public:
+  void Set() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!mark_) mark_ = Mark::Now();
+  }
+  std::optional<Mark> Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return mark_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::optional<Mark> mark_;
+};
+
+class StreamsPipeline final : public Pipeline {
+ public:
+  StreamsPipeline(const Topology& topology, StreamsConfig config)
+      : streams_(topology, std::move(config)) {
+    streams_.SetStateListener([this](KafkaStreams::State now, KafkaStreams::State) {
+      if (now == KafkaStreams::State::kRunning) running_.Set();
+    });
+    streams_.SetUncaughtExceptionHandler([this](const absl::Status& error) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (error_.ok()) error_ = error;
+      return KafkaStreams::StreamThreadExceptionResponse::kShutdownClient;
+    });
+  }
+  absl::Status Start() override { return streams_.Start(); }
+  std::optional<Mark> running() const override { return running_.Get(); }
+  absl::Status health() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!error_.ok()) return error_;
+    if (streams_.state() == KafkaStreams::State::kError ||
+        streams_.state() == KafkaStreams::State::kPendingError) {
+      return absl::InternalError("KafkaStreams went to ERROR");
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Close() override {
+    if (!streams_.Close(absl::Seconds(60))) {
+      return absl::DeadlineExceededError("KafkaStreams did not close within 60 s");
+    }
+    return health();
+  }
+
+ private:
+  KafkaStreams streams_;
+  OnceMark running_;
+  mutable std::mutex mu_;
+  absl::Status error_;
+};
+
+// The ceiling: per thread, one consumer (group member) and one producer
+// forwarding records as they are, with the runtime's client properties.
+class RawPipe final : public Pipeline {
+ public:
+  RawPipe(internal::RuntimeConfig config, std::string input, std::string output, int32_t partitions)
+      : config_(std::move(config)),
+        input_(std::move(input)),
+        output_(std::move(output)),
+        partitions_(partitions) {}
+  ~RawPipe() override { (void)Close(); }
+
+  absl::Status Start() override {
+    for (int t = 0; t < config_.num_stream_threads; ++t) {
+      auto loop = std::make_unique<Loop>();
+      loop->offsets.assign(static_cast<size_t>(partitions_), -1);
+      internal::ProducerOptions producer_options;
+      producer_options.config = config_.producer;
+      producer_options.config["client.id"] = StrCat(config_.application_id, "-", t, "-producer");
+      KSTREAMS_ASSIGN_OR_RETURN(loop->producer,
+                                internal::Producer::Create(std::move(producer_options)));
+      internal::ConsumerOptions consumer_options;
+      consumer_options.config = config_.consumer;
+      consumer_options.config["group.id"] = config_.application_id;
+      consumer_options.config["client.id"] = StrCat(config_.application_id, "-", t, "-consumer");
+      consumer_options.on_assigned = [this, l = loop.get()](const auto& partitions) {
+        if (!partitions.empty() && !l->assigned.exchange(true) &&
+            ++assigned_loops_ == config_.num_stream_threads) {
+          running_.Set();
+        }
+      };
+      consumer_options.on_revoked = [this, l = loop.get()](const auto&) {
+        if (absl::Status s = Commit(*l); !s.ok()) Fail(s);
+      };
+      KSTREAMS_ASSIGN_OR_RETURN(loop->consumer,
+                                internal::Consumer::Create(std::move(consumer_options)));
+      KSTREAMS_RETURN_IF_ERROR(loop->consumer->Subscribe({input_}));
+      loops_.push_back(std::move(loop));
+    }
+    for (auto& loop : loops_) {
+      loop->thread = std::thread([this, l = loop.get()] {
+        absl::Status s = Run(*l);
+        if (!s.ok()) Fail(s);
+      });
+    }
+    return absl::OkStatus();
+  }
+  std::optional<Mark> running() const override { return running_.Get(); }
+  absl::Status health() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+  absl::Status Close() override {
+    stop_ = true;
+    for (auto& loop : loops_) {
+      if (loop->thread.joinable()) loop->thread.join();
+    }
+    loops_.clear();
+    return health();
+  }
+
+ private:
+  struct Loop {
+    std::unique_ptr<internal::Producer> producer;
+    std::unique_ptr<internal::Consumer> consumer;
+    std::vector<int64_t> offsets;  // next offset to commit per partition; -1: none
+    std::atomic<bool> assigned{false};
+    std::thread thread;
+  };
+
+  void Fail(const absl::Status& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_.ok()) error_ = absl::Status(s.code(), StrCat("raw_pipe: ", s.message()));
+  }
+
+  // At-least-once, as the runtime commits: every record sent is acked
+  // before the offsets that produced it are committed.
+  absl::Status Commit(Loop& l) {
+    std::map<internal::TopicPartition, int64_t> offsets;
+    for (size_t p = 0; p < l.offsets.size(); ++p) {
+      if (l.offsets[p] >= 0) offsets[{input_, static_cast<int32_t>(p)}] = l.offsets[p];
+    }
+    if (offsets.empty()) return absl::OkStatus();
+    KSTREAMS_RETURN_IF_ERROR(l.producer->Flush(absl::Seconds(60)));
+    KSTREAMS_RETURN_IF_ERROR(l.producer->TakeDeliveryStatus());
+    absl::Status s = l.consumer->CommitSync(offsets);
+    if (!s.ok() && !absl::IsAborted(s) && !absl::IsUnavailable(s)) return s;
+    std::fill(l.offsets.begin(), l.offsets.end(), -1);
+    return absl::OkStatus();
+  }
+
+  absl::Status Run(Loop& l) {
+    auto last_commit = Clock::now();
+    const auto interval = std::chrono::milliseconds(config_.commit_interval_ms);
+    const auto poll = absl::Milliseconds(config_.poll_ms);
+    const int max_records = static_cast<int>(config_.max_poll_records);
+    while (!stop_) {
+      KSTREAMS_ASSIGN_OR_RETURN(internal::MessageBatch batch,
+                                l.consumer->PollViews(max_records, poll));
+      for (size_t i = 0; i < batch.size(); ++i) {
+        const internal::RecordView r = batch[i];
+        KSTREAMS_RETURN_IF_ERROR(l.producer->Send(output_, -1, r.key, r.value, r.timestamp, {}));
+        if (r.partition >= 0 && static_cast<size_t>(r.partition) < l.offsets.size()) {
+          l.offsets[static_cast<size_t>(r.partition)] = r.offset + 1;
+        }
+      }
+      l.producer->Poll();
+      KSTREAMS_RETURN_IF_ERROR(l.producer->TakeDeliveryStatus());
+      if (Clock::now() - last_commit >= interval) {
+        KSTREAMS_RETURN_IF_ERROR(Commit(l));
+        last_commit = Clock::now();
+      }
+    }
+    KSTREAMS_RETURN_IF_ERROR(Commit(l));
+    return l.consumer->Close();
+  }
+
+  internal::RuntimeConfig config_;
+  std::string input_, output_;
+  int32_t partitions_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> assigned_loops_{0};
+  OnceMark running_;
+  mutable std::mutex mu_;
+  absl::Status error_;
+};
+
+// The StreamsConfig both pipelines of a run are configured from.
+StreamsConfig PipelineConfig(const WorkloadPlan& plan, const BenchParams& params,
+                             const std::string& application_id, const std::string& bootstrap) {
+  StreamsConfig config = RunConfig(plan, params);
+  config.Set(StreamsConfig::kApplicationId, application_id);
+  config.Set(StreamsConfig::kBootstrapServers, bootstrap);
+  config.Set(StreamsConfig::kNumStreamThreads, std::to_string(params.threads));
+  return config;
+}
+
+using PipelineFactory = std::function<absl::StatusOr<std::unique_ptr<Pipeline>>(
+    const WorkloadPlan& plan, const StreamsConfig& config, int32_t partitions)>;
+
+// Steps 1-6 of the file comment, for any pipeline.
+absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
+                              const BenchParams& params, const PipelineFactory& make_pipeline) {
+  if (plan.inputs.empty()) {
+    return absl::InvalidArgumentError(StrCat("workload '", name, "' names no input topic"));
+  }
+  if (!plan.output_check) {
+    return absl::UnimplementedError(StrCat(
+        "workload '", name, "' has no output check, so it cannot run in ", params.mode,
+        " mode (the run is over when its output is complete); run it --mode inprocess"));
+  }
+  const InputPool pool(params);
+  const InputSchedule schedule(pool, params, plan.inputs);
+  int64_t per_topic = 0;
+  {
+    std::vector<int64_t> counts(plan.inputs.size(), 0);
+    schedule.ForEach([&](const InputRecord& r) { ++counts[static_cast<size_t>(r.input)]; });
+    per_topic = *std::max_element(counts.begin(), counts.end());
+  }
+  const int32_t partitions = params.partitions > 0 ? params.partitions
+                                                   : PartitionsFor(params, per_topic);
+
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Cluster> cluster, Cluster::Start(params));
+  for (const InputTopic& input : plan.inputs) {
+    KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(input.topic, partitions));
+  }
+  KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(plan.output_topic, partitions));
+  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, plan, schedule, partitions));
+  std::unique_ptr<OutputCheck> check = plan.output_check(schedule);
+
+  const std::string application_id = params.topic_prefix.empty()
+                                         ? StrCat("kstreams-bench-", name)
+                                         : StrCat(params.topic_prefix, "app");
+  StreamsConfig config = PipelineConfig(plan, params, application_id, cluster->bootstrap());
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Pipeline> pipeline,
+                            make_pipeline(plan, config, partitions));
+  KSTREAMS_ASSIGN_OR_RETURN(
+      std::unique_ptr<OutputReader> reader,
+      OutputReader::Start(cluster->bootstrap(), plan.output_topic, partitions, check.get()));
+
+  RunResult result;
+  result.rss_before_start_kb = CurrentRssKb();
+  const Mark start = Mark::Now();
+  KSTREAMS_RETURN_IF_ERROR(pipeline->Start());
+  absl::Status failure;
+  while (!reader->done()) {
+    if (failure = pipeline->health(); !failure.ok()) break;
+    if (failure = reader->status(); !failure.ok()) break;
+    if (Clock::now() - start.at > kRunTimeout) {
+      failure = absl::DeadlineExceededError(StrCat(
+          "the output of '", name, "' was still incomplete after ",
+          std::chrono::duration_cast<std::chrono::seconds>(kRunTimeout).count(), " s: read ",
+          check->records(), " records; ", check->Verify().message()));
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  reader->Stop();
+  absl::Status closed = pipeline->Close();
+  KSTREAMS_RETURN_IF_ERROR(failure);
+  KSTREAMS_RETURN_IF_ERROR(closed);
+  KSTREAMS_RETURN_IF_ERROR(check->Verify());
+  std::optional<Mark> running = pipeline->running();
+  if (!running) return absl::InternalError(StrCat("'", name, "' completed but never ran"));
+
+  const Mark& done = reader->completed();
+  result.input_records = schedule.total_records();
+  result.input_bytes = schedule.total_bytes();
+  result.output_records = check->records();
+  result.output_bytes = reader->bytes();
+  result.seconds = Seconds(done.at - running->at);
+  result.cpu_seconds = done.cpu - running->cpu;
+  result.startup_seconds = Seconds(running->at - start.at);
+  return result;
+}
+
+}  // namespace
+
+int32_t PartitionsFor(const BenchParams& params, int64_t records_per_topic) {
+  int64_t n = params.threads;
+  if (params.mode == "embedded") {
+    const int64_t bytes = records_per_topic * (4 + params.value_size + kRecordOverheadBytes);
+    n = std::max<int64_t>(n, (bytes + kPartitionBudgetBytes - 1) / kPartitionBudgetBytes);
+  }
+  return static_cast<int32_t>(std::max<int64_t>(n, 1));
+}
+
+absl::StatusOr<RunResult> RunOnKafka(const Workload& workload, const BenchParams& params) {
+  WorkloadPlan plan = workload.build(params);
+  KSTREAMS_RETURN_IF_ERROR(plan.topology.status());
+  if (plan.temp_state_dir.empty()) {
+    plan.temp_state_dir = TempStateDir();
+    plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  }
+  absl::StatusOr<RunResult> result =
+      Run(workload.name, plan, params,
+          [](const WorkloadPlan& plan, const StreamsConfig& config, int32_t)
+              -> absl::StatusOr<std::unique_ptr<Pipeline>> {
+            return std::make_unique<StreamsPipeline>(plan.topology, config);
+          });
+  std::error_code ignored;
+  std::filesystem::remove_all(plan.temp_state_dir, ignored);
+  return result;
+}
+
+absl::StatusOr<RunResult> RunRawPipe(const BenchParams& params) {
+  const Workload* passthrough = FindWorkload("passthrough");
+  if (passthrough == nullptr) return absl::InternalError("no passthrough workload");
+  WorkloadPlan plan = passthrough->build(params);
+  return Run("raw_pipe", plan, params,
+             [](const WorkloadPlan& plan, const StreamsConfig& config, int32_t partitions)
+                 -> absl::StatusOr<std::unique_ptr<Pipeline>> {
+               KSTREAMS_ASSIGN_OR_RETURN(internal::RuntimeConfig rc,
+                                         internal::ParseRuntimeConfig(config));
+               return std::make_unique<RawPipe>(std::move(rc), plan.inputs[0].topic,
+                                                plan.output_topic, partitions);
+             });
+}
+
+}  // namespace kstreams::bench

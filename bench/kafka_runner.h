@@ -1,0 +1,65 @@
+// bench/kafka_runner.h
+//
+// Embedded and broker modes: a workload's topology run by the real
+// KafkaStreams runtime against a Kafka-protocol broker, and the ceiling,
+// raw_pipe, on the same kind of broker with the same records.
+//
+// One run (every run gets its own topics; embedded: its own broker):
+//  1. Cluster. embedded: a fresh in-process EmbeddedKafka (librdkafka's mock
+//     cluster), registered as the topic creator so KafkaStreams can create
+//     its repartition and changelog topics; broker: --bootstrap-servers,
+//     topics created with the Admin API.
+//  2. Topics: every input topic and the output topic with P partitions
+//     (--partitions, or PartitionsFor()).
+//  3. Input: the run's records (input.h) produced before anything is timed,
+//     then checked to be all there (each partition's low watermark 0, the
+//     high watermarks adding up to what was produced): the mock broker
+//     silently drops the oldest data past ~5 MB per partition.
+//  4. A reader (a group-less consumer over every output partition, from the
+//     beginning) feeds the workload's OutputCheck as the output arrives.
+//  5. The pipeline starts. Timed: from the moment it has its partitions
+//     (KafkaStreams RUNNING; raw_pipe: every loop assigned) to the output
+//     record that completes the check. Start() to RUNNING (group join: a
+//     fixed ~3 s on the mock broker, task and store creation) is reported
+//     apart, as startup.
+//  6. The pipeline closes; the check verifies the output exactly (count
+//     and digest, or every key's final value).
+//
+// raw_pipe is the ceiling: `threads` plain consumer -> producer loops (one
+// consumer in one group and one producer per loop, kstreams' src/kafka
+// wrappers over librdkafka) with exactly the client properties the runtime
+// gives its clients (internal::ParseRuntimeConfig of the same
+// StreamsConfig), forwarding each record's key and value bytes unchanged to
+// the output topic and committing offsets every commit.interval.ms after a
+// producer flush with every delivery acknowledged (at-least-once, as the
+// runtime does). It reads records in place (no copy, no deserialization).
+//
+// Thread-compatible: one run at a time per process (the benchmark forks one
+// process per run).
+#ifndef KSTREAMS_BENCH_KAFKA_RUNNER_H_
+#define KSTREAMS_BENCH_KAFKA_RUNNER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "run_result.h"
+#include "workloads.h"
+
+namespace kstreams::bench {
+
+// Partitions per topic when --partitions is not given: at least one per
+// thread and, on the embedded broker, enough that `records_per_topic`
+// records of this size stay within its retention (~5 MB per partition,
+// budgeted at 3.5 MB).
+int32_t PartitionsFor(const BenchParams& params, int64_t records_per_topic);
+
+// The workload on KafkaStreams (num.stream.threads = params.threads).
+absl::StatusOr<RunResult> RunOnKafka(const Workload& workload, const BenchParams& params);
+
+// The ceiling: passthrough's topics, records and output check, processed by
+// raw consumer -> producer loops instead of KafkaStreams.
+absl::StatusOr<RunResult> RunRawPipe(const BenchParams& params);
+
+}  // namespace kstreams::bench
+
+#endif  // KSTREAMS_BENCH_KAFKA_RUNNER_H_
