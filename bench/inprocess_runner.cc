@@ -240,7 +240,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
   const std::chrono::milliseconds commit_interval(*interval_ms);
   const std::string app_id = *config.Get(StreamsConfig::kApplicationId);
   const InputPool pool(params);
-  const InputSchedule schedule(pool, params, plan.inputs);
+  const InputSchedule schedule(pool, params, plan);
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (int32_t t = 0; t < params.threads; ++t) {

@@ -47,8 +47,9 @@ InputPool::InputPool(const BenchParams& p) : value_size_(p.value_size) {
 }
 
 InputSchedule::InputSchedule(const InputPool& pool, const BenchParams& params,
-                             const std::vector<InputTopic>& inputs)
-    : pool_(&pool), keys_(params.keys) {
+                             const WorkloadPlan& plan)
+    : pool_(&pool), keys_(params.keys), records_per_ms_(std::max<int64_t>(plan.records_per_ms, 1)) {
+  const std::vector<InputTopic>& inputs = plan.inputs;
   for (size_t i = 0; i < inputs.size(); ++i) {
     (inputs[i].kind == InputTopic::Kind::kTable ? table_inputs_ : stream_inputs_)
         .push_back(static_cast<int32_t>(i));
@@ -71,11 +72,12 @@ InputSchedule::StreamCursor::StreamCursor(const InputSchedule& schedule, int64_t
       slot_(schedule.stream_inputs_.empty()
                 ? 0
                 : static_cast<size_t>(begin) % schedule.stream_inputs_.size()),
-      until_tick_(kRecordsPerMs - (schedule.table_records_ + begin) % kRecordsPerMs) {
+      until_tick_(schedule.records_per_ms_ -
+                  (schedule.table_records_ + begin) % schedule.records_per_ms_) {
   record_.input = schedule.stream_inputs_.empty() ? -1 : schedule.stream_inputs_[slot_];
   record_.key = schedule.pool_->key(pool_index_);
   record_.value = schedule.pool_->value(pool_index_);
-  record_.timestamp = TimestampOf(schedule.table_records_ + begin);
+  record_.timestamp = schedule.TimestampOf(schedule.table_records_ + begin);
 }
 
 }  // namespace kstreams::bench

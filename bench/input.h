@@ -12,8 +12,8 @@
 //     table side of a join), stamped before the stream;
 //  2. the `records` stream records, dealt in turn to the stream inputs
 //     (record j goes to stream input j % stream inputs).
-// Timestamps start at kBaseTimestampMs and advance 1 ms every kRecordsPerMs
-// records of the whole run.
+// Timestamps start at kBaseTimestampMs and advance 1 ms every
+// WorkloadPlan::records_per_ms records of the whole run (1000 by default).
 //
 // Thread-safety: immutable after construction; share freely.
 #ifndef KSTREAMS_BENCH_INPUT_H_
@@ -29,10 +29,6 @@
 namespace kstreams::bench {
 
 inline constexpr int64_t kBaseTimestampMs = 1'700'000'000'000;
-inline constexpr int64_t kRecordsPerMs = 1000;
-
-// Record i of the whole run stamped as the schedule stamps it.
-inline int64_t TimestampOf(int64_t i) { return kBaseTimestampMs + i / kRecordsPerMs; }
 
 // The 4 big-endian bytes of `key`, as Java's IntegerSerializer writes them.
 std::string Int32Bytes(int32_t key);
@@ -76,8 +72,7 @@ struct InputRecord {
 class InputSchedule {
  public:
   // `pool` must outlive the schedule.
-  InputSchedule(const InputPool& pool, const BenchParams& params,
-                const std::vector<InputTopic>& inputs);
+  InputSchedule(const InputPool& pool, const BenchParams& params, const WorkloadPlan& plan);
 
   int64_t table_records() const { return table_records_; }
   int64_t stream_records() const { return stream_records_; }
@@ -125,7 +120,7 @@ class InputSchedule {
       if (++slot_ == schedule_->stream_inputs_.size()) slot_ = 0;
       if (--until_tick_ == 0) {
         ++record_.timestamp;
-        until_tick_ = kRecordsPerMs;
+        until_tick_ = schedule_->records_per_ms_;
       }
       record_.input = schedule_->stream_inputs_[slot_];
       record_.key = schedule_->pool_->key(pool_index_);
@@ -141,11 +136,13 @@ class InputSchedule {
     InputRecord record_;
   };
 
-  const std::vector<int32_t>& stream_inputs() const { return stream_inputs_; }
+  // Record i of the whole run, stamped as the schedule stamps it.
+  int64_t TimestampOf(int64_t i) const { return kBaseTimestampMs + i / records_per_ms_; }
 
  private:
   const InputPool* pool_;
   int64_t keys_;
+  int64_t records_per_ms_;
   std::vector<int32_t> table_inputs_;
   std::vector<int32_t> stream_inputs_;
   std::vector<std::string> table_keys_;

@@ -486,7 +486,7 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
         " mode (the run is over when its output is complete); run it --mode inprocess"));
   }
   const InputPool pool(params);
-  const InputSchedule schedule(pool, params, plan.inputs);
+  const InputSchedule schedule(pool, params, plan);
   int64_t per_topic = 0;
   {
     std::vector<int64_t> counts(plan.inputs.size(), 0);

@@ -86,6 +86,9 @@ struct WorkloadPlan {
   StreamsConfig config;
   // A state directory made for this run; the runner removes it afterwards.
   std::string temp_state_dir;
+  // Event time advances 1 ms every this many records of the run (a windowed
+  // join wants fewer, so that its window spans a realistic record count).
+  int64_t records_per_ms = 1000;
   // Embedded/broker modes: what `output_topic` must hold once the input is
   // processed (see output_check.h). Empty: the workload runs in-process only.
   std::function<std::unique_ptr<OutputCheck>(const InputSchedule&)> output_check;

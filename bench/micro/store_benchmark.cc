@@ -18,6 +18,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -197,6 +198,38 @@ void BM_RocksDBPutAll(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
 }
 BENCHMARK(BM_RocksDBPutAll)->Arg(100)->Arg(1000);
+
+void BM_RocksDBPutAllSorted(benchmark::State& state) {
+  Fixture f(Kind::kRocksDB);
+  if (!f.ok) return state.SkipWithError("store setup failed");
+  const auto& keys = Keys();
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::vector<std::pair<std::string, std::optional<std::string>>> batch;
+  size_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    batch.clear();
+    for (size_t b = 0; b < n; ++b, i = (i + 1) % keys.size()) batch.emplace_back(keys[i], f.value);
+    std::sort(batch.begin(), batch.end());
+    state.ResumeTiming();
+    if (!f.store->PutAll(batch, 1).ok()) return state.SkipWithError("put all failed");
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n));
+}
+BENCHMARK(BM_RocksDBPutAllSorted)->Arg(1000)->Arg(6000);
+void BM_RocksDBPutSorted(benchmark::State& state) {
+  Fixture f(Kind::kRocksDB);
+  if (!f.ok) return state.SkipWithError("store setup failed");
+  std::vector<std::string> keys = Keys();
+  std::sort(keys.begin(), keys.end());
+  size_t i = 0;
+  for (auto _ : state) {
+    if (!f.store->Put(keys[i], f.value, 1).ok()) return state.SkipWithError("put failed");
+    if (++i == keys.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RocksDBPutSorted);
 
 void BM_CacheGetHit(benchmark::State& s) { Get(s, Kind::kCached, false); }
 void BM_CacheGetMiss(benchmark::State& s) { Get(s, Kind::kCached, true); }
