@@ -94,9 +94,10 @@ class Cluster {
 
   const std::string& bootstrap() const { return bootstrap_; }
 
-  // Creates `topic` with `partitions` partitions. On a cluster that cannot
-  // create topics (a standalone kstreams-broker) an existing, empty topic
-  // with that many partitions is accepted.
+  // Creates `topic` with `partitions` partitions. A topic that exists
+  // already (or, on a cluster that cannot create topics such as a
+  // standalone kstreams-broker, was created beforehand) is used if it has
+  // that many partitions; ProduceInput then checks that it was empty.
   absl::Status CreateTopic(const std::string& topic, int32_t partitions) {
     if (embedded_ != nullptr) return embedded_->CreateTopic(topic, partitions);
     internal::NewTopic t;
@@ -106,16 +107,22 @@ class Cluster {
     KSTREAMS_ASSIGN_OR_RETURN(auto results, admin_->CreateTopics({t}));
     absl::Status s = results[topic];
     if (s.ok()) return s;
-    if (!internal::IsCreateTopicsUnsupported(s)) {
+    const bool unsupported = internal::IsCreateTopicsUnsupported(s);
+    if (!unsupported && !absl::IsAlreadyExists(s)) {
       return absl::Status(s.code(), StrCat("creating benchmark topic '", topic, "' with ",
                                            partitions, " partitions: ", s.message()));
     }
     KSTREAMS_ASSIGN_OR_RETURN(std::optional<int32_t> existing, admin_->PartitionCount(topic));
     if (existing != partitions) {
+      const std::string have = existing ? StrCat(" (it has ", *existing, ")") : "";
+      if (!unsupported) {
+        return absl::FailedPreconditionError(StrCat("topic '", topic, "' exists but not with ",
+                                                    partitions, " partitions", have));
+      }
       return absl::FailedPreconditionError(StrCat(
           "the cluster at '", bootstrap_, "' cannot create topics; create '", topic, "' with ",
           partitions, " partitions beforehand (e.g. kstreams-broker --topic ", topic, ":",
-          partitions, ")", existing ? StrCat("; it has ", *existing, " partitions") : ""));
+          partitions, ")", have));
     }
     return absl::OkStatus();
   }

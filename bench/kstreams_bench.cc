@@ -164,7 +164,10 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
   if (a.params.mode == "broker" && a.params.bootstrap_servers.empty()) {
     return absl::InvalidArgumentError("--mode broker needs --bootstrap-servers");
   }
-  if (a.params.partitions < 0) return absl::InvalidArgumentError("--partitions must be >= 0");
+  if (a.params.partitions < 0 || (a.params.partitions > 0 && a.params.partitions < a.params.threads)) {
+    return absl::InvalidArgumentError(
+        "--partitions must be 0 (automatic) or at least --threads (every thread needs one)");
+  }
   if (a.params.mode != "inprocess" && !a.records_given) a.params.records = 1'000'000;
   if (a.run_id.empty()) a.run_id = internal::StrCat(getpid(), "-", time(nullptr));
   return a;
