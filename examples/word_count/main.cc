@@ -117,10 +117,10 @@ int RunEmbedded(const Args& args) {
               static_cast<long long>(args.lines), static_cast<long long>(words),
               args.input.c_str(), args.partitions, bootstrap.c_str());
 
-  // The embedded broker starts empty every run, so local state from an
-  // earlier run must not be reused: state lives in a fresh directory that is
-  // removed at exit. (The runtime does not yet wipe stores that have no
-  // checkpoint, as Kafka Streams does after an unclean stop.)
+  // The embedded broker starts empty every run: state lives in a fresh
+  // directory, removed at exit. (State from an earlier run would not be
+  // trusted anyway: its checkpoints point past the new, empty changelogs,
+  // so the stores would be wiped and restored from them.)
   std::string state_dir =
       (std::filesystem::temp_directory_path() / "kstreams-word-count-XXXXXX").string();
   if (mkdtemp(state_dir.data()) == nullptr) {
