@@ -143,6 +143,42 @@ TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
                           std::pair(State::kPendingShutdown, State::kNotRunning)));
 }
 
+TEST_F(KafkaStreamsIT, ThreadMetadataShowsCommittedAndEndOffsets) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+  std::vector<KV> input = Input(30);
+  Produce("in", input);
+  std::map<int32_t, int64_t> end;
+  for (int32_t p = 0; p < 2; ++p) end[p] = Watermarks({"in", p}).second;
+  ASSERT_EQ(end[0] + end[1], 30);
+  KafkaStreams streams(StatelessTopology(), Config("metadata"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  // Once everything is processed and committed, each task's committed
+  // offsets and end offsets reach the partitions' ends.
+  std::vector<KafkaStreams::ThreadMetadata> threads;
+  ASSERT_TRUE(WaitFor([&] {
+    threads = streams.LocalThreadsMetadata();
+    if (threads.size() != 1 || threads[0].active_tasks.size() != 2) return false;
+    for (const auto& task : threads[0].active_tasks) {
+      const kstreams::TopicPartition tp{"in", task.task_id.partition};
+      auto c = task.committed_offsets.find(tp);
+      auto e = task.end_offsets.find(tp);
+      if (c == task.committed_offsets.end() || e == task.end_offsets.end() ||
+          c->second != end[tp.partition] || e->second != end[tp.partition]) {
+        return false;
+      }
+    }
+    return true;
+  }));
+  for (const auto& task : threads[0].active_tasks) {
+    EXPECT_THAT(task.topic_partitions,
+                ElementsAre(kstreams::TopicPartition{"in", task.task_id.partition}));
+    EXPECT_FALSE(task.restoring);
+    EXPECT_EQ(task.time_current_idling_started, std::nullopt);
+  }
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
 TEST_F(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));

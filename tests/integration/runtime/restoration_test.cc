@@ -222,6 +222,48 @@ TEST_F(RestorationIT, SurvivorRestoresTheTasksOfAClosedInstanceWhileInputKeepsCo
   EXPECT_TRUE(b.Close(absl::Seconds(30)));
 }
 
+TEST_F(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBatches) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 1));
+  StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("words")
+      .GroupByKey()
+      .Count(Materialized<std::string, int64_t>::As("counts").WithCachingDisabled())
+      .ToStream()
+      .To("counts-out");
+  Topology topology = builder.Build();
+  std::vector<KV> input = Words(25000, 500);  // 25,000 changelog records
+  Produce("words", input);
+  const std::filesystem::path checkpoint = StateDir() / "count-app" / "0_0" / ".checkpoint";
+  {
+    KafkaStreams streams(topology, Config("count-app"));
+    RunUntil(streams, CountOf(input));
+    // While running, a checkpoint was written once the changelog moved by
+    // more than 10,000 (not at every commit, and not yet for the rest).
+    const std::string text = ReadFile(checkpoint);
+    ASSERT_FALSE(text.empty());
+    int64_t offset = std::stoll(text.substr(text.rfind(' ') + 1));
+    EXPECT_GT(offset, 10000);
+    EXPECT_LT(offset, 24999);
+    ASSERT_TRUE(streams.Close(absl::Seconds(30)));
+  }
+  EXPECT_EQ(ReadFile(checkpoint), "0\n1\ncount-app-counts-changelog 0 24999\n");
+  std::filesystem::remove(checkpoint);
+  auto listener = std::make_shared<RecordingRestoreListener>();
+  KafkaStreams streams(topology, Config("count-app"));
+  streams.SetGlobalStateRestoreListener(listener);
+  const absl::Time start = absl::Now();
+  RunUntil(streams, CountOf(input));
+  const absl::Duration took = absl::Now() - start;
+  const auto& r = listener->partitions().at(Changelog(0));
+  EXPECT_EQ(r.total, 25000);
+  EXPECT_EQ(r.batch_records, 25000);
+  EXPECT_GE(r.batches, 3);  // at most 10,000 records per batch
+  std::printf("restored 25,000 changelog records in %d batches; start to RUNNING: %.2f s\n",
+              static_cast<int>(r.batches), absl::ToDoubleSeconds(took));
+  EXPECT_TRUE(streams.Close(absl::Seconds(30)));
+}
+
 // Counts per key in a RocksDB store without a cache (every update goes to
 // the changelog), and notes the last offset processed per partition. Its
 // instance dies at the `crash_after`-th record once armed.
