@@ -289,8 +289,7 @@ absl::Status StreamThread::RunOnce() {
   // Process in rounds over the tasks, within a time budget well below
   // max.poll.interval.ms so the consumer stays in the group.
   now = NowMs();
-  const int64_t budget_end =
-      now + std::min<int64_t>(std::max<int64_t>(rc_.poll_ms, 100), rc_.max_poll_interval_ms / 2);
+  const int64_t budget_end = now + PhaseBudgetMs();
   while (true) {
     int64_t total = 0;
     for (auto& [id, task] : tasks_) {
@@ -321,8 +320,7 @@ absl::Status StreamThread::RunOnce() {
 absl::Status StreamThread::RestoreChangelogs(bool other_work) {
   // Bounded like processing: the thread polls its main consumer again well
   // within max.poll.interval.ms.
-  const int64_t budget_end =
-      NowMs() + std::min<int64_t>(std::max<int64_t>(rc_.poll_ms, 100), rc_.max_poll_interval_ms / 2);
+  const int64_t budget_end = NowMs() + PhaseBudgetMs();
   absl::Duration wait = other_work ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms);
   while (changelog_reader_->HasPending()) {
     absl::StatusOr<int64_t> restored = changelog_reader_->Restore(kRestoreRecordsPerRound, wait);

@@ -14,6 +14,7 @@
 #ifndef KSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
 #define KSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -94,6 +95,11 @@ class StreamThread {
   void Run();
   absl::Status RunLoop();
   absl::Status RunOnce();
+  // How long one restore or processing phase may run before the thread
+  // polls again: max(poll.ms, 100 ms), at most half of max.poll.interval.ms.
+  int64_t PhaseBudgetMs() const {
+    return std::min<int64_t>(std::max<int64_t>(rc_.poll_ms, 100), rc_.max_poll_interval_ms / 2);
+  }
   void SetState(ThreadState state);
 
   // Rebalance hooks (inside consumer polls).

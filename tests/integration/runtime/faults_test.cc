@@ -16,33 +16,17 @@
 namespace kstreams {
 namespace {
 
+using runtime_test::Counts;
 using runtime_test::KV;
+using runtime_test::QueryCounts;
 using runtime_test::RuntimeIT;
 using runtime_test::WaitFor;
+using runtime_test::Words;
 using State = KafkaStreams::State;
-using Counts = std::map<std::string, int64_t>;
 using ApiKey = EmbeddedKafka::ApiKey;
-
-std::vector<KV> Words(int n, int first) {
-  std::vector<KV> out;
-  for (int i = first; i < first + n; ++i) out.emplace_back("w" + std::to_string(i % 10), "x");
-  return out;
-}
 
 class FaultsIT : public RuntimeIT {
  protected:
-  // Counts the store holds, or nullopt while not queryable.
-  std::optional<Counts> Query(const KafkaStreams& streams) {
-    auto store = streams.Store<ReadOnlyKeyValueStore<std::string, int64_t>>("counts");
-    if (!store.ok()) return std::nullopt;
-    try {
-      Counts out;
-      for (auto& [k, v] : (*store)->All().ToVector()) out[k] = v;
-      return out;
-    } catch (const StateStoreException&) {
-      return std::nullopt;
-    }
-  }
   // Latest count per key in the output topic, read independently.
   Counts OutputCounts(size_t at_least) {
     Counts latest;
@@ -58,24 +42,18 @@ class FaultsIT : public RuntimeIT {
 TEST_F(FaultsIT, BrokerOutageAndRequestErrorsLoseNoRecord) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 2));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 2));
-  StreamsBuilder builder;
-  builder.Stream<std::string, std::string>("words")
-      .GroupByKey()
-      .Count(Materialized<std::string, int64_t>::As("counts").WithCachingDisabled())
-      .ToStream()
-      .To("counts-out");
-  KafkaStreams streams(builder.Build(), Config("faulty"));
+  KafkaStreams streams(runtime_test::CountTopology(/*caching=*/false), Config("faulty"));
   KSTREAMS_ASSERT_OK(streams.Start());
   Counts expected;
   int produced = 0;
   auto produce = [&](int n) {
-    std::vector<KV> batch = Words(n, produced);
+    std::vector<KV> batch = Words(n, 10, produced);
     for (const auto& [k, v] : batch) ++expected[k];
     Produce("words", batch, 1000 + produced);
     produced += n;
   };
   produce(200);
-  ASSERT_TRUE(WaitFor([&] { return Query(streams) == expected; }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return QueryCounts(streams) == expected; }, absl::Seconds(30)));
 
   // Error answers: retriable produce errors (the changelog and output
   // writes are retried), fetch errors (the consumer refetches), and
@@ -89,7 +67,7 @@ TEST_F(FaultsIT, BrokerOutageAndRequestErrorsLoseNoRecord) {
                             {EmbeddedKafka::kCoordinatorNotAvailable,
                              EmbeddedKafka::kNotCoordinator, EmbeddedKafka::kRequestTimedOut});
   produce(200);
-  ASSERT_TRUE(WaitFor([&] { return Query(streams) == expected; }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return QueryCounts(streams) == expected; }, absl::Seconds(30)));
 
   // The broker goes away for a while, with input waiting in the producer.
   KSTREAMS_ASSERT_OK(kafka_->SetBrokerDown(1));
@@ -99,7 +77,7 @@ TEST_F(FaultsIT, BrokerOutageAndRequestErrorsLoseNoRecord) {
   during.join();
   produce(100);
   std::optional<Counts> final_counts;
-  ASSERT_TRUE(WaitFor([&] { return (final_counts = Query(streams)) == expected; },
+  ASSERT_TRUE(WaitFor([&] { return (final_counts = QueryCounts(streams)) == expected; },
                       absl::Seconds(40)))
       << ::testing::PrintToString(final_counts) << " vs " << ::testing::PrintToString(expected);
   EXPECT_EQ(streams.state(), State::kRunning);

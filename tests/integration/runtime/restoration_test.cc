@@ -23,51 +23,17 @@
 namespace kstreams {
 namespace {
 
+using runtime_test::CountOf;
+using runtime_test::Counts;
+using runtime_test::CountTopology;
 using runtime_test::KV;
+using runtime_test::QueryCounts;
 using runtime_test::RecordingRestoreListener;
 using runtime_test::RuntimeIT;
 using runtime_test::WaitFor;
+using runtime_test::Words;
 using State = KafkaStreams::State;
-using Counts = std::map<std::string, int64_t>;
 using ::testing::ElementsAre;
-
-// `n` records over keys w0..w<keys-1>, round robin; values are ignored.
-std::vector<KV> Words(int n, int keys, int first = 0) {
-  std::vector<KV> out;
-  for (int i = first; i < first + n; ++i) out.emplace_back("w" + std::to_string(i % keys), "x");
-  return out;
-}
-
-Counts CountOf(const std::vector<KV>& records) {
-  Counts counts;
-  for (const auto& [k, v] : records) ++counts[k];
-  return counts;
-}
-
-// words -> count per key in "counts" (RocksDB, cached, logged) -> counts-out.
-Topology CountTopology() {
-  StreamsBuilder builder;
-  builder.Stream<std::string, std::string>("words")
-      .GroupByKey()
-      .Count(Materialized<std::string, int64_t>::As("counts"))
-      .ToStream()
-      .To("counts-out");
-  return builder.Build();
-}
-
-// Everything the instance's "counts" store holds, or nullopt while it
-// cannot be queried.
-std::optional<Counts> QueryCounts(const KafkaStreams& streams) {
-  auto store = streams.Store<ReadOnlyKeyValueStore<std::string, int64_t>>("counts");
-  if (!store.ok()) return std::nullopt;
-  try {
-    Counts out;
-    for (auto& [k, v] : (*store)->All().ToVector()) out[k] = v;
-    return out;
-  } catch (const StateStoreException&) {
-    return std::nullopt;  // rebalanced away meanwhile
-  }
-}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -225,13 +191,7 @@ TEST_F(RestorationIT, SurvivorRestoresTheTasksOfAClosedInstanceWhileInputKeepsCo
 TEST_F(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBatches) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 1));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 1));
-  StreamsBuilder builder;
-  builder.Stream<std::string, std::string>("words")
-      .GroupByKey()
-      .Count(Materialized<std::string, int64_t>::As("counts").WithCachingDisabled())
-      .ToStream()
-      .To("counts-out");
-  Topology topology = builder.Build();
+  Topology topology = CountTopology(/*caching=*/false);
   std::vector<KV> input = Words(25000, 500);  // 25,000 changelog records
   Produce("words", input);
   const std::filesystem::path checkpoint = StateDir() / "count-app" / "0_0" / ".checkpoint";

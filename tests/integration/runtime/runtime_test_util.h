@@ -31,6 +31,51 @@ namespace kstreams::runtime_test {
 
 using KV = std::pair<std::string, std::string>;
 
+using Counts = std::map<std::string, int64_t>;
+
+// `n` records over keys w0..w<keys-1>, round robin from record `first`;
+// values are ignored by the counting topologies.
+inline std::vector<KV> Words(int n, int keys, int first = 0) {
+  std::vector<KV> out;
+  for (int i = first; i < first + n; ++i) out.emplace_back("w" + std::to_string(i % keys), "x");
+  return out;
+}
+
+inline Counts CountOf(const std::vector<KV>& records) {
+  Counts counts;
+  for (const auto& [k, v] : records) ++counts[k];
+  return counts;
+}
+
+// words -> count per key in the RocksDB store "counts" (logged; cached
+// unless `caching` is false) -> counts-out.
+inline Topology CountTopology(bool caching = true) {
+  Materialized<std::string, int64_t> counts = Materialized<std::string, int64_t>::As("counts");
+  if (!caching) counts = std::move(counts).WithCachingDisabled();
+  StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("words")
+      .GroupByKey()
+      .Count(counts)
+      .ToStream()
+      .To("counts-out");
+  return builder.Build();
+}
+
+// Everything the instance's key-value store `store` holds, or nullopt
+// while it cannot be queried.
+inline std::optional<Counts> QueryCounts(const KafkaStreams& streams,
+                                         const std::string& store = "counts") {
+  auto handle = streams.Store<ReadOnlyKeyValueStore<std::string, int64_t>>(store);
+  if (!handle.ok()) return std::nullopt;
+  try {
+    Counts out;
+    for (auto& [k, v] : (*handle)->All().ToVector()) out[k] = v;
+    return out;
+  } catch (const StateStoreException&) {
+    return std::nullopt;  // rebalanced away meanwhile
+  }
+}
+
 inline bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20)) {
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {

@@ -19,6 +19,7 @@
 namespace kstreams {
 namespace {
 
+using runtime_test::CountTopology;
 using runtime_test::KV;
 using runtime_test::RuntimeIT;
 using runtime_test::WaitFor;
@@ -36,16 +37,6 @@ std::vector<KV> Input(int keys) {
     for (int i = 0; i <= k; ++i) out.emplace_back("w" + std::to_string(k), "x");
   }
   return out;
-}
-
-Topology CountTopology() {
-  StreamsBuilder builder;
-  builder.Stream<std::string, std::string>("words")
-      .GroupByKey()
-      .Count(Materialized<std::string, int64_t>::As("counts"))
-      .ToStream()
-      .To("counts-out");
-  return builder.Build();
 }
 
 class StoreQueryIT : public RuntimeIT {

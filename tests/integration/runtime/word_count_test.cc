@@ -58,19 +58,8 @@ TEST_F(WordCountIT, OutputReadByKafkaPythonEqualsIndependentCounts) {
   Produce("lines", lines);
   KafkaStreams streams(WordCount(), Config("word-count"));
   KSTREAMS_ASSERT_OK(streams.Start());
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        auto store = streams.Store<ReadOnlyKeyValueStore<std::string, int64_t>>("counts");
-        if (!store.ok()) return false;
-        std::map<std::string, int64_t> seen;
-        try {
-          for (auto& [k, v] : (*store)->All().ToVector()) seen[k] = v;
-        } catch (const StateStoreException&) {
-          return false;
-        }
-        return seen == expected;
-      },
-      absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return runtime_test::QueryCounts(streams) == expected; },
+                      absl::Seconds(30)));
   ASSERT_TRUE(streams.Close(absl::Seconds(30)));  // everything flushed and sent
 
   // kafka-python reads every partition to its end and keeps the latest
