@@ -192,19 +192,26 @@ TEST_F(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBa
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 1));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 1));
   Topology topology = CountTopology(/*caching=*/false);
-  std::vector<KV> input = Words(25000, 500);  // 25,000 changelog records
-  Produce("words", input);
   const std::filesystem::path checkpoint = StateDir() / "count-app" / "0_0" / ".checkpoint";
+  std::vector<KV> input = Words(5000, 500);  // one changelog record each
+  Produce("words", input);
   {
     KafkaStreams streams(topology, Config("count-app"));
     RunUntil(streams, CountOf(input));
-    // While running, a checkpoint was written once the changelog moved by
-    // more than 10,000 (not at every commit, and not yet for the rest).
+    // 5,000 changelog records and several commits: no checkpoint yet (not
+    // at every commit).
+    absl::SleepFor(absl::Milliseconds(500));
+    EXPECT_FALSE(std::filesystem::exists(checkpoint));
+    // Past 10,000 more, the next commit writes one while running.
+    std::vector<KV> more = Words(20000, 500, 5000);
+    Produce("words", more, 100000);
+    input.insert(input.end(), more.begin(), more.end());
+    ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(checkpoint); }, absl::Seconds(30)));
     const std::string text = ReadFile(checkpoint);
-    ASSERT_FALSE(text.empty());
-    int64_t offset = std::stoll(text.substr(text.rfind(' ') + 1));
-    EXPECT_GT(offset, 10000);
-    EXPECT_LT(offset, 24999);
+    EXPECT_GT(std::stoll(text.substr(text.rfind(' ') + 1)), 10000) << text;
+    std::optional<Counts> seen;
+    ASSERT_TRUE(WaitFor([&] { return (seen = QueryCounts(streams)) == CountOf(input); },
+                        absl::Seconds(30)));
     ASSERT_TRUE(streams.Close(absl::Seconds(30)));
   }
   EXPECT_EQ(ReadFile(checkpoint), "0\n1\ncount-app-counts-changelog 0 24999\n");
@@ -219,7 +226,7 @@ TEST_F(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBa
   EXPECT_EQ(r.total, 25000);
   EXPECT_EQ(r.batch_records, 25000);
   EXPECT_GE(r.batches, 3);  // at most 10,000 records per batch
-  std::printf("restored 25,000 changelog records in %d batches; start to RUNNING: %.2f s\n",
+  std::printf("restored 25,000 changelog records in %d batches; Start() to counts: %.2f s\n",
               static_cast<int>(r.batches), absl::ToDoubleSeconds(took));
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
 }
@@ -279,7 +286,10 @@ TEST_F(RestorationIT, CrashedInstanceLosesNothingAndDoubleCountsOnlyWhatItDidNot
   std::vector<KV> input = Words(400, 16);
   Produce("words", input);
   Tracker tracker_a, tracker_b;
-  KafkaStreams a(TrackingTopology(&tracker_a), Config("count-app", "a"));
+  // A commits every second, so the records it processes just before it
+  // dies are (almost surely) not committed yet.
+  KafkaStreams a(TrackingTopology(&tracker_a),
+                 Config("count-app", "a").Set("commit.interval.ms", "1000"));
   // B never commits on its own during the test: the group's offsets of A's
   // partitions stay what A last committed.
   KafkaStreams b(TrackingTopology(&tracker_b),
@@ -303,7 +313,7 @@ TEST_F(RestorationIT, CrashedInstanceLosesNothingAndDoubleCountsOnlyWhatItDidNot
     for (auto [p, o] : tracker_a.next_offset) of_a.insert(p);
   }
   ASSERT_FALSE(of_a.empty());
-  absl::SleepFor(absl::Milliseconds(300));  // A commits (every 100 ms)
+  absl::SleepFor(absl::Milliseconds(1500));  // A commits what it processed
 
   // A dies in the middle of the next input, without committing it.
   tracker_a.crash_after = 30;
