@@ -195,6 +195,11 @@ absl::Status Producer::TakeDeliveryStatus() {
   return absl::OkStatus();
 }
 
+void Producer::Purge() {
+  rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+                                RD_KAFKA_PURGE_F_NON_BLOCKING);
+}
+
 DeliveryCounts Producer::delivery_counts() const {
   DeliveryCounts counts;
   counts.sent = sent_.load(std::memory_order_relaxed);

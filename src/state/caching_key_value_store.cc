@@ -4,7 +4,8 @@
 // - A hash map of entries, with an intrusive LRU list (eldest first) and the
 //   dirty entries in the order they were first dirtied (Java's dirtyKeys).
 // - Get: a hit touches the entry; a miss reads the store beneath and caches
-//   the value as a clean entry (values only, as Java).
+//   the value as a clean entry (values only, as Java). Inside a
+//   QueryReadScope (interactive queries) Get changes nothing.
 // - Put/Delete: update the entry (a delete is a dirty null entry), touch it,
 //   then, while the thread cache is over budget, evict this store's eldest
 //   entries; evicting a dirty entry first flushes every dirty entry, so the
@@ -24,6 +25,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/internal/query_read_scope.h"
 #include "state/thread_cache.h"
 
 namespace kstreams::internal {
@@ -129,6 +131,13 @@ class CachingKeyValueStore final : public KeyValueBytesStore {
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     if (!enabled()) return inner_->Get(key, value);
     auto it = entries_.find(AbslView(key));
+    if (QueryReadScope::active()) {
+      // An interactive query: read-only, the cache stays as it is.
+      if (it == entries_.end()) return inner_->Get(key, value);
+      if (it->second.is_null) return false;
+      value->assign(it->second.value);
+      return true;
+    }
     if (it != entries_.end()) {
       ++cache_->hits;
       Entry& e = it->second;

@@ -249,20 +249,46 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       setter_->SetConfig(name_, handle, config);
     }
     options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    options_ = options;
 
     path_ = context.state_dir() / "rocksdb" / name_;
-    std::error_code ec;
-    std::filesystem::create_directories(path_, ec);
-    if (ec) {
-      return absl::UnavailableError(StrCat("cannot create directory '", path_.string(),
-                                           "': ", ec.message()));
+    return Open();
+  }
+
+  // Restores a batch of changelog records as one RocksDB write batch.
+  absl::Status RestoreBatch(std::span<const ChangelogRecord> records) override {
+    if (db_ == nullptr) return NotOpen();
+    unflushed_ = true;
+    rocksdb::WriteBatch batch;
+    for (const ChangelogRecord& r : records) {
+      rocksdb::Slice k(r.key.data(), r.key.size());
+      rocksdb::Status s = r.value ? batch.Put(k, rocksdb::Slice(r.value->data(), r.value->size()))
+                                  : batch.Delete(k);
+      if (!s.ok()) return FromRocksDB(s, StrCat("restore batch for store '", name_, "'"));
     }
-    rocksdb::DB* db = nullptr;
-    absl::Status s = FromRocksDB(rocksdb::DB::Open(options, path_.string(), &db),
-                                 StrCat("opening store '", name_, "' at '", path_.string(), "'"));
-    if (!s.ok()) return s;
-    db_.reset(db);
-    return absl::OkStatus();
+    return FromRocksDB(db_->Write(write_options_, &batch),
+                       StrCat("restore write to store '", name_, "'"));
+  }
+
+  // Deletes the instance's files and opens it again, empty.
+  absl::Status Wipe() override {
+    if (db_ == nullptr) return NotOpen();
+    {
+      // Nothing to wipe (a first start): spare the close, destroy and reopen.
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
+      it->SeekToFirst();
+      if (!it->Valid() && it->status().ok()) return absl::OkStatus();
+    }
+    for (RocksDBIterator* it : iterators_) it->Release();
+    iterators_.clear();
+    absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "' to wipe it"));
+    db_.reset();
+    if (!c.ok()) return c;
+    absl::Status d = FromRocksDB(rocksdb::DestroyDB(path_.string(), options_),
+                                 StrCat("wiping store '", name_, "' at '", path_.string(), "'"));
+    if (!d.ok()) return d;
+    unflushed_ = false;
+    return Open();
   }
 
   absl::Status Flush() override {
@@ -286,6 +312,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       setter_->Close(name_);
       setter_.reset();
     }
+    options_ = rocksdb::Options();  // drops its references to the shared cache
     shared_.reset();
     return s.ok() ? c : s;
   }
@@ -346,8 +373,24 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     return absl::FailedPreconditionError(StrCat("store '", name_, "' is not open"));
   }
 
+  absl::Status Open() {
+    std::error_code ec;
+    std::filesystem::create_directories(path_, ec);
+    if (ec) {
+      return absl::UnavailableError(StrCat("cannot create directory '", path_.string(),
+                                           "': ", ec.message()));
+    }
+    rocksdb::DB* db = nullptr;
+    absl::Status s = FromRocksDB(rocksdb::DB::Open(options_, path_.string(), &db),
+                                 StrCat("opening store '", name_, "' at '", path_.string(), "'"));
+    if (!s.ok()) return s;
+    db_.reset(db);
+    return absl::OkStatus();
+  }
+
   std::string name_;
   std::filesystem::path path_;
+  rocksdb::Options options_;  // kept to reopen after Wipe()
   std::shared_ptr<RocksDBShared> shared_;  // outlives db_
   std::unique_ptr<RocksDBConfigSetter> setter_;
   std::unique_ptr<rocksdb::DB> db_;

@@ -58,6 +58,14 @@ class TestStoreContext final : public StateStoreContext {
   }
   internal::ThreadCache* thread_cache() override { return &cache_; }
   int64_t record_timestamp() const override { return timestamp_; }
+  void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) override {
+    restore_callbacks_[store_name] = restore;
+  }
+  // What the change-logging layer of `store` registered (nullptr: nothing).
+  StateRestoreCallback* restore_callback(const std::string& store) {
+    auto it = restore_callbacks_.find(store);
+    return it == restore_callbacks_.end() ? nullptr : it->second;
+  }
 
   void set_record_timestamp(int64_t ts) { timestamp_ = ts; }
   StreamsConfig& mutable_config() { return config_; }
@@ -84,6 +92,7 @@ class TestStoreContext final : public StateStoreContext {
   StreamsConfig config_;
   internal::ThreadCache cache_;
   std::map<std::string, Sink> sinks_;
+  std::map<std::string, StateRestoreCallback*> restore_callbacks_;
   int64_t timestamp_ = 0;
 };
 
