@@ -15,8 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "input.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/state/key_value_store.h"
+#include "kstreams/status_macros.h"
 #include "processor/task_core.h"
 
 namespace kstreams::bench {
@@ -119,7 +122,6 @@ struct Worker {
   int64_t consumed_records = 0;
   int64_t consumed_bytes = 0;
   int64_t queued_offset = 0;  // next offset of records handed between tasks
-  double cpu_seconds = 0;
   absl::Status status;
 };
 
@@ -217,27 +219,74 @@ absl::Status Run(Worker& w, const InputSchedule& schedule, const WorkloadPlan& p
   return FlushAll(w, /*durable=*/true);
 }
 
-}  // namespace
+// Runs job(t) for t in [0, threads) on threads of their own, all released
+// at once; returns the wall seconds from the release to the last one done
+// and adds each thread's CPU seconds to *cpu_seconds.
+template <typename Job>
+double RunTimed(int32_t threads, double* cpu_seconds, Job job) {
+  std::latch ready(threads);
+  std::latch go(1);
+  std::vector<double> cpu(static_cast<size_t>(threads), 0);
+  std::vector<std::thread> running;
+  for (int32_t t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      ready.count_down();
+      go.wait();
+      const double cpu_start = ThreadCpuSeconds();
+      job(t);
+      cpu[static_cast<size_t>(t)] = ThreadCpuSeconds() - cpu_start;
+    });
+  }
+  ready.wait();
+  const auto start = std::chrono::steady_clock::now();
+  go.count_down();
+  for (std::thread& t : running) t.join();
+  const auto stop = std::chrono::steady_clock::now();
+  for (double c : cpu) *cpu_seconds += c;
+  return std::chrono::duration<double>(stop - start).count();
+}
 
-absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchParams& params) {
+absl::Status CheckParams(const BenchParams& params) {
   if (params.records < 0 || params.value_size < 0 || params.keys < 1 || params.threads < 1 ||
       params.commit_every < 0) {
     return absl::InvalidArgumentError(
         "records, value-size, commit-every must be >= 0; keys, threads >= 1");
   }
-  WorkloadPlan plan = workload.build(params);
-  if (!plan.topology.status().ok()) return plan.topology.status();
-  if (plan.inputs.empty()) {
-    return absl::InvalidArgumentError(
-        internal::StrCat("workload '", workload.name, "' names no input topic"));
-  }
+  return absl::OkStatus();
+}
+
+// The run's StreamsConfig with an application.id.
+StreamsConfig InProcessConfig(const WorkloadPlan& plan, const BenchParams& params) {
   StreamsConfig config = RunConfig(plan, params);
   if (!config.Get(StreamsConfig::kApplicationId)) {
     config.Set(StreamsConfig::kApplicationId, kApplicationId);
   }
-  absl::StatusOr<int64_t> interval_ms = config.GetInt(StreamsConfig::kCommitIntervalMs);
-  if (!interval_ms.ok()) return interval_ms.status();
-  const std::chrono::milliseconds commit_interval(*interval_ms);
+  return config;
+}
+
+void RemoveStateDir(const WorkloadPlan& plan) {
+  if (plan.temp_state_dir.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(plan.temp_state_dir, ignored);
+}
+
+// Records restored per StateRestoreCallback::RestoreBatch call: the
+// runtime's restore round (StreamThread's kRestoreRecordsPerRound).
+constexpr int64_t kRestoreBatchRecords = 10'000;
+
+}  // namespace
+
+absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchParams& params) {
+  KSTREAMS_RETURN_IF_ERROR(CheckParams(params));
+  WorkloadPlan plan = workload.build(params);
+  KSTREAMS_RETURN_IF_ERROR(plan.topology.status());
+  if (plan.inputs.empty()) {
+    return absl::InvalidArgumentError(
+        internal::StrCat("workload '", workload.name, "' names no input topic"));
+  }
+  const StreamsConfig config = InProcessConfig(plan, params);
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t interval_ms, config.GetInt(StreamsConfig::kCommitIntervalMs));
+  const std::chrono::milliseconds commit_interval(interval_ms);
   const std::string app_id = *config.Get(StreamsConfig::kApplicationId);
   const InputPool pool(params);
   const InputSchedule schedule(pool, params, plan);
@@ -254,11 +303,11 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
       options.task_id = TaskId{sub.id, t};
       options.config = config;
       options.collector = &w->collector;
-      auto task = internal::TaskCore::Create(plan.topology.shared_data(), sub, std::move(options));
-      if (!task.ok()) return task.status();
-      if (absl::Status s = (*task)->Init(); !s.ok()) return s;
-      w->tasks.push_back(task->get());
-      w->owned.push_back(std::move(*task));
+      KSTREAMS_ASSIGN_OR_RETURN(
+          auto task, internal::TaskCore::Create(plan.topology.shared_data(), sub, std::move(options)));
+      KSTREAMS_RETURN_IF_ERROR(task->Init());
+      w->tasks.push_back(task.get());
+      w->owned.push_back(std::move(task));
     }
     for (const InputTopic& input : plan.inputs) {
       internal::TaskCore* reader = nullptr;
@@ -276,40 +325,121 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
     workers.push_back(std::move(w));
   }
 
-  std::latch ready(params.threads);
-  std::latch go(1);
-  std::vector<std::thread> threads;
-  for (auto& w : workers) {
-    threads.emplace_back([&, worker = w.get()] {
-      ready.count_down();
-      go.wait();
-      const double cpu_start = ThreadCpuSeconds();
-      worker->status = Run(*worker, schedule, plan, params, commit_interval);
-      worker->cpu_seconds = ThreadCpuSeconds() - cpu_start;
-    });
-  }
-  ready.wait();
-  const auto start = std::chrono::steady_clock::now();
-  go.count_down();
-  for (std::thread& t : threads) t.join();
-  const auto stop = std::chrono::steady_clock::now();
-
   RunResult result;
-  result.seconds = std::chrono::duration<double>(stop - start).count();
+  result.seconds = RunTimed(params.threads, &result.cpu_seconds, [&](int32_t t) {
+    Worker& w = *workers[static_cast<size_t>(t)];
+    w.status = Run(w, schedule, plan, params, commit_interval);
+  });
   for (auto& w : workers) {
-    if (!w->status.ok()) return w->status;
+    KSTREAMS_RETURN_IF_ERROR(w->status);
     result.input_records += w->consumed_records;
-    result.cpu_seconds += w->cpu_seconds;
     result.input_bytes += w->consumed_bytes;
     result.output_records += w->collector.records();
     result.output_bytes += w->collector.bytes();
     for (auto& t : w->owned) t->Close();
     w->owned.clear();
   }
-  if (!plan.temp_state_dir.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(plan.temp_state_dir, ignored);
+  RemoveStateDir(plan);
+  return result;
+}
+
+absl::StatusOr<RunResult> RunRestoreInProcess(const Workload& workload,
+                                              const BenchParams& params) {
+  KSTREAMS_RETURN_IF_ERROR(CheckParams(params));
+  WorkloadPlan plan = workload.build(params);
+  KSTREAMS_RETURN_IF_ERROR(plan.topology.status());
+  const StreamsConfig config = InProcessConfig(plan, params);
+  const InputPool pool(params);
+  const InputSchedule schedule(pool, params, plan);
+
+  // Per thread, the task of partition t with its stores initialized (not
+  // its nodes: the runtime restores between the two) and the callback its
+  // store `restore_store` registered.
+  struct Restorer {
+    CountingCollector collector;
+    std::unique_ptr<internal::TaskCore> task;
+    StateRestoreCallback* callback = nullptr;
+    int64_t begin = 0, end = 0;  // changelog records [begin, end)
+    absl::Status status;
+  };
+  std::vector<std::unique_ptr<Restorer>> restorers;
+  for (int32_t t = 0; t < params.threads; ++t) {
+    auto r = std::make_unique<Restorer>();
+    r->begin = schedule.stream_records() * t / params.threads;
+    r->end = schedule.stream_records() * (t + 1) / params.threads;
+    for (const internal::Subtopology& sub : plan.topology.data().Subtopologies()) {
+      if (std::find(sub.stores.begin(), sub.stores.end(), plan.restore_store) == sub.stores.end()) {
+        continue;
+      }
+      internal::TaskCore::Options options;
+      options.application_id = *config.Get(StreamsConfig::kApplicationId);
+      options.task_id = TaskId{sub.id, t};
+      options.config = config;
+      options.collector = &r->collector;
+      KSTREAMS_ASSIGN_OR_RETURN(r->task, internal::TaskCore::Create(plan.topology.shared_data(),
+                                                                    sub, std::move(options)));
+      KSTREAMS_RETURN_IF_ERROR(r->task->InitStores());
+      for (const auto& registration : r->task->restore_registrations()) {
+        if (registration.store_name == plan.restore_store) r->callback = registration.callback;
+      }
+    }
+    if (r->callback == nullptr) {
+      return absl::InvalidArgumentError(internal::StrCat(
+          "workload '", workload.name, "': no logged store '", plan.restore_store,
+          "' registered for restoration"));
+    }
+    restorers.push_back(std::move(r));
   }
+
+  // Timed: the changelog records handed over in the runtime's batches, then
+  // the store made durable (what closing the restored task would do).
+  RunResult result;
+  result.seconds = RunTimed(params.threads, &result.cpu_seconds, [&](int32_t t) {
+    Restorer& r = *restorers[static_cast<size_t>(t)];
+    std::vector<ChangelogRecord> batch;
+    batch.reserve(static_cast<size_t>(kRestoreBatchRecords));
+    InputSchedule::StreamCursor c(schedule, r.begin);
+    while (r.status.ok() && c.position() < r.end) {
+      batch.clear();
+      for (; c.position() < r.end && static_cast<int64_t>(batch.size()) < kRestoreBatchRecords;
+           c.Next()) {
+        const InputRecord& in = c.record();
+        batch.push_back({in.key, in.value, in.timestamp, c.position()});
+      }
+      r.status = r.callback->RestoreBatch(batch);
+    }
+    if (r.status.ok()) r.status = r.task->Flush();
+  });
+
+  // Not timed: every key holds the last value its share of the changelog
+  // gave it.
+  for (size_t t = 0; t < restorers.size(); ++t) {
+    Restorer& r = *restorers[t];
+    KSTREAMS_RETURN_IF_ERROR(r.status);
+    absl::flat_hash_map<std::string_view, std::string_view> last;
+    schedule.ForEachStreamRecord(r.begin, r.end,
+                                 [&](const InputRecord& in) { last[in.key] = in.value; });
+    auto* store = dynamic_cast<KeyValueStore<int32_t, std::string>*>(
+        r.task->GetStateStore(plan.restore_store));
+    if (store == nullptr) {
+      return absl::InternalError(
+          internal::StrCat("store '", plan.restore_store, "' is not a KeyValueStore<int32, bytes>"));
+    }
+    for (const auto& [key, value] : last) {
+      std::optional<std::string> got = store->Get(Int32FromBytes(key));
+      if (got != value) {
+        return absl::DataLossError(internal::StrCat(
+            "after restoring, key ", Int32FromBytes(key), " of partition ", t, " holds ",
+            got ? internal::StrCat(got->size(), " bytes that differ from its last changelog value")
+                : std::string("nothing")));
+      }
+    }
+    result.input_records += r.end - r.begin;
+    result.output_records += static_cast<int64_t>(last.size());
+    r.task->Close();
+  }
+  result.input_bytes = result.input_records * (4 + static_cast<int64_t>(params.value_size));
+  RemoveStateDir(plan);
   return result;
 }
 

@@ -35,6 +35,15 @@ namespace kstreams::bench {
 
 absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchParams& params);
 
+// The restore workload in-process: per thread, a task of the plan's
+// topology with its stores initialized, and, timed, the plan's stream
+// records handed as changelog records to the StateRestoreCallback that the
+// store `plan.restore_store` registered, in the runtime's batches of
+// 10,000, then the store flushed to disk. Afterwards (not timed) every key
+// must hold the last value the changelog gave it. output_records = keys.
+absl::StatusOr<RunResult> RunRestoreInProcess(const Workload& workload,
+                                              const BenchParams& params);
+
 }  // namespace kstreams::bench
 
 #endif  // KSTREAMS_BENCH_INPROCESS_RUNNER_H_

@@ -22,7 +22,10 @@
 #include "kafka/producer.h"
 #include "kstreams/internal/strings.h"
 #include "kstreams/kafka/embedded_kafka.h"
+#include "absl/container/flat_hash_map.h"
+#include "kstreams/processor/state_restore_listener.h"
 #include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/state/key_value_store.h"
 #include "kstreams/runtime/topic_creator.h"
 #include "kstreams/status_macros.h"
 #include "output_check.h"
@@ -144,16 +147,17 @@ absl::StatusOr<std::unique_ptr<internal::Consumer>> GroupLessConsumer(
 }
 
 // Produces the run's records (not timed) and checks the broker kept them all.
-absl::Status ProduceInput(const Cluster& cluster, const WorkloadPlan& plan,
+// `topics[i]` is where the records of input i go.
+absl::Status ProduceInput(const Cluster& cluster, const std::vector<std::string>& topics,
                           const InputSchedule& schedule, int32_t partitions) {
   KSTREAMS_ASSIGN_OR_RETURN(auto producer, internal::Producer::Create(
                                                {{"bootstrap.servers", cluster.bootstrap()},
                                                 {"linger.ms", "5"}}));
-  std::vector<int64_t> produced(plan.inputs.size(), 0);
+  std::vector<int64_t> produced(topics.size(), 0);
   absl::Status status;
   schedule.ForEach([&](const InputRecord& r) {
     if (!status.ok()) return;
-    status = producer->Send(plan.inputs[static_cast<size_t>(r.input)].topic, -1, r.key, r.value,
+    status = producer->Send(topics[static_cast<size_t>(r.input)], -1, r.key, r.value,
                             r.timestamp, {});
     ++produced[static_cast<size_t>(r.input)];
   });
@@ -162,8 +166,8 @@ absl::Status ProduceInput(const Cluster& cluster, const WorkloadPlan& plan,
   KSTREAMS_RETURN_IF_ERROR(producer->TakeDeliveryStatus());
 
   KSTREAMS_ASSIGN_OR_RETURN(auto consumer, GroupLessConsumer(cluster.bootstrap()));
-  for (size_t i = 0; i < plan.inputs.size(); ++i) {
-    const std::string& topic = plan.inputs[i].topic;
+  for (size_t i = 0; i < topics.size(); ++i) {
+    const std::string& topic = topics[i];
     int64_t kept = 0;
     for (int32_t p = 0; p < partitions; ++p) {
       KSTREAMS_ASSIGN_OR_RETURN(auto marks, consumer->WatermarkOffsets({topic, p}));
@@ -333,6 +337,7 @@ class StreamsPipeline final : public Pipeline {
     }
     return health();
   }
+  KafkaStreams& streams() { return streams_; }
 
  private:
   KafkaStreams streams_;
@@ -468,6 +473,29 @@ class RawPipe final : public Pipeline {
   absl::Status error_;
 };
 
+std::string ApplicationId(const std::string& name, const BenchParams& params) {
+  return params.topic_prefix.empty() ? StrCat("kstreams-bench-", name)
+                                     : StrCat(params.topic_prefix, "app");
+}
+
+// Waits until `done()`, or fails with the pipeline's error, the `also`
+// status, or a timeout describing `what`.
+template <typename Done, typename Also>
+absl::Status AwaitRun(const Pipeline& pipeline, const Mark& start, const std::string& what,
+                      Done done, Also also) {
+  while (!done()) {
+    KSTREAMS_RETURN_IF_ERROR(pipeline.health());
+    KSTREAMS_RETURN_IF_ERROR(also());
+    if (Clock::now() - start.at > kRunTimeout) {
+      return absl::DeadlineExceededError(StrCat(
+          what, " after ", std::chrono::duration_cast<std::chrono::seconds>(kRunTimeout).count(),
+          " s"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return absl::OkStatus();
+}
+
 // The StreamsConfig both pipelines of a run are configured from.
 StreamsConfig PipelineConfig(const WorkloadPlan& plan, const BenchParams& params,
                              const std::string& application_id, const std::string& bootstrap) {
@@ -508,13 +536,13 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
     KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(input.topic, partitions));
   }
   KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(plan.output_topic, partitions));
-  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, plan, schedule, partitions));
+  std::vector<std::string> topics;
+  for (const InputTopic& input : plan.inputs) topics.push_back(input.topic);
+  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, topics, schedule, partitions));
   std::unique_ptr<OutputCheck> check = plan.output_check(schedule);
 
-  const std::string application_id = params.topic_prefix.empty()
-                                         ? StrCat("kstreams-bench-", name)
-                                         : StrCat(params.topic_prefix, "app");
-  StreamsConfig config = PipelineConfig(plan, params, application_id, cluster->bootstrap());
+  StreamsConfig config =
+      PipelineConfig(plan, params, ApplicationId(name, params), cluster->bootstrap());
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Pipeline> pipeline,
                             make_pipeline(plan, config, partitions));
   KSTREAMS_ASSIGN_OR_RETURN(
@@ -525,18 +553,12 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
   result.rss_before_start_kb = CurrentRssKb();
   const Mark start = Mark::Now();
   KSTREAMS_RETURN_IF_ERROR(pipeline->Start());
-  absl::Status failure;
-  while (!reader->done()) {
-    if (failure = pipeline->health(); !failure.ok()) break;
-    if (failure = reader->status(); !failure.ok()) break;
-    if (Clock::now() - start.at > kRunTimeout) {
-      failure = absl::DeadlineExceededError(StrCat(
-          "the output of '", name, "' was still incomplete after ",
-          std::chrono::duration_cast<std::chrono::seconds>(kRunTimeout).count(), " s: read ",
-          check->records(), " records; ", check->Verify().message()));
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  absl::Status failure = AwaitRun(
+      *pipeline, start, StrCat("the output of '", name, "' was still incomplete"),
+      [&] { return reader->done(); }, [&] { return reader->status(); });
+  if (!failure.ok() && absl::IsDeadlineExceeded(failure)) {
+    failure = absl::DeadlineExceededError(StrCat(failure.message(), ": read ", check->records(),
+                                                 " records; ", check->Verify().message()));
   }
   reader->Stop();
   absl::Status closed = pipeline->Close();
@@ -557,7 +579,128 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
   return result;
 }
 
+// Hears the restoration of every changelog partition; done once all ended.
+class RestoreProgress final : public StateRestoreListener {
+ public:
+  explicit RestoreProgress(int32_t partitions) : partitions_(partitions) {}
+  void OnRestoreStart(const TopicPartition&, const std::string&, int64_t, int64_t) override {
+    started_.Set();
+  }
+  void OnRestoreEnd(const TopicPartition&, const std::string&, int64_t total) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    restored_ += total;
+    if (++ended_ == partitions_) done_ = Mark::Now();
+  }
+  std::optional<Mark> started() const { return started_.Get(); }
+  std::optional<Mark> done() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return done_;
+  }
+  int64_t restored() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return restored_;
+  }
+
+ private:
+  const int32_t partitions_;
+  OnceMark started_;
+  mutable std::mutex mu_;
+  int32_t ended_ = 0;
+  int64_t restored_ = 0;
+  std::optional<Mark> done_;
+};
+
+// Every key of `expected` holds its value in the store `store` of `streams`.
+absl::Status CheckRestoredStore(const KafkaStreams& streams, const std::string& store,
+                                const absl::flat_hash_map<std::string, std::string>& expected) {
+  auto view = streams.Store<ReadOnlyKeyValueStore<int32_t, std::string>>(store);
+  if (!view.ok()) return view.status();
+  int64_t wrong = 0;
+  std::string first;
+  try {
+    for (const auto& [key, value] : expected) {
+      std::optional<std::string> got = (*view)->Get(Int32FromBytes(key));
+      if (got == value) continue;
+      if (wrong++ == 0) first = StrCat(Int32FromBytes(key), got ? " (different value)" : " (absent)");
+    }
+  } catch (const StateStoreException& e) {
+    return e.status();
+  }
+  if (wrong > 0) {
+    return absl::DataLossError(StrCat("after restoration ", wrong, " of ", expected.size(),
+                                      " keys of store '", store,
+                                      "' do not hold their last changelog value; e.g. key ",
+                                      first));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const BenchParams& params) {
+  WorkloadPlan plan = workload.build(params);
+  KSTREAMS_RETURN_IF_ERROR(plan.topology.status());
+  const std::string application_id = ApplicationId(workload.name, params);
+  const std::string changelog = StrCat(application_id, "-", plan.restore_store, "-changelog");
+  const InputPool pool(params);
+  const InputSchedule schedule(pool, params, plan);
+  const int32_t partitions = params.partitions > 0
+                                 ? params.partitions
+                                 : PartitionsFor(params, schedule.stream_records());
+  // The last value of every key: what the restored store must hold.
+  absl::flat_hash_map<std::string, std::string> expected;
+  schedule.ForEach([&](const InputRecord& r) { expected[std::string(r.key)] = r.value; });
+
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Cluster> cluster, Cluster::Start(params));
+  for (const InputTopic& input : plan.inputs) {
+    KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(input.topic, partitions));
+  }
+  KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(plan.output_topic, partitions));
+  // The changelog, partitioned as the store's tasks wrote it (by key).
+  KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(changelog, partitions));
+  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, {changelog}, schedule, partitions));
+
+  StreamsConfig config = PipelineConfig(plan, params, application_id, cluster->bootstrap());
+  StreamsPipeline pipeline(plan.topology, config);
+  auto progress = std::make_shared<RestoreProgress>(partitions);
+  pipeline.streams().SetGlobalStateRestoreListener(progress);
+
+  RunResult result;
+  result.rss_before_start_kb = CurrentRssKb();
+  const Mark start = Mark::Now();
+  absl::Status failure = pipeline.Start();
+  if (failure.ok()) {
+    failure = AwaitRun(
+        pipeline, start, StrCat("restoring '", changelog, "' was still not done"),
+        [&] { return progress->done().has_value(); }, [] { return absl::OkStatus(); });
+  }
+  // Queries need the client RUNNING (restoration done, the tasks processing).
+  if (failure.ok()) {
+    failure = AwaitRun(
+        pipeline, start, "KafkaStreams was not RUNNING after restoring",
+        [&] { return pipeline.streams().state() == KafkaStreams::State::kRunning; },
+        [] { return absl::OkStatus(); });
+  }
+  if (failure.ok()) failure = CheckRestoredStore(pipeline.streams(), plan.restore_store, expected);
+  absl::Status closed = pipeline.Close();
+  std::error_code ignored;
+  std::filesystem::remove_all(plan.temp_state_dir, ignored);
+  KSTREAMS_RETURN_IF_ERROR(failure);
+  KSTREAMS_RETURN_IF_ERROR(closed);
+  if (progress->restored() != schedule.stream_records()) {
+    return absl::DataLossError(StrCat("restored ", progress->restored(), " changelog records of ",
+                                      schedule.stream_records()));
+  }
+  const Mark begun = *progress->started();
+  const Mark done = *progress->done();
+  result.input_records = schedule.stream_records();
+  result.input_bytes = schedule.total_bytes();
+  result.output_records = static_cast<int64_t>(expected.size());
+  result.seconds = Seconds(done.at - begun.at);
+  result.cpu_seconds = done.cpu - begun.cpu;
+  result.startup_seconds = Seconds(begun.at - start.at);
+  return result;
+}
 
 int32_t PartitionsFor(const BenchParams& params, int64_t records_per_topic) {
   int64_t n = params.threads;

@@ -56,6 +56,16 @@ int32_t PartitionsFor(const BenchParams& params, int64_t records_per_topic);
 // The workload on KafkaStreams (num.stream.threads = params.threads).
 absl::StatusOr<RunResult> RunOnKafka(const Workload& workload, const BenchParams& params);
 
+// The restore workload: the run's stream records produced into the
+// changelog of the plan's restore_store (partitioned by key, as its tasks
+// would have written it), then KafkaStreams started on a fresh state
+// directory, so every task restores its store from the beginning. Timed:
+// from the first OnRestoreStart to the last OnRestoreEnd (a
+// StateRestoreListener); Start() to the first is startup. Then every key
+// must read back (KafkaStreams::Store) as its last changelog value and the
+// restored count must equal the records produced. output_records = keys.
+absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const BenchParams& params);
+
 // The ceiling: passthrough's topics, records and output check, processed by
 // raw consumer -> producer loops instead of KafkaStreams.
 absl::StatusOr<RunResult> RunRawPipe(const BenchParams& params);

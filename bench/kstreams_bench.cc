@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -202,8 +203,12 @@ struct RunReport {
 
 // One run of one workload, or of the raw_pipe ceiling (workload == nullptr).
 absl::StatusOr<RunResult> RunOnce(const Workload* workload, const BenchParams& params) {
-  if (params.mode == "inprocess") return RunInProcess(*workload, params);
-  return workload == nullptr ? RunRawPipe(params) : RunOnKafka(*workload, params);
+  if (workload == nullptr) return RunRawPipe(params);
+  const bool restore = workload->runner == Workload::Runner::kRestore;
+  if (params.mode == "inprocess") {
+    return restore ? RunRestoreInProcess(*workload, params) : RunInProcess(*workload, params);
+  }
+  return restore ? RunRestoreOnKafka(*workload, params) : RunOnKafka(*workload, params);
 }
 
 RunReport RunHere(const Workload* workload, const BenchParams& params) {
@@ -334,7 +339,10 @@ int Main(int argc, char** argv) {
   // Against a broker, the ceiling comes first (nullptr: raw_pipe) and every
   // row gets its ratio to it.
   const bool on_kafka = args.params.mode != "inprocess";
-  if (on_kafka) selected.insert(selected.begin(), nullptr);
+  const bool needs_ceiling = std::any_of(selected.begin(), selected.end(), [](const Workload* w) {
+    return w->runner == Workload::Runner::kProcess;
+  });
+  if (on_kafka && needs_ceiling) selected.insert(selected.begin(), nullptr);
 
   const std::string load_before = LoadAverage();
   std::vector<ResultRow> rows;
@@ -369,14 +377,18 @@ int Main(int argc, char** argv) {
       row.peak_rss_kb = std::max(row.peak_rss_kb, report.peak_rss_kb);
     }
     if (skip) continue;
-    if (on_kafka && !rows.empty()) {
+    // In-process rows and restore (not a consume -> produce pipeline) have
+    // no ceiling; raw_pipe is the first row of a broker-mode run.
+    if (on_kafka && w == nullptr) {
+      row.ratio_to_ceiling = row.cpu_ratio_to_ceiling = 1.0;
+    } else if (on_kafka && w->runner == Workload::Runner::kProcess) {
       const ResultRow& ceiling = rows.front();
-      if (ceiling.records_per_sec > 0) row.ratio_to_ceiling = row.records_per_sec / ceiling.records_per_sec;
+      if (ceiling.records_per_sec > 0) {
+        row.ratio_to_ceiling = row.records_per_sec / ceiling.records_per_sec;
+      }
       if (ceiling.records_per_cpu_sec > 0) {
         row.cpu_ratio_to_ceiling = row.records_per_cpu_sec / ceiling.records_per_cpu_sec;
       }
-    } else if (on_kafka) {
-      row.ratio_to_ceiling = row.cpu_ratio_to_ceiling = 1.0;
     }
     rows.push_back(std::move(row));
   }

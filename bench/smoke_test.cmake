@@ -1,6 +1,6 @@
 # ctest bench_smoke: kstreams_bench runs the in-process suite and, on the
-# embedded broker, raw_pipe, passthrough and count_uncached with a few
-# records; each exits 0 and writes valid JSON with one sane row per
+# embedded broker, raw_pipe, passthrough, count_uncached and restore with a
+# few records; each exits 0 and writes valid JSON with one sane row per
 # workload. Never asserts speed (the embedded runs themselves check their
 # output exactly, or fail). Usage:
 #   cmake -DBENCH=<kstreams_bench> -DJSON=<file prefix> -P smoke_test.cmake
@@ -44,7 +44,9 @@ function(check_rows doc mode records workloads_var)
        OR peak_rss_kb LESS 1)
       message(FATAL_ERROR "result ${i} (${workload}) is not sane:\n${doc}")
     endif()
-    if(mode STREQUAL "embedded" AND (ratio_to_ceiling STREQUAL "" OR startup_seconds STREQUAL ""))
+    # Every embedded row has a startup time, and a ratio unless it restores.
+    if(mode STREQUAL "embedded" AND (startup_seconds STREQUAL ""
+       OR (ratio_to_ceiling STREQUAL "" AND NOT workload STREQUAL "restore")))
       message(FATAL_ERROR "embedded result ${i} (${workload}) lacks its ratio or startup:\n${doc}")
     endif()
     list(APPEND names "${workload}")
@@ -63,11 +65,11 @@ if(NOT passthrough_out EQUAL 20000)
   message(FATAL_ERROR "passthrough must write every record, wrote ${passthrough_out}")
 endif()
 
-run_bench("${JSON}-embedded.json" doc --workload passthrough,count_uncached --mode embedded
-          --records 2000)
+run_bench("${JSON}-embedded.json" doc --workload passthrough,count_uncached,restore
+          --mode embedded --records 2000)
 check_rows("${doc}" embedded 2000 names)
-if(NOT names STREQUAL "raw_pipe;passthrough;count_uncached")
-  message(FATAL_ERROR "expected raw_pipe, passthrough, count_uncached; got ${names}")
+if(NOT names STREQUAL "raw_pipe;passthrough;count_uncached;restore")
+  message(FATAL_ERROR "expected raw_pipe, passthrough, count_uncached, restore; got ${names}")
 endif()
 foreach(i 0 1 2)
   string(JSON out GET "${doc}" results ${i} output_records)

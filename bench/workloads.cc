@@ -201,8 +201,16 @@ std::vector<Workload> MakeWorkloads() {
   w.push_back({"stream_stream_join", "KStream.Join(KStream, JoinWindows)",
                "needs windowed joins", nullptr});
   w.push_back({"table_table_join", "KTable.Join(KTable)", "needs KTable and joins", nullptr});
-  w.push_back({"restore", "restoring a store from its changelog",
-               "needs the runtime's state restoration", nullptr});
+  w.push_back({"restore",
+               "rebuild the RocksDB store of kv_store_uncached from a changelog of `records` "
+               "records (10,000 keys)",
+               "",
+               [](const BenchParams& p) {
+                 WorkloadPlan plan = KvStore(p, /*cached=*/false);
+                 plan.restore_store = "kv";
+                 return plan;
+               },
+               Workload::Runner::kRestore});
   return w;
 }
 

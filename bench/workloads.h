@@ -89,17 +89,24 @@ struct WorkloadPlan {
   // Event time advances 1 ms every this many records of the run (a windowed
   // join wants fewer, so that its window spans a realistic record count).
   int64_t records_per_ms = 1000;
+  // The restore workload: the logged store whose changelog the run's stream
+  // records are, restored instead of processed (Workload::Runner::kRestore).
+  std::string restore_store;
   // Embedded/broker modes: what `output_topic` must hold once the input is
   // processed (see output_check.h). Empty: the workload runs in-process only.
   std::function<std::unique_ptr<OutputCheck>(const InputSchedule&)> output_check;
 };
 
 struct Workload {
+  // How a run goes: records processed through the topology, or a store
+  // rebuilt from its changelog (the plan's records are the changelog).
+  enum class Runner { kProcess, kRestore };
   std::string name;
   std::string description;
   // Empty when the workload can run; else what it waits for.
   std::string unavailable;
   std::function<WorkloadPlan(const BenchParams&)> build;
+  Runner runner = Runner::kProcess;
 };
 
 // In suite order.
