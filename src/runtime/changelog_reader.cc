@@ -197,7 +197,10 @@ absl::Status ChangelogReader::Initialize(Entry& e) {
 }
 
 absl::Status ChangelogReader::Complete(Entry& e) {
-  if (e.phase == Phase::kRestoring) assignment_changed_ = true;  // stop fetching it
+  // The partition stays assigned while others restore (its records are
+  // skipped): a new assignment would make librdkafka drop what it has
+  // prefetched for every partition and fetch it again, once per completed
+  // partition. Restore() releases the assignment when nothing restores.
   e.phase = Phase::kCompleted;
   const StateManager::Changelog& c = *e.changelog;
   LogLine(LogLevel::kInfo, StrCat(log_prefix_, ": task ", e.task->task_id().ToString(),
@@ -297,9 +300,18 @@ absl::StatusOr<int64_t> ChangelogReader::Restore(int max_records, absl::Duration
       l.OnBatchRestored(c.partition, c.store_name, last, n);
     }));
   }
+  restoring = false;
   for (auto& [tp, e] : entries_) {
     if (e.phase == Phase::kRestoring && (e.position >= e.end || e.reached_end)) {
       KSTREAMS_RETURN_IF_ERROR(Complete(e));
+    }
+    restoring |= e.phase == Phase::kRestoring;
+  }
+  if (!restoring) {
+    // Every changelog is restored: stop fetching them all.
+    absl::Status s = source_->Assign({});
+    if (!s.ok()) {
+      return absl::Status(s.code(), StrCat("unassigning the restored changelogs: ", s.message()));
     }
   }
   return total;

@@ -25,7 +25,10 @@
 // Java does; tombstones are deletes), and completes a partition once its
 // position reached the end offset, or an EOF event says the fetch reached
 // it: compaction gaps and trailing transaction markers, which no record
-// shows, end restoration too.
+// shows, end restoration too. A completed partition stays assigned (its
+// records are skipped) until no partition restores any more, when the
+// round unassigns them all: re-assigning the others at each completion
+// would make librdkafka drop and re-fetch everything they had prefetched.
 //
 // The StateRestoreListener hears OnRestoreStart / OnBatchRestored /
 // OnRestoreEnd with Java's arguments; a listener that throws fails the

@@ -384,5 +384,30 @@ TEST_F(ChangelogReaderTest, UnregisteredTaskStopsRestoringAndLeavesTheAssignment
   EXPECT_THAT(other_store.data, ElementsAre(Pair("x", "1")));
 }
 
+TEST_F(ChangelogReaderTest, CompletedPartitionStaysAssignedUntilEveryChangelogIsRestored) {
+  const TopicPartition other{"app-other-changelog", 2};
+  source_.logs[kCounts] = Log{{{0, "a", "1"}}, 0, 1};
+  source_.logs[other] = Log{{{0, "x", "1"}, {1, "y", "2"}, {2, "z", "3"}}, 0, 3};
+  StateManager& first = AddTask(std::nullopt);
+  MapStore other_store;
+  StateManager second("app", TaskId{1, 2}, dir_, {{"other", &other_store, true}});
+  reader_.Register(&second, &lock_);
+  // Round 1 reads counts' only record and other's first: counts is done.
+  KSTREAMS_ASSERT_OK(reader_.Restore(2, absl::ZeroDuration()).status());
+  EXPECT_TRUE(reader_.IsRestored(&first));
+  EXPECT_FALSE(reader_.IsRestored(&second));
+  // Not re-assigned (that would make librdkafka drop other's prefetched
+  // records): both are still assigned, from the offsets of the one assignment.
+  ASSERT_EQ(source_.assignments.size(), 1u);
+  EXPECT_THAT(source_.assignments[0], ElementsAre(Pair(kCounts, 0), Pair(other, 0)));
+  // Round 2 finishes other; with nothing left to restore, everything goes.
+  EXPECT_EQ(RestoreAll(), 1);
+  EXPECT_TRUE(reader_.IsRestored(&second));
+  ASSERT_EQ(source_.assignments.size(), 2u);
+  EXPECT_TRUE(source_.assignments[1].empty());
+  EXPECT_THAT(store_.data, ElementsAre(Pair("a", "1")));
+  EXPECT_THAT(other_store.data, ElementsAre(Pair("x", "1"), Pair("y", "2"), Pair("z", "3")));
+}
+
 }  // namespace
 }  // namespace kstreams::internal
