@@ -147,12 +147,16 @@ absl::StatusOr<std::unique_ptr<internal::Consumer>> GroupLessConsumer(
 }
 
 // Produces the run's records (not timed) and checks the broker kept them all.
-// `topics[i]` is where the records of input i go.
+// `topics[i]` is where the records of input i go. In batches as Kafka
+// Streams' own producer writes them (linger.ms=100): the mock broker answers
+// a Fetch with one batch per partition, so batch size sets how much a fetch
+// brings (a real broker sends up to max.partition.fetch.bytes whatever the
+// batches).
 absl::Status ProduceInput(const Cluster& cluster, const std::vector<std::string>& topics,
                           const InputSchedule& schedule, int32_t partitions) {
   KSTREAMS_ASSIGN_OR_RETURN(auto producer, internal::Producer::Create(
                                                {{"bootstrap.servers", cluster.bootstrap()},
-                                                {"linger.ms", "5"}}));
+                                                {"linger.ms", "100"}}));
   std::vector<int64_t> produced(topics.size(), 0);
   absl::Status status;
   schedule.ForEach([&](const InputRecord& r) {
