@@ -23,6 +23,7 @@ struct LoggedChange {
   std::string key;
   std::optional<std::string> value;
   int64_t timestamp;
+  Headers headers = {};
   friend bool operator==(const LoggedChange&, const LoggedChange&) = default;
 };
 
@@ -95,9 +96,13 @@ class TestStoreContext final : public StateStoreContext {
  private:
   struct Sink final : internal::ChangelogSink {
     void Log(std::string_view key, internal::BytesValue value, int64_t ts) override {
+      LogWithHeaders(key, value, ts, {});
+    }
+    void LogWithHeaders(std::string_view key, internal::BytesValue value, int64_t ts,
+                        const Headers& headers) override {
       std::optional<std::string> v;
       if (value) v.emplace(*value);
-      changes.push_back({std::string(key), std::move(v), ts});
+      changes.push_back({std::string(key), std::move(v), ts, headers});
     }
     std::vector<LoggedChange> changes;
   };

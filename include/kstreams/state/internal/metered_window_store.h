@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/serde/windowed_serdes.h"
 #include "kstreams/state/internal/metered_key_value_store.h"
 #include "kstreams/state/internal/segmented_bytes_store.h"
 #include "kstreams/state/session_store.h"
@@ -25,40 +26,25 @@
 
 namespace kstreams::internal {
 
-// Window of `size` starting at `start`; the end saturates instead of
-// overflowing (Java's timeWindowForSize).
-inline Window TimeWindowOfSize(int64_t start, int64_t size) {
-  const int64_t end = start > std::numeric_limits<int64_t>::max() - size
-                          ? std::numeric_limits<int64_t>::max()
-                          : start + size;
-  return Window(start, end);
-}
-
-// Reads results out of store keys: decode-only serdes for KeyValueIterator.
+// Reads Windowed<K> results out of window store keys (the seqnum is
+// dropped), for KeyValueIterator. Session store keys are exactly the
+// SessionWindowedSerde layout, which reads them.
 template <typename K>
-class StoreKeyDecoder final : public Serde<Windowed<K>> {
+class WindowStoreKeyDecoder final : public Serde<Windowed<K>> {
  public:
-  // `window_size` < 0: session store keys; else window store keys.
-  StoreKeyDecoder(SerdePtr<K> key_serde, int64_t window_size)
+  WindowStoreKeyDecoder(SerdePtr<K> key_serde, int64_t window_size)
       : key_serde_(std::move(key_serde)), window_size_(window_size) {}
   absl::Status Serialize(std::string_view, const Windowed<K>&, std::string&) const override {
     return absl::UnimplementedError("store keys are written by the store");
   }
   absl::StatusOr<Windowed<K>> Deserialize(std::string_view topic,
                                           std::string_view raw) const override {
-    const SegmentedKeyKind kind =
-        window_size_ < 0 ? SegmentedKeyKind::kSession : SegmentedKeyKind::kWindow;
-    if (raw.size() < StoreKeySuffixBytes(kind)) {
-      return absl::DataLossError(StrCat("store key of ", raw.size(), " bytes on topic '", topic,
-                                        "' is shorter than its ", StoreKeySuffixBytes(kind),
-                                        "-byte time suffix"));
+    if (raw.size() < kTimestampBytes + kSeqnumBytes) {
+      return absl::DataLossError(StrCat("window store key of ", raw.size(), " bytes on topic '",
+                                        topic, "' is shorter than its 12-byte suffix"));
     }
-    absl::StatusOr<K> key = key_serde_->Deserialize(topic, RecordKeyOf(kind, raw));
+    absl::StatusOr<K> key = key_serde_->Deserialize(topic, WindowStoreKeyKey(raw));
     if (!key.ok()) return key.status();
-    if (kind == SegmentedKeyKind::kSession) {
-      return Windowed<K>{*std::move(key),
-                         Window(SessionStoreKeyStart(raw), SessionStoreKeyEnd(raw))};
-    }
     return Windowed<K>{*std::move(key), TimeWindowOfSize(WindowStoreKeyStart(raw), window_size_)};
   }
 
@@ -88,11 +74,11 @@ class WindowStartDecoder final : public Serde<int64_t> {
 template <typename K, typename V>
 class MeteredSegmentedBase : public CachedStateStore<Windowed<K>, V> {
  public:
+  // `decoder` reads Windowed<K> out of this store's store keys.
   MeteredSegmentedBase(std::unique_ptr<SegmentedBytesStore> inner, SerdePtr<K> key_serde,
-                       SerdePtr<V> value_serde, int64_t window_size)
+                       SerdePtr<V> value_serde, SerdePtr<Windowed<K>> decoder)
       : inner_(std::move(inner)), key_serde_(std::move(key_serde)),
-        value_serde_(std::move(value_serde)),
-        decoder_(std::make_shared<StoreKeyDecoder<K>>(key_serde_, window_size)) {}
+        value_serde_(std::move(value_serde)), decoder_(std::move(decoder)) {}
 
   bool SetFlushListener(TypedCacheFlushListener<Windowed<K>, V> listener,
                         bool send_old_values) override {
@@ -176,7 +162,8 @@ class MeteredWindowStore final : public Interface, public MeteredSegmentedBase<K
  public:
   MeteredWindowStore(std::unique_ptr<SegmentedBytesStore> inner, SerdePtr<K> key_serde,
                      SerdePtr<V> value_serde, int64_t window_size, bool retain_duplicates)
-      : Base(std::move(inner), std::move(key_serde), std::move(value_serde), window_size),
+      : Base(std::move(inner), key_serde, std::move(value_serde),
+             std::make_shared<WindowStoreKeyDecoder<K>>(key_serde, window_size)),
         window_size_(window_size), retain_duplicates_(retain_duplicates),
         start_decoder_(std::make_shared<WindowStartDecoder>()) {}
 
@@ -293,7 +280,8 @@ class MeteredSessionStore final : public SessionStore<K, AGG>,
  public:
   MeteredSessionStore(std::unique_ptr<SegmentedBytesStore> inner, SerdePtr<K> key_serde,
                       SerdePtr<AGG> value_serde)
-      : Base(std::move(inner), std::move(key_serde), std::move(value_serde), -1) {}
+      : Base(std::move(inner), key_serde, std::move(value_serde),
+             std::make_shared<SessionWindowedSerde<K>>(key_serde)) {}
 
   // StateStore.
   const std::string& name() const override { return this->inner_->name(); }

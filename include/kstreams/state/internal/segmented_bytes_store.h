@@ -40,6 +40,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/internal/big_endian.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/state_store.h"
 
@@ -50,27 +51,6 @@ enum class SegmentedKeyKind { kWindow, kSession };
 
 inline constexpr size_t kTimestampBytes = 8;
 inline constexpr size_t kSeqnumBytes = 4;
-
-// Big-endian fixed-width integers, as java.nio.ByteBuffer writes them.
-inline void AppendInt64BigEndian(std::string& out, int64_t v) {
-  const auto u = static_cast<uint64_t>(v);
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(u >> shift));
-}
-inline void AppendInt32BigEndian(std::string& out, int32_t v) {
-  const auto u = static_cast<uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(u >> shift));
-}
-// REQUIRES: bytes.size() >= 8 (4 for the 32-bit form).
-inline int64_t ReadInt64BigEndian(std::string_view bytes) {
-  uint64_t u = 0;
-  for (size_t i = 0; i < 8; ++i) u = (u << 8) | static_cast<uint8_t>(bytes[i]);
-  return static_cast<int64_t>(u);
-}
-inline int32_t ReadInt32BigEndian(std::string_view bytes) {
-  uint32_t u = 0;
-  for (size_t i = 0; i < 4; ++i) u = (u << 8) | static_cast<uint8_t>(bytes[i]);
-  return static_cast<int32_t>(u);
-}
 
 // Bytes after the record key in a store key of `kind`.
 constexpr size_t StoreKeySuffixBytes(SegmentedKeyKind kind) {
