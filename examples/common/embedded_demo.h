@@ -1,12 +1,15 @@
 // The scaffolding the examples share when they run on an in-process broker:
 // starting EmbeddedKafka with their topics (and registering it so KafkaStreams
-// can create internal topics), and reading an output topic back from the
-// beginning without joining a group. Uses kstreams' internal client wrappers
+// can create internal topics), a throwaway state directory, and reading an
+// output topic back from the beginning without joining a group. Uses kstreams' internal client wrappers
 // (src/kafka); a real application would use any Kafka client for this.
 #ifndef KSTREAMS_EXAMPLES_COMMON_EMBEDDED_DEMO_H_
 #define KSTREAMS_EXAMPLES_COMMON_EMBEDDED_DEMO_H_
 
+#include <stdlib.h>
+
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,6 +50,30 @@ class EmbeddedCluster {
   std::unique_ptr<EmbeddedKafka> kafka_;
   std::string bootstrap_;
   ScopedTopicCreator creator_;
+};
+
+// A fresh temporary state.dir, removed when this goes out of scope: the
+// embedded broker starts empty every run, so local state from an earlier run
+// must not be reused (the runtime does not yet wipe stores that have no
+// checkpoint, as Kafka Streams does after an unclean stop).
+class ScopedStateDir {
+ public:
+  static absl::StatusOr<std::unique_ptr<ScopedStateDir>> Create(const std::string& prefix) {
+    std::string dir = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    if (mkdtemp(dir.data()) == nullptr) {
+      return absl::InternalError("cannot create a temporary state directory");
+    }
+    return std::unique_ptr<ScopedStateDir>(new ScopedStateDir(std::move(dir)));
+  }
+  ~ScopedStateDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  const std::string& path() const { return dir_; }
+
+ private:
+  explicit ScopedStateDir(std::string dir) : dir_(std::move(dir)) {}
+  std::string dir_;
 };
 
 // Reads every partition of `topic` from the beginning, handing each record to

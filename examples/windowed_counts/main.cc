@@ -15,14 +15,11 @@
 // The input is produced and the output read back with kstreams' internal
 // client wrappers (src/kafka); a real application would use any Kafka client.
 // Only the StreamsBuilder and KafkaStreams parts are the API.
-#include <stdlib.h>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
@@ -166,23 +163,13 @@ int RunEmbedded(const Args& args) {
               args.partitions, bootstrap.c_str());
 
   // Fresh state every run: the embedded broker starts empty.
-  std::string state_dir =
-      (std::filesystem::temp_directory_path() / "kstreams-windowed-counts-XXXXXX").string();
-  if (mkdtemp(state_dir.data()) == nullptr) {
-    return Fail(absl::InternalError("cannot create a temporary state directory"));
-  }
-  struct RemoveDir {
-    std::string dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
-    }
-  } remove_state_dir{state_dir};
+  auto state_dir = kstreams::examples::ScopedStateDir::Create("kstreams-windowed-counts");
+  if (!state_dir.ok()) return Fail(state_dir.status());
   kstreams::KafkaStreams streams(ClicksPerMinute(args),
                                  {{"application.id", "kstreams-windowed-counts"},
                                   {"bootstrap.servers", bootstrap},
                                   {"commit.interval.ms", "200"},
-                                  {"state.dir", state_dir}});
+                                  {"state.dir", (*state_dir)->path()}});
   const auto t0 = std::chrono::steady_clock::now();
   if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
 

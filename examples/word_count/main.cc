@@ -12,14 +12,11 @@
 // The sample input is produced and the output read back with kstreams'
 // internal client wrappers (src/kafka); a real application would use any
 // Kafka client. Only the StreamsBuilder and KafkaStreams parts are the API.
-#include <stdlib.h>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
@@ -117,26 +114,13 @@ int RunEmbedded(const Args& args) {
               static_cast<long long>(args.lines), static_cast<long long>(words),
               args.input.c_str(), args.partitions, bootstrap.c_str());
 
-  // The embedded broker starts empty every run, so local state from an
-  // earlier run must not be reused: state lives in a fresh directory that is
-  // removed at exit. (The runtime does not yet wipe stores that have no
-  // checkpoint, as Kafka Streams does after an unclean stop.)
-  std::string state_dir =
-      (std::filesystem::temp_directory_path() / "kstreams-word-count-XXXXXX").string();
-  if (mkdtemp(state_dir.data()) == nullptr) {
-    return Fail(absl::InternalError("cannot create a temporary state directory"));
-  }
-  struct RemoveDir {
-    std::string dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
-    }
-  } remove_state_dir{state_dir};
+  // Fresh state every run: the embedded broker starts empty.
+  auto state_dir = kstreams::examples::ScopedStateDir::Create("kstreams-word-count");
+  if (!state_dir.ok()) return Fail(state_dir.status());
   kstreams::StreamsConfig config{{"application.id", "kstreams-word-count"},
                                  {"bootstrap.servers", bootstrap},
                                  {"commit.interval.ms", "500"},
-                                 {"state.dir", state_dir}};
+                                 {"state.dir", (*state_dir)->path()}};
   for (const auto& [k, v] : args.extra) config.Set(k, v);
   kstreams::KafkaStreams streams(WordCount(args), config);
   const auto t0 = std::chrono::steady_clock::now();

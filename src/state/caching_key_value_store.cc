@@ -26,9 +26,10 @@ class CachingKeyValueStore final : public KeyValueBytesStore {
  public:
   explicit CachingKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner)
       : inner_(std::move(inner)),
-        write_down_([this](std::string_view key, BytesValue value, int64_t ts) {
-          return WriteDown(key, value, ts);
-        }) {}
+        write_down_{[this](std::string_view key, BytesValue value, int64_t ts) {
+                      return WriteDown(key, value, ts);
+                    },
+                    nullptr} {}
 
   const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
@@ -103,18 +104,10 @@ class CachingKeyValueStore final : public KeyValueBytesStore {
  private:
   // Writes one entry to the store beneath and tells the listener.
   absl::Status WriteDown(std::string_view key, BytesValue value, int64_t timestamp) {
-    BytesValue old;
-    if (listener_ && (send_old_values_ || !value)) {
-      absl::StatusOr<bool> found = inner_->Get(key, &old_buf_);
-      if (!found.ok()) return found.status();
-      if (*found) old = old_buf_;
-    }
-    absl::Status s = inner_->Put(key, value, timestamp);
-    if (!s.ok()) return s;
-    if (listener_ && (value || old)) {
-      listener_(CacheFlushEntry{key, value, send_old_values_ ? old : std::nullopt, timestamp});
-    }
-    return absl::OkStatus();
+    return WriteDownAndNotify(
+        *inner_,
+        [this](std::string_view k, BytesValue v, int64_t ts) { return inner_->Put(k, v, ts); },
+        listener_, send_old_values_, old_buf_, key, value, timestamp);
   }
 
   std::unique_ptr<KeyValueBytesStore> inner_;

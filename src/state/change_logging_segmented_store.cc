@@ -44,6 +44,13 @@ class ChangeLoggingSegmentedStore final : public SegmentedBytesStore {
     if (sink_ != nullptr) sink_->Log(raw, value, timestamp);
     return absl::OkStatus();
   }
+  absl::Status PutAll(std::span<const BytesWrite> writes) override {
+    KSTREAMS_RETURN_IF_ERROR(inner_->PutAll(writes));
+    if (sink_ != nullptr) {
+      for (const BytesWrite& w : writes) sink_->Log(w.key, w.value, w.timestamp);
+    }
+    return absl::OkStatus();
+  }
   std::unique_ptr<BytesIterator> Fetch(const SegmentedRange& range) override {
     return inner_->Fetch(range);
   }

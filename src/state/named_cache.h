@@ -50,9 +50,15 @@ class NamedCache {
       return std::string_view(value);
     }
   };
-  // Writes one entry to the store beneath (and tells its listener).
-  using WriteDown =
-      std::function<absl::Status(std::string_view key, BytesValue value, int64_t timestamp)>;
+  // How a caching layer writes its entries down.
+  struct WriteDown {
+    // One entry (and tells the layer's listener); during a flush, called in
+    // first-dirtied order.
+    std::function<absl::Status(std::string_view key, BytesValue value, int64_t timestamp)> write;
+    // After the last entry of each flush, before any flushed entry can be
+    // evicted: a layer that batches its writes applies them here. May be empty.
+    std::function<absl::Status()> finish;
+  };
   using KeyHook = std::function<void(const std::string& key)>;
 
   NamedCache() = default;
@@ -125,9 +131,10 @@ class NamedCache {
     for (Entry* e : batch) e->dirty = false;
     absl::Status status;
     for (Entry* e : batch) {
-      status = down(*e->key, e->bytes(), e->timestamp);
+      status = down.write(*e->key, e->bytes(), e->timestamp);
       if (!status.ok()) break;
     }
+    if (status.ok() && down.finish) status = down.finish();
     flushing_ = false;
     for (Entry* e : batch) {
       if (e->is_null && !e->dirty) Erase(e);
@@ -218,6 +225,29 @@ class NamedCache {
   bool flushing_ = false;
   KeyHook on_insert_, on_erase_;
 };
+
+// Writes one entry with `write` (to `store`, the bytes store beneath a
+// caching layer, or to a batch for it) and tells `listener` (Java's
+// putAndMaybeForward): the value it replaces is read from `store` first when
+// the listener wants old values, or for a delete, so that a delete of a key
+// that never reached the store is not forwarded.
+template <typename Store, typename Write>
+absl::Status WriteDownAndNotify(Store& store, Write&& write, const CacheFlushListener& listener,
+                                bool send_old_values, std::string& old_buf, std::string_view key,
+                                BytesValue value, int64_t timestamp) {
+  BytesValue old;
+  if (listener && (send_old_values || !value)) {
+    absl::StatusOr<bool> found = store.Get(key, &old_buf);
+    if (!found.ok()) return found.status();
+    if (*found) old = old_buf;
+  }
+  absl::Status s = write(key, value, timestamp);
+  if (!s.ok()) return s;
+  if (listener && (value || old)) {
+    listener(CacheFlushEntry{key, value, send_old_values ? old : std::nullopt, timestamp});
+  }
+  return absl::OkStatus();
+}
 
 // A cached entry copied out for a range iterator (value nullopt: a delete).
 struct CachedEntry {

@@ -196,6 +196,18 @@ absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::strin
   return absl::OkStatus();
 }
 
+absl::Status CloseRocksDB(std::unique_ptr<rocksdb::DB>& db, RocksDBStoreOptions& options,
+                          const std::string& name) {
+  absl::Status s = FromRocksDB(db->Close(), StrCat("closing store '", name, "'"));
+  db.reset();
+  if (options.setter) {
+    options.setter->Close(name);
+    options.setter.reset();
+  }
+  options.shared.reset();
+  return s;
+}
+
 // --- Iterators ---------------------------------------------------------------
 
 void RocksDBIteratorRegistry::ReleaseAll() {
@@ -288,13 +300,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     // Without a WAL, unflushed memtables would be lost: flush first.
     absl::Status s = Flush();
     iterators_.ReleaseAll();
-    absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "'"));
-    db_.reset();
-    if (options_.setter) {
-      options_.setter->Close(name_);
-      options_.setter.reset();
-    }
-    options_.shared.reset();
+    absl::Status c = CloseRocksDB(db_, options_, name_);
     return s.ok() ? c : s;
   }
 

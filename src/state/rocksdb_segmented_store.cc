@@ -179,14 +179,7 @@ class RocksDBBackend final : public SegmentBackend {
     opened_.clear();
     if (default_handle_ != nullptr) db_->DestroyColumnFamilyHandle(default_handle_);
     default_handle_ = nullptr;
-    absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "'"));
-    db_.reset();
-    if (options_.setter) {
-      options_.setter->Close(name_);
-      options_.setter.reset();
-    }
-    options_.shared.reset();
-    return c;
+    return CloseRocksDB(db_, options_, name_);
   }
 
   bool persistent() const override { return true; }

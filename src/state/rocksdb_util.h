@@ -39,6 +39,11 @@ struct RocksDBStoreOptions {
 absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
                                    const std::filesystem::path& path, RocksDBStoreOptions* out);
 
+// Closes `db` (then resets it) and releases `options` (closing the config
+// setter). REQUIRES: no iterator or column family handle of `db` is alive.
+absl::Status CloseRocksDB(std::unique_ptr<rocksdb::DB>& db, RocksDBStoreOptions& options,
+                          const std::string& name);
+
 class RocksDBIterator;
 
 // The live iterators of a store, released when it closes (a RocksDB iterator

@@ -12,6 +12,7 @@
 //   depend on segment boundaries.
 // - Fetch walks the segments whose ids cover the time range, each through
 //   a bounded scan, filtering with SegmentedRange::Matches.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -158,6 +159,21 @@ class SegmentedStore final : public SegmentedBytesStore {
     SegmentPtr segment = it->second;  // DropExpired may erase the map entry
     KSTREAMS_RETURN_IF_ERROR(DropExpired());
     return segment->Put(raw, value, timestamp);
+  }
+
+  // In segment, then key order: memtables insert sorted keys fastest.
+  absl::Status PutAll(std::span<const BytesWrite> writes) override {
+    for (const BytesWrite& w : writes) KSTREAMS_RETURN_IF_ERROR(CheckKey(w.key));
+    std::vector<const BytesWrite*> order;
+    order.reserve(writes.size());
+    for (const BytesWrite& w : writes) order.push_back(&w);
+    std::sort(order.begin(), order.end(), [this](const BytesWrite* a, const BytesWrite* b) {
+      const int64_t sa = SegmentId(SegmentTimeOf(kind_, a->key));
+      const int64_t sb = SegmentId(SegmentTimeOf(kind_, b->key));
+      return sa != sb ? sa < sb : a->key < b->key;
+    });
+    for (const BytesWrite* w : order) KSTREAMS_RETURN_IF_ERROR(Put(w->key, w->value, w->timestamp));
+    return absl::OkStatus();
   }
 
   std::unique_ptr<BytesIterator> Fetch(const SegmentedRange& range) override {

@@ -59,6 +59,14 @@ std::optional<std::string> SegmentedRange::UpperBound(SegmentedKeyKind kind) con
   return bound;
 }
 
+absl::Status SegmentedBytesStore::PutAll(std::span<const BytesWrite> writes) {
+  for (const BytesWrite& w : writes) {
+    absl::Status s = Put(w.key, w.value, w.timestamp);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SegmentedBytesStore::RestoreBatch(std::span<const ChangelogRecord> records) {
   for (const ChangelogRecord& r : records) {
     absl::Status s = Put(r.key, r.value, r.timestamp);

@@ -121,6 +121,13 @@ struct SegmentedRange {
   std::optional<std::string> UpperBound(SegmentedKeyKind kind) const;
 };
 
+// One write of a batch (PutAll); views valid during the call.
+struct BytesWrite {
+  std::string_view key;
+  BytesValue value;
+  int64_t timestamp = 0;
+};
+
 // The layer interface. Errors name the store.
 class SegmentedBytesStore : public StateStore, public StateRestoreCallback {
  public:
@@ -137,6 +144,9 @@ class SegmentedBytesStore : public StateStore, public StateRestoreCallback {
   // Writes `value` (nullopt deletes) under store key `raw`; `timestamp`
   // stamps the changelog record. Writes older than retention are dropped.
   virtual absl::Status Put(std::string_view raw, BytesValue value, int64_t timestamp) = 0;
+  // Writes of distinct store keys, as one batch: a layer may apply them in
+  // any order (the bottom stores sort them). Default: one Put each, in order.
+  virtual absl::Status PutAll(std::span<const BytesWrite> writes);
   // Matching entries, segment by segment (see the file comment for order).
   virtual std::unique_ptr<BytesIterator> Fetch(const SegmentedRange& range) = 0;
   // StateRestoreCallback. Default: one Put per record.
