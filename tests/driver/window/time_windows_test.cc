@@ -221,6 +221,36 @@ TEST(TimeWindows, UnlimitedWindowsStartOnAndNeverClose) {
   EXPECT_EQ(driver.dropped_records(), 0);
 }
 
+TEST(TimeWindows, InMemoryStoresFromASupplierOrTheStoreType) {
+  kstreams::StreamsBuilder builder;
+  auto grouped = builder.Stream<std::string, std::string>("input").GroupByKey();
+  auto windows = kstreams::TimeWindows::OfSizeWithNoGrace(milliseconds(10));
+  grouped.WindowedBy(windows).Count(kstreams::Materialized<std::string, int64_t>::As(
+      kstreams::Stores::InMemoryWindowStore("supplied", std::chrono::hours(1), milliseconds(10),
+                                            false)));
+  grouped.WindowedBy(windows).Count(kstreams::Materialized<std::string, int64_t>::As("typed")
+                                        .WithStoreType(kstreams::StoreType::kInMemory));
+  grouped.WindowedBy(kstreams::SessionWindows::OfInactivityGapWithNoGrace(milliseconds(10)))
+      .Count(kstreams::Materialized<std::string, int64_t>::As("sessions")
+                 .WithStoreType(kstreams::StoreType::kInMemory));
+  kstreams::TopologyTestDriver driver(builder.Build(), {{"application.id", "w"}}, 0);
+  auto in = driver.CreateInputTopic<std::string, std::string>("input");
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 1));
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 2));
+  for (const char* name : {"supplied", "typed"}) {
+    auto* store = driver.GetTimestampedWindowStore<std::string, int64_t>(name);
+    ASSERT_NE(store, nullptr) << name;
+    EXPECT_FALSE(store->persistent()) << name;
+    EXPECT_EQ(store->Fetch("a", 0), kstreams::ValueAndTimestamp<int64_t>::Make(2, 2)) << name;
+  }
+  auto* supplied = driver.GetTimestampedWindowStore<std::string, int64_t>("supplied");
+  EXPECT_EQ(supplied->retention_period(), 3'600'000);
+  auto* sessions = driver.GetSessionStore<std::string, int64_t>("sessions");
+  ASSERT_NE(sessions, nullptr);
+  EXPECT_FALSE(sessions->persistent());
+  EXPECT_EQ(sessions->FetchSession("a", 1, 2), 2);
+}
+
 TEST(TimeWindows, DescribeMatchesJavasTopologyDescription) {
   kstreams::StreamsBuilder builder;
   builder.Stream<std::string, std::string>("clicks")
