@@ -60,11 +60,6 @@ namespace kstreams {
 
 namespace internal {
 
-inline int64_t SaturatingAdd(int64_t a, int64_t b) {
-  return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max()
-                                                     : a + b;
-}
-
 // What a time-windowed aggregation's store must keep, and its window size.
 inline RetentionRule WindowRetentionRule(const WindowingSpec& w) {
   if (w.kind == WindowingSpec::Kind::kSliding) {

@@ -91,11 +91,7 @@ class TimeWindows {
     return (lowest < 0 ? 0 : lowest) / advance_ * advance_;
   }
   // End of the window starting at `start` (saturating).
-  int64_t WindowEnd(int64_t start) const {
-    return start > std::numeric_limits<int64_t>::max() - size_
-               ? std::numeric_limits<int64_t>::max()
-               : start + size_;
-  }
+  int64_t WindowEnd(int64_t start) const { return internal::SaturatingAdd(start, size_); }
   // Every window containing `timestamp`, oldest first.
   std::vector<Window> WindowsFor(int64_t timestamp) const {
     std::vector<Window> windows;

@@ -51,10 +51,7 @@ namespace internal {
 // The time window of `size` starting at `start`; the end saturates instead
 // of overflowing (Java's timeWindowForSize).
 inline Window TimeWindowOfSize(int64_t start, int64_t size) {
-  const int64_t end = start > std::numeric_limits<int64_t>::max() - size
-                          ? std::numeric_limits<int64_t>::max()
-                          : start + size;
-  return Window(start, end);
+  return Window(start, SaturatingAdd(start, size));
 }
 }  // namespace internal
 

@@ -171,12 +171,9 @@ inline std::map<std::string, std::string> WindowedChangelogConfig(
     int64_t retention_ms, const std::map<std::string, std::string>& user) {
   std::map<std::string, std::string> config = user;
   constexpr int64_t kAdditionalRetentionMs = 24 * 60 * 60 * 1000;
-  const int64_t retention =
-      retention_ms > std::numeric_limits<int64_t>::max() - kAdditionalRetentionMs
-          ? std::numeric_limits<int64_t>::max()
-          : retention_ms + kAdditionalRetentionMs;
   config.emplace("cleanup.policy", "compact,delete");
-  config.emplace("retention.ms", std::to_string(retention));
+  config.emplace("retention.ms",
+                 std::to_string(SaturatingAdd(retention_ms, kAdditionalRetentionMs)));
   return config;
 }
 

@@ -11,9 +11,19 @@
 
 #include <compare>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 
 namespace kstreams {
+
+namespace internal {
+// a + b, saturating at INT64_MAX (window ends and retentions of unlimited
+// windows). REQUIRES: b >= 0.
+inline int64_t SaturatingAdd(int64_t a, int64_t b) {
+  return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max()
+                                                     : a + b;
+}
+}  // namespace internal
 
 class Window {
  public:

@@ -68,11 +68,7 @@ struct TimeWindowSpec {
   static TimeWindowSpec Of(const UnlimitedWindows& w) {
     return {w.size_ms(), 1, 0, w.start_ms()};
   }
-  int64_t End(int64_t start) const {
-    return start > std::numeric_limits<int64_t>::max() - size
-               ? std::numeric_limits<int64_t>::max()
-               : start + size;
-  }
+  int64_t End(int64_t start) const { return SaturatingAdd(start, size); }
   // Start of the newest window containing `timestamp`.
   int64_t LastWindowStart(int64_t timestamp) const {
     return unlimited_start ? *unlimited_start : timestamp / advance * advance;
