@@ -6,6 +6,11 @@
 // end] for sessions, in milliseconds, as in Kafka Streams.
 //
 // Thread-safety: plain value types.
+//
+// Example:
+//
+//   kstreams::Windowed<std::string> w{"alice", kstreams::Window(60'000, 120'000)};
+//   std::cout << w;  // [alice@60000/120000]
 #ifndef KSTREAMS_STATE_WINDOWED_H_
 #define KSTREAMS_STATE_WINDOWED_H_
 

@@ -5,7 +5,10 @@
 // end > stream time - grace, the output timestamp is the largest record
 // timestamp in the window, and late records are dropped and counted once
 // per expired window.
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -249,6 +252,43 @@ TEST(TimeWindows, InMemoryStoresFromASupplierOrTheStoreType) {
   ASSERT_NE(sessions, nullptr);
   EXPECT_FALSE(sessions->persistent());
   EXPECT_EQ(sessions->FetchSession("a", 1, 2), 2);
+}
+
+TEST(TimeWindows, RocksDBWindowStoreKeepsItsSegmentsAcrossADriverRestart) {
+  auto topology = [] {
+    kstreams::StreamsBuilder builder;
+    builder.Stream<std::string, std::string>("input")
+        .GroupByKey()
+        .WindowedBy(kstreams::TimeWindows::OfSizeWithNoGrace(milliseconds(10)))
+        .Count(kstreams::Materialized<std::string, int64_t>::As("counts").WithRetention(
+            std::chrono::hours(1)))
+        .ToStream()
+        .To("output");
+    return builder.Build();
+  };
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("kstreams-window-restart-" +
+                                                 std::to_string(::getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  const kstreams::StreamsConfig config{{"application.id", "restart"}, {"state.dir", dir}};
+  {
+    kstreams::TopologyTestDriver driver(topology(), config, 0);
+    auto in = driver.CreateInputTopic<std::string, std::string>("input");
+    KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 1));
+    KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 2));
+    KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 70'000));  // another segment (60 s each)
+  }
+  kstreams::TopologyTestDriver driver(topology(), config, 0);
+  auto in = driver.CreateInputTopic<std::string, std::string>("input");
+  auto out = driver.CreateOutputTopic<W, int64_t>(
+      "output", kstreams::serdes::TimeWindowed<std::string>(milliseconds(10)),
+      kstreams::serdes::Int64());
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 3));  // stream time starts over after a restart
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", "v", 70'001));
+  EXPECT_THAT(out.ReadRecordsToList(),
+              ElementsAre(R(At("a", 0, 10), 3, 3), R(At("a", 70'000, 70'010), 2, 70'001)));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(TimeWindows, DescribeMatchesJavasTopologyDescription) {
