@@ -1,23 +1,32 @@
-// The scaffolding the examples share when they run on an in-process broker:
-// starting EmbeddedKafka with their topics (and registering it so KafkaStreams
-// can create internal topics), a throwaway state directory, and reading an
-// output topic back from the beginning without joining a group. Uses kstreams' internal client wrappers
-// (src/kafka); a real application would use any Kafka client for this.
+// The scaffolding the examples share: starting EmbeddedKafka with their
+// topics (and registering it so KafkaStreams can create internal topics),
+// reading an output topic back from the beginning without joining a group,
+// a temporary state directory, running until a signal, and flag parsing.
+// Uses kstreams' internal client wrappers (src/kafka); a real application
+// would use any Kafka client for this.
 #ifndef KSTREAMS_EXAMPLES_COMMON_EMBEDDED_DEMO_H_
 #define KSTREAMS_EXAMPLES_COMMON_EMBEDDED_DEMO_H_
 
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "kafka/consumer.h"
 #include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/runtime/kafka_streams.h"
 #include "kstreams/runtime/topic_creator.h"
 #include "kstreams/status_macros.h"
 
@@ -52,30 +61,6 @@ class EmbeddedCluster {
   ScopedTopicCreator creator_;
 };
 
-// A fresh temporary state.dir, removed when this goes out of scope: the
-// embedded broker starts empty every run, so local state from an earlier run
-// must not be reused (the runtime does not yet wipe stores that have no
-// checkpoint, as Kafka Streams does after an unclean stop).
-class ScopedStateDir {
- public:
-  static absl::StatusOr<std::unique_ptr<ScopedStateDir>> Create(const std::string& prefix) {
-    std::string dir = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
-    if (mkdtemp(dir.data()) == nullptr) {
-      return absl::InternalError("cannot create a temporary state directory");
-    }
-    return std::unique_ptr<ScopedStateDir>(new ScopedStateDir(std::move(dir)));
-  }
-  ~ScopedStateDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  const std::string& path() const { return dir_; }
-
- private:
-  explicit ScopedStateDir(std::string dir) : dir_(std::move(dir)) {}
-  std::string dir_;
-};
-
 // Reads every partition of `topic` from the beginning, handing each record to
 // `on_record`, until `done()` is true or `timeout` has passed.
 inline absl::Status ReadFromBeginning(
@@ -95,6 +80,80 @@ inline absl::Status ReadFromBeginning(
     for (const auto& record : batch) on_record(record);
   }
   return absl::OkStatus();
+}
+
+// Runs `streams` until SIGINT or SIGTERM (or until it fails), then closes
+// it: what each example does against a real cluster. Returns the exit code.
+inline int RunUntilSignal(KafkaStreams& streams, const char* program) {
+  static std::atomic<bool> stop{false};
+  std::signal(SIGINT, [](int) { stop = true; });
+  std::signal(SIGTERM, [](int) { stop = true; });
+  if (absl::Status s = streams.Start(); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", program, std::string(s.message()).c_str());
+    return 1;
+  }
+  while (!stop && streams.state() != KafkaStreams::State::kError) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  streams.Close(absl::Seconds(30));
+  return streams.state() == KafkaStreams::State::kError ? 1 : 0;
+}
+
+// A fresh temporary state directory, removed with the object: the embedded
+// broker starts empty every run, so an example's state does too.
+class TempStateDir {
+ public:
+  explicit TempStateDir(const std::string& prefix) {
+    std::string dir = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    if (mkdtemp(dir.data()) != nullptr) path_ = dir;
+  }
+  ~TempStateDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  TempStateDir(const TempStateDir&) = delete;
+  TempStateDir& operator=(const TempStateDir&) = delete;
+  // Empty when the directory could not be created.
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Parses "--flag value" arguments, and the value-less flags in `switches`
+// (given an empty value). `on_flag(flag, value)` returns false for a flag it
+// does not know; that, or a missing value, prints `usage` and exits with 2.
+inline void ParseFlags(int argc, char** argv, const char* program, const char* usage,
+                       const std::set<std::string>& switches,
+                       const std::function<bool(const std::string&, const std::string&)>& on_flag) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    std::string value;
+    if (!switches.contains(flag)) {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s: %s needs a value\n%s\n", program, flag.c_str(), usage);
+        std::exit(2);
+      }
+      value = argv[++i];
+    }
+    if (!on_flag(flag, value)) {
+      std::fprintf(stderr, "%s\n", usage);
+      std::exit(2);
+    }
+  }
+}
+
+// The (key, value) of a "--config key=value" argument; exits with 2 when
+// there is no '='.
+inline std::pair<std::string, std::string> ConfigEntry(const char* program,
+                                                       const std::string& key_value) {
+  const size_t eq = key_value.find('=');
+  if (eq == std::string::npos) {
+    std::fprintf(stderr, "%s: --config expects key=value, got '%s'\n", program,
+                 key_value.c_str());
+    std::exit(2);
+  }
+  return {key_value.substr(0, eq), key_value.substr(eq + 1)};
 }
 
 }  // namespace kstreams::examples

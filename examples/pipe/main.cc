@@ -14,12 +14,10 @@
 // Kafka client for that. Only the KafkaStreams part is the public API.
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/embedded_demo.h"
@@ -28,8 +26,6 @@
 #include "kstreams/kstreams.h"
 
 namespace {
-
-std::atomic<bool> stop{false};
 
 struct Args {
   std::string bootstrap;
@@ -69,15 +65,7 @@ int RunAgainstCluster(const Args& args) {
                                  {"bootstrap.servers", args.bootstrap}};
   for (const auto& [k, v] : args.extra) config.Set(k, v);
   kstreams::KafkaStreams streams(BuildTopology(args), config);
-  std::signal(SIGINT, [](int) { stop = true; });
-  std::signal(SIGTERM, [](int) { stop = true; });
-  absl::Status s = streams.Start();
-  if (!s.ok()) return Fail(s);
-  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  streams.Close(absl::Seconds(30));
-  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+  return kstreams::examples::RunUntilSignal(streams, "pipe");
 }
 
 int RunEmbedded(const Args& args) {
@@ -158,36 +146,20 @@ int RunEmbedded(const Args& args) {
 int main(int argc, char** argv) {
   Args args;
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "pipe: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--bootstrap-servers") args.bootstrap = next();
-    else if (a == "--input") args.input = next();
-    else if (a == "--output") args.output = next();
-    else if (a == "--records") args.records = std::atoll(next().c_str());
-    else if (a == "--partitions") args.partitions = std::atoi(next().c_str());
-    else if (a == "--quiet") args.quiet = true;
-    else if (a == "--config") {
-      std::string kv = next();
-      size_t eq = kv.find('=');
-      if (eq == std::string::npos) {
-        std::fprintf(stderr, "pipe: --config expects key=value, got '%s'\n", kv.c_str());
-        return 2;
-      }
-      args.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    else {
-      std::fprintf(stderr,
-                   "usage: pipe [--bootstrap-servers host:port] [--input t] [--output t] "
-                   "[--records N] [--partitions P] [--config key=value]... [--quiet]\n");
-      return 2;
-    }
-  }
+  kstreams::examples::ParseFlags(
+      argc, argv, "pipe",
+      "usage: pipe [--bootstrap-servers host:port] [--input t] [--output t] "
+      "[--records N] [--partitions P] [--config key=value]... [--quiet]",
+      {"--quiet"}, [&](const std::string& flag, const std::string& value) {
+        if (flag == "--bootstrap-servers") args.bootstrap = value;
+        else if (flag == "--input") args.input = value;
+        else if (flag == "--output") args.output = value;
+        else if (flag == "--records") args.records = std::atoll(value.c_str());
+        else if (flag == "--partitions") args.partitions = std::atoi(value.c_str());
+        else if (flag == "--quiet") args.quiet = true;
+        else if (flag == "--config") args.extra.push_back(kstreams::examples::ConfigEntry("pipe", value));
+        else return false;
+        return true;
+      });
   return args.bootstrap.empty() ? RunEmbedded(args) : RunAgainstCluster(args);
 }

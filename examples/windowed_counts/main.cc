@@ -15,15 +15,12 @@
 // The input is produced and the output read back with kstreams' internal
 // client wrappers (src/kafka); a real application would use any Kafka client.
 // Only the StreamsBuilder and KafkaStreams parts are the API.
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -36,8 +33,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr int64_t kSizeMs = 60'000, kAdvanceMs = 20'000, kGraceMs = 5'000;
-
-std::atomic<bool> stop{false};
 
 struct Args {
   std::string bootstrap;
@@ -74,14 +69,7 @@ int RunAgainstCluster(const Args& args) {
   kstreams::KafkaStreams streams(ClicksPerMinute(args),
                                  {{"application.id", "kstreams-windowed-counts"},
                                   {"bootstrap.servers", args.bootstrap}});
-  std::signal(SIGINT, [](int) { stop = true; });
-  std::signal(SIGTERM, [](int) { stop = true; });
-  if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
-  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  streams.Close(absl::Seconds(30));
-  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+  return kstreams::examples::RunUntilSignal(streams, "windowed_counts");
 }
 
 using WindowKey = std::pair<std::string, int64_t>;  // (user, window start)
@@ -162,14 +150,15 @@ int RunEmbedded(const Args& args) {
               static_cast<long long>(args.clicks), args.users, args.input.c_str(),
               args.partitions, bootstrap.c_str());
 
-  // Fresh state every run: the embedded broker starts empty.
-  auto state_dir = kstreams::examples::ScopedStateDir::Create("kstreams-windowed-counts");
-  if (!state_dir.ok()) return Fail(state_dir.status());
+  kstreams::examples::TempStateDir state_dir("kstreams-windowed-counts");
+  if (state_dir.path().empty()) {
+    return Fail(absl::InternalError("cannot create a temporary state directory"));
+  }
   kstreams::KafkaStreams streams(ClicksPerMinute(args),
                                  {{"application.id", "kstreams-windowed-counts"},
                                   {"bootstrap.servers", bootstrap},
                                   {"commit.interval.ms", "200"},
-                                  {"state.dir", (*state_dir)->path()}});
+                                  {"state.dir", state_dir.path()}});
   const auto t0 = std::chrono::steady_clock::now();
   if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
 
@@ -219,34 +208,20 @@ int RunEmbedded(const Args& args) {
 int main(int argc, char** argv) {
   Args args;
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "windowed_counts: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--bootstrap-servers") {
-      args.bootstrap = next();
-    } else if (a == "--input") {
-      args.input = next();
-    } else if (a == "--output") {
-      args.output = next();
-    } else if (a == "--clicks") {
-      args.clicks = std::atoll(next().c_str());
-    } else if (a == "--users") {
-      args.users = std::atoi(next().c_str());
-    } else if (a == "--partitions") {
-      args.partitions = std::atoi(next().c_str());
-    } else {
-      std::fprintf(stderr,
-                   "usage: windowed_counts [--bootstrap-servers HOSTS] [--input T] [--output T] "
-                   "[--clicks N] [--users U] [--partitions P]\n");
-      return 2;
-    }
-  }
+  kstreams::examples::ParseFlags(
+      argc, argv, "windowed_counts",
+      "usage: windowed_counts [--bootstrap-servers HOSTS] [--input T] [--output T] "
+      "[--clicks N] [--users U] [--partitions P]",
+      {}, [&](const std::string& flag, const std::string& value) {
+        if (flag == "--bootstrap-servers") args.bootstrap = value;
+        else if (flag == "--input") args.input = value;
+        else if (flag == "--output") args.output = value;
+        else if (flag == "--clicks") args.clicks = std::atoll(value.c_str());
+        else if (flag == "--users") args.users = std::atoi(value.c_str());
+        else if (flag == "--partitions") args.partitions = std::atoi(value.c_str());
+        else return false;
+        return true;
+      });
   if (args.clicks < 1 || args.users < 1 || args.partitions < 1) {
     std::fprintf(stderr, "windowed_counts: --clicks, --users and --partitions must be positive\n");
     return 2;

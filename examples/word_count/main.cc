@@ -14,13 +14,11 @@
 // Kafka client. Only the StreamsBuilder and KafkaStreams parts are the API.
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/embedded_demo.h"
@@ -31,8 +29,6 @@
 #include "kstreams/runtime/topic_creator.h"
 
 namespace {
-
-std::atomic<bool> stop{false};
 
 struct Args {
   std::string bootstrap;
@@ -71,14 +67,7 @@ int RunAgainstCluster(const Args& args) {
                                  {"bootstrap.servers", args.bootstrap}};
   for (const auto& [k, v] : args.extra) config.Set(k, v);
   kstreams::KafkaStreams streams(WordCount(args), config);
-  std::signal(SIGINT, [](int) { stop = true; });
-  std::signal(SIGTERM, [](int) { stop = true; });
-  if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
-  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  streams.Close(absl::Seconds(30));
-  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+  return kstreams::examples::RunUntilSignal(streams, "word_count");
 }
 
 int RunEmbedded(const Args& args) {
@@ -114,13 +103,18 @@ int RunEmbedded(const Args& args) {
               static_cast<long long>(args.lines), static_cast<long long>(words),
               args.input.c_str(), args.partitions, bootstrap.c_str());
 
-  // Fresh state every run: the embedded broker starts empty.
-  auto state_dir = kstreams::examples::ScopedStateDir::Create("kstreams-word-count");
-  if (!state_dir.ok()) return Fail(state_dir.status());
+  // The embedded broker starts empty every run: state lives in a fresh
+  // directory, removed at exit. (State from an earlier run would not be
+  // trusted anyway: its checkpoints point past the new, empty changelogs,
+  // so the stores would be wiped and restored from them.)
+  kstreams::examples::TempStateDir state_dir("kstreams-word-count");
+  if (state_dir.path().empty()) {
+    return Fail(absl::InternalError("cannot create a temporary state directory"));
+  }
   kstreams::StreamsConfig config{{"application.id", "kstreams-word-count"},
                                  {"bootstrap.servers", bootstrap},
                                  {"commit.interval.ms", "500"},
-                                 {"state.dir", (*state_dir)->path()}};
+                                 {"state.dir", state_dir.path()}};
   for (const auto& [k, v] : args.extra) config.Set(k, v);
   kstreams::KafkaStreams streams(WordCount(args), config);
   const auto t0 = std::chrono::steady_clock::now();
@@ -170,40 +164,23 @@ int RunEmbedded(const Args& args) {
 int main(int argc, char** argv) {
   Args args;
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "word_count: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--bootstrap-servers") {
-      args.bootstrap = next();
-    } else if (a == "--input") {
-      args.input = next();
-    } else if (a == "--output") {
-      args.output = next();
-    } else if (a == "--lines") {
-      args.lines = std::atoll(next().c_str());
-    } else if (a == "--partitions") {
-      args.partitions = std::atoi(next().c_str());
-    } else if (a == "--config") {
-      std::string kv = next();
-      size_t eq = kv.find('=');
-      if (eq == std::string::npos) {
-        std::fprintf(stderr, "word_count: --config expects key=value, got '%s'\n", kv.c_str());
-        return 2;
-      }
-      args.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    } else {
-      std::fprintf(stderr,
-                   "usage: word_count [--bootstrap-servers HOSTS] [--input T] [--output T] "
-                   "[--lines N] [--partitions P] [--config key=value]...\n");
-      return 2;
-    }
-  }
+  kstreams::examples::ParseFlags(
+      argc, argv, "word_count",
+      "usage: word_count [--bootstrap-servers HOSTS] [--input T] [--output T] "
+      "[--lines N] [--partitions P] [--config key=value]...",
+      {}, [&](const std::string& flag, const std::string& value) {
+        if (flag == "--bootstrap-servers") args.bootstrap = value;
+        else if (flag == "--input") args.input = value;
+        else if (flag == "--output") args.output = value;
+        else if (flag == "--lines") args.lines = std::atoll(value.c_str());
+        else if (flag == "--partitions") args.partitions = std::atoi(value.c_str());
+        else if (flag == "--config") {
+          args.extra.push_back(kstreams::examples::ConfigEntry("word_count", value));
+        } else {
+          return false;
+        }
+        return true;
+      });
   if (args.lines < 1 || args.partitions < 1) {
     std::fprintf(stderr, "word_count: --lines and --partitions must be positive\n");
     return 2;

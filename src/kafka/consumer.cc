@@ -200,6 +200,14 @@ void Consumer::OnRebalance(int err, void* partitions_ptr) {
   const bool cooperative = cooperative_;
   absl::Status status;
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (options_.start_offsets) {
+      std::map<TopicPartition, int64_t> start = options_.start_offsets(FromList(partitions));
+      for (int i = 0; i < partitions->cnt; ++i) {
+        rd_kafka_topic_partition_t& p = partitions->elems[i];
+        auto it = start.find(TopicPartition{p.topic, p.partition});
+        if (it != start.end()) p.offset = it->second;
+      }
+    }
     // Assign first so the hook can seek or pause the new partitions.
     if (cooperative) {
       status = TakeError(rd_kafka_incremental_assign(rk, partitions), "assign partitions");
@@ -277,30 +285,51 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Consumer::WatermarkOffsets(const Top
   return std::make_pair(low, high);
 }
 
+std::optional<std::pair<int64_t, int64_t>> Consumer::CachedWatermarkOffsets(
+    const TopicPartition& tp) const {
+  int64_t low = RD_KAFKA_OFFSET_INVALID;
+  int64_t high = RD_KAFKA_OFFSET_INVALID;
+  if (rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return std::nullopt;
+  }
+  return std::make_pair(low, high);
+}
+
 absl::StatusOr<MessageBatch> Consumer::PollViews(int max_records, absl::Duration timeout) {
   MessageBatch batch;
   const absl::Time deadline = absl::Now() + timeout;
+  bool eof_delivered = false;
   while (static_cast<int>(batch.messages_.size()) < max_records) {
-    // Block (until the deadline) only for the first record; then drain what
-    // is already fetched without waiting.
-    const int wait_ms = batch.messages_.empty() ? ToMillis(deadline - absl::Now()) : 0;
+    // Block (until the deadline) only for the first record (or EOF event);
+    // then drain what is already fetched without waiting.
+    const bool waiting = batch.messages_.empty() && !eof_delivered;
+    const int wait_ms = waiting ? ToMillis(deadline - absl::Now()) : 0;
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), wait_ms);
     if (m == nullptr) {
-      if (!batch.messages_.empty() || absl::Now() >= deadline) break;
+      if (!waiting || absl::Now() >= deadline) break;
       continue;
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       batch.messages_.push_back(m);
       continue;
     }
-    const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (options_.on_partition_eof && m->rkt != nullptr) {
+        options_.on_partition_eof(TopicPartition{rd_kafka_topic_name(m->rkt), m->partition},
+                                  m->offset);
+        eof_delivered = true;
+      }
+      rd_kafka_message_destroy(m);
+      continue;
+    }
     std::string where = "consume";
     if (m->rkt != nullptr) {
       StrAppend(&where, " from ", rd_kafka_topic_name(m->rkt), "-", m->partition);
     }
-    absl::Status status = KafkaErrorToStatus(m->err, where, eof ? "" : rd_kafka_message_errstr(m));
+    absl::Status status = KafkaErrorToStatus(m->err, where, rd_kafka_message_errstr(m));
     rd_kafka_message_destroy(m);
-    if (eof) continue;
     char fatal_reason[512];
     rd_kafka_resp_err_t fatal =
         rd_kafka_fatal_error(rk_.get(), fatal_reason, sizeof(fatal_reason));

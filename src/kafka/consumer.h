@@ -102,11 +102,24 @@ struct ConsumerOptions {
   // uses `earliest`. Default: empty.
   KafkaConfigMap config;
   // Rebalance hooks, see the file comment. Default: none.
+  // `start_offsets` runs first on an assignment (before it is applied): the
+  // offsets it returns are where those partitions start fetching, instead
+  // of the group's committed offsets.
+  std::function<std::map<TopicPartition, int64_t>(const std::vector<TopicPartition>&)>
+      start_offsets;
   std::function<void(const std::vector<TopicPartition>&)> on_assigned;
   std::function<void(const std::vector<TopicPartition>&)> on_revoked;
   // Non-fatal errors librdkafka reports while polling (broker down, unknown
   // subscribed topic...). librdkafka retries these by itself. Default: none.
   std::function<void(const absl::Status&)> on_error;
+  // Partition EOF events, when the config sets `enable.partition.eof=true`:
+  // the consumer fetched everything of `tp` up to `offset` (the high
+  // watermark at that fetch). They come past trailing transaction markers
+  // and compaction gaps, which records alone cannot show (the restore
+  // consumer uses them to tell that a changelog is restored to its end).
+  // A poll that delivered an EOF event returns without waiting further.
+  // Default: none (EOF events are skipped).
+  std::function<void(const TopicPartition& tp, int64_t offset)> on_partition_eof;
 };
 
 class Consumer {
@@ -167,6 +180,10 @@ class Consumer {
   // and the offset the next produced record will get (the "end offset").
   absl::StatusOr<std::pair<int64_t, int64_t>> WatermarkOffsets(
       const TopicPartition& tp, absl::Duration timeout = absl::Seconds(10));
+
+  // (low, high) watermarks of `tp` as last seen in fetch responses, without
+  // asking the broker; std::nullopt while unknown (nothing fetched yet).
+  std::optional<std::pair<int64_t, int64_t>> CachedWatermarkOffsets(const TopicPartition& tp) const;
 
   // The currently assigned partitions, sorted.
   absl::StatusOr<std::vector<TopicPartition>> Assignment() const;

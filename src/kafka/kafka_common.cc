@@ -10,7 +10,6 @@
 
 namespace kstreams::internal {
 
-std::string TopicPartition::ToString() const { return StrCat(topic, "-", partition); }
 
 namespace {
 

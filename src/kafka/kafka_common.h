@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/processor/topic_partition.h"
 
 // librdkafka's opaque handle types, as <librdkafka/rdkafka.h> declares them.
 struct rd_kafka_s;
@@ -38,19 +39,9 @@ struct rd_kafka_message_s;
 
 namespace kstreams::internal {
 
-// A partition of a topic. Printed "topic-partition" like Java's TopicPartition.
-struct TopicPartition {
-  std::string topic;
-  int32_t partition = 0;
-
-  std::string ToString() const;
-  friend auto operator<=>(const TopicPartition&, const TopicPartition&) = default;
-  friend bool operator==(const TopicPartition&, const TopicPartition&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const TopicPartition& tp) {
-    return H::combine(std::move(h), tp.topic, tp.partition);
-  }
-};
+// A partition of a topic: the public kstreams::TopicPartition
+// (kstreams/processor/topic_partition.h), printed "topic-partition" as Java.
+using TopicPartition = ::kstreams::TopicPartition;
 
 // A header to send: views into caller-owned bytes (copied by Send).
 // `value == std::nullopt` is a Kafka null header value.

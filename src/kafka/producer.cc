@@ -175,6 +175,11 @@ absl::Status Producer::TakeDeliveryStatus() {
   return absl::OkStatus();
 }
 
+void Producer::Purge() {
+  rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+                                RD_KAFKA_PURGE_F_NON_BLOCKING);
+}
+
 DeliveryCounts Producer::delivery_counts() const {
   absl::MutexLock lock(&mu_);
   return counts_;

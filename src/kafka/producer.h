@@ -116,6 +116,11 @@ class Producer {
   // record sent since the last commit was acknowledged.
   absl::Status TakeDeliveryStatus();
 
+  // Drops every record not yet delivered (queued or in flight) without
+  // waiting; their delivery reports fail with a purge error. For a stream
+  // thread that dies: nothing it queued lands after it gave up.
+  void Purge();
+
   DeliveryCounts delivery_counts() const;
 
   // Records queued or in flight (librdkafka's outq length).

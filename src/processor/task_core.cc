@@ -105,6 +105,11 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
 }
 
 absl::Status TaskCore::Init() {
+  KSTREAMS_RETURN_IF_ERROR(InitStores());
+  return InitNodes();
+}
+
+absl::Status TaskCore::InitStores() {
   bool any_persistent = false;
   for (auto& store : stores_) any_persistent |= store->persistent();
   if (any_persistent && state_dir_lock_ == nullptr) {
@@ -118,13 +123,19 @@ absl::Status TaskCore::Init() {
     state_dir_lock_ = *std::move(lock);
   }
   for (auto& store : stores_) {
+    initializing_store_ = store.get();
     absl::Status s = store->Init(*this);
+    initializing_store_ = nullptr;
     if (!s.ok()) {
       return absl::Status(s.code(), ::kstreams::internal::StrCat("task ", options_.task_id.ToString(),
                                                  ": initializing store '", store->name(),
                                                  "': ", s.message()));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status TaskCore::InitNodes() {
   for (auto& node : nodes_) {
     current_node_ = node->name();
     absl::Status s;
@@ -326,6 +337,7 @@ void TaskCore::Close() {
                                                          "' failed: ", s.message()));
     }
   }
+  restore_registrations_.clear();
   state_dir_lock_.reset();
 }
 
@@ -334,6 +346,14 @@ StateStore* TaskCore::GetStateStore(std::string_view name) {
     if (store->name() == name) return store.get();
   }
   return nullptr;
+}
+
+void TaskCore::RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) {
+  // The store being initialized tells whether its local state survives a
+  // restart (persistent) or is rebuilt from the changelog every time.
+  StateStore* store = initializing_store_ != nullptr ? initializing_store_ : GetStateStore(store_name);
+  restore_registrations_.push_back(
+      RestoreRegistration{store_name, restore, store != nullptr && store->persistent()});
 }
 
 void TaskCore::RecordDropped(std::string_view node, std::string_view reason) {

@@ -50,8 +50,28 @@ class TaskCore final : public TaskContext, public StateStoreContext {
       Options options);
   ~TaskCore() override;
 
-  // Initializes stores, then nodes in definition order.
+  // A logged store that registered for restoration from its changelog
+  // "<application.id>-<store_name>-changelog" (task partition), through
+  // StateStoreContext::RegisterRestore while its Init ran.
+  struct RestoreRegistration {
+    std::string store_name;
+    StateRestoreCallback* callback = nullptr;  // valid until Close()
+    bool persistent = false;
+  };
+
+  // InitStores(), then InitNodes().
   absl::Status Init();
+  // Initializes the stores (taking the state directory lock first when one
+  // is persistent); logged stores register for restoration. The runtime
+  // restores them before InitNodes(), as Kafka Streams initializes the
+  // processors only once restoration is complete.
+  absl::Status InitStores();
+  // Initializes the nodes in definition order. REQUIRES: InitStores() ok.
+  absl::Status InitNodes();
+  // The registrations made during InitStores(), in store order.
+  const std::vector<RestoreRegistration>& restore_registrations() const {
+    return restore_registrations_;
+  }
 
   // True when a source node of this task reads `topic` (decorated name).
   bool ConsumesTopic(std::string_view topic);
@@ -102,6 +122,7 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   ChangelogSink* changelog_sink(const std::string& store_name) override;
   ThreadCache* thread_cache() override { return options_.thread_cache; }
   int64_t record_timestamp() const override { return record_timestamp_; }
+  void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) override;
 
  private:
   struct Schedule_ {
@@ -128,6 +149,8 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   std::unique_ptr<StateDirectoryLock> state_dir_lock_;
   // One per logged store, created on demand by changelog_sink().
   std::vector<std::unique_ptr<ChangelogSink>> changelog_sinks_;
+  std::vector<RestoreRegistration> restore_registrations_;
+  StateStore* initializing_store_ = nullptr;  // during InitStores()
   int64_t record_timestamp_ = -1;
   absl::flat_hash_map<std::string, SourceNodeBase*> source_by_topic_;
   std::vector<std::pair<std::regex, SourceNodeBase*>> source_patterns_;

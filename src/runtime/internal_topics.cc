@@ -156,8 +156,8 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
   }
 
   // 3b. Changelog topics of logged stores: one partition per task of the
-  // sub-topology owning the store, compacted. (Restoration from them is not
-  // implemented yet.)
+  // sub-topology owning the store, compacted; tasks restore their stores
+  // from them.
   for (const Subtopology& sub : subs) {
     int32_t tasks = 0;
     for (const std::string& t : sub.source_topics) tasks = std::max(tasks, counts[decorate(t)]);

@@ -6,12 +6,14 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
 #include "runtime/internal_topics.h"
+#include "runtime/local_store_registry.h"
 #include "runtime/runtime_config.h"
 #include "runtime/stream_thread.h"
 
@@ -92,21 +94,36 @@ class KafkaStreamsImpl {
     std::lock_guard<std::mutex> lock(mu_);
     handler_ = std::move(handler);
   }
+  void SetGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener) {
+    std::lock_guard<std::mutex> lock(mu_);
+    restore_listener_ = std::move(listener);
+  }
   std::vector<KafkaStreams::ThreadMetadata> LocalThreadsMetadata() const {
     std::vector<KafkaStreams::ThreadMetadata> out;
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& t : threads_) {
       if (t->state() == ThreadState::kDead) continue;
-      out.push_back({t->name(), std::string(ThreadStateName(t->state())), t->active_tasks()});
+      out.push_back(t->metadata());
+      out.back().admin_client_id = AdminClientId();
     }
     std::sort(out.begin(), out.end(),
               [](const auto& a, const auto& b) { return a.thread_name < b.thread_name; });
     return out;
   }
+  absl::StatusOr<std::shared_ptr<LocalStoreProvider>> StoreProvider() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ != State::kRunning && state_ != State::kRebalancing) {
+      return absl::FailedPreconditionError(
+          StrCat("cannot query state stores: KafkaStreams is ", StateName(state_),
+                 ", not RUNNING or REBALANCING"));
+    }
+    return std::shared_ptr<LocalStoreProvider>(registry_);
+  }
 
  private:
   // Moves to `to` if that is a valid transition from the current state.
   bool TransitionTo(State to);
+  std::string AdminClientId() const { return StrCat(rc_.application_id, "-", instance_, "-admin"); }
   absl::StatusOr<std::unique_ptr<StreamThread>> MakeThread();
   void OnThreadStateChange(StreamThread* thread, ThreadState now, ThreadState before);
   void OnThreadFailure(StreamThread* thread, const absl::Status& error);
@@ -126,6 +143,10 @@ class KafkaStreamsImpl {
   std::vector<std::unique_ptr<StreamThread>> threads_;  // live and replaced ones
   int next_thread_index_ = 1;
   KafkaStreams::UncaughtExceptionHandler handler_;
+  std::shared_ptr<StateRestoreListener> restore_listener_;
+  // The tasks' stores for Store() queries; shared with the threads and with
+  // the handles Store() returned.
+  std::shared_ptr<LocalStoreRegistry> registry_;
   std::vector<std::thread> helpers_;  // shutdown helpers
   bool shutdown_started_ = false;
   bool finished_ = false;  // reached NOT_RUNNING or ERROR, listener told
@@ -181,7 +202,8 @@ absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
     OnThreadFailure(t, error);
   };
   auto thread = std::make_unique<StreamThread>(std::move(name), topology_, config_, rc_,
-                                               std::move(callbacks));
+                                               std::move(callbacks), restore_listener_,
+                                               registry_);
   KSTREAMS_RETURN_IF_ERROR(thread->CreateClients());
   return thread;
 }
@@ -195,7 +217,9 @@ absl::Status KafkaStreamsImpl::Start() {
                  "; it may only be started once, from CREATED"));
     }
   }
+  // 1. Config and topology.
   KSTREAMS_ASSIGN_OR_RETURN(rc_, ParseRuntimeConfig(config_));
+  rc_.admin["client.id"] = AdminClientId();
   if (!topology_status_.ok()) {
     return absl::Status(topology_status_.code(),
                         StrCat("invalid topology: ", topology_status_.message()));
@@ -203,7 +227,13 @@ absl::Status KafkaStreamsImpl::Start() {
   if (topology_->nodes().empty()) {
     return absl::InvalidArgumentError("the topology is empty: add a source before Start()");
   }
+  // 2. Source topics, internal topics (repartition, changelogs).
   KSTREAMS_RETURN_IF_ERROR(PrepareTopics(*topology_, rc_));
+  std::set<std::string> store_names;
+  for (const StoreDef& store : topology_->stores()) store_names.insert(store.name);
+  registry_ = std::make_shared<LocalStoreRegistry>(rc_.application_id, std::move(store_names));
+  // 3. (Global stores are bootstrapped here, before any stream thread runs.)
+  // 4. The stream threads.
   std::vector<std::unique_ptr<StreamThread>> threads;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -346,6 +376,12 @@ void KafkaStreams::SetStateListener(StateListener listener) {
 }
 void KafkaStreams::SetUncaughtExceptionHandler(UncaughtExceptionHandler handler) {
   impl_->SetUncaughtExceptionHandler(std::move(handler));
+}
+void KafkaStreams::SetGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener) {
+  impl_->SetGlobalStateRestoreListener(std::move(listener));
+}
+absl::StatusOr<std::shared_ptr<internal::LocalStoreProvider>> KafkaStreams::StoreProvider() const {
+  return impl_->StoreProvider();
 }
 std::vector<KafkaStreams::ThreadMetadata> KafkaStreams::LocalThreadsMetadata() const {
   return impl_->LocalThreadsMetadata();

@@ -47,6 +47,9 @@ class PartitionGroup {
   size_t TotalBuffered() const { return total_; }
   std::vector<TopicPartition> partitions() const;
   bool Contains(const TopicPartition& tp) const { return queues_.contains(tp); }
+  // Since when (wall-clock ms) the group has been waiting for an empty
+  // partition under max.task.idle.ms; std::nullopt when it is not waiting.
+  std::optional<int64_t> idle_since_ms() const { return idle_since_ms_; }
 
  private:
   std::map<TopicPartition, std::deque<ConsumerRecord>> queues_;

@@ -1,5 +1,7 @@
 #include "runtime/record_collector.h"
 
+#include <algorithm>
+
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 
@@ -23,6 +25,7 @@ void RecordCollectorImpl::Fail(absl::Status status) {
 void RecordCollectorImpl::Send(std::string_view topic, RawBytes key, RawBytes value,
                                int64_t timestamp, const Headers& headers,
                                int32_t partition) {
+  if (abandoned_) return;
   header_views_.clear();
   for (const Header& h : headers) {
     header_views_.push_back(HeaderView{h.key, h.value ? std::optional<std::string_view>(*h.value)
@@ -48,8 +51,23 @@ std::optional<int32_t> RecordCollectorImpl::PartitionCount(std::string_view topi
   return *n;
 }
 
+void RecordCollectorImpl::Abandon() {
+  abandoned_ = true;
+  producer_->Purge();
+}
+
 void RecordCollectorImpl::OnDelivery(const DeliveryResult& result) {
-  if (result.status.ok()) return;
+  if (abandoned_) return;
+  if (result.status.ok()) {
+    if (acked_.empty()) return;
+    auto topic = acked_.find(absl::string_view(result.topic.data(), result.topic.size()));
+    if (topic == acked_.end()) return;
+    auto partition = topic->second.find(result.partition);
+    if (partition != topic->second.end()) {
+      partition->second = std::max(partition->second, result.offset);
+    }
+    return;
+  }
   Fail(absl::Status(result.status.code(),
                     StrCat("failed to deliver a record to topic '", result.topic,
                            "' partition ", result.partition, ": ", result.status.message())));
@@ -65,6 +83,29 @@ absl::Status RecordCollectorImpl::FlushAndCheck(absl::Duration timeout) {
                         StrCat("flushing the producer before commit: ", flushed.message()));
   }
   return absl::OkStatus();
+}
+
+}  // namespace kstreams::internal
+
+namespace kstreams::internal {
+
+void RecordCollectorImpl::TrackOffsets(const TopicPartition& tp) {
+  acked_[tp.topic].try_emplace(tp.partition, -1);
+}
+
+void RecordCollectorImpl::UntrackOffsets(const TopicPartition& tp) {
+  auto topic = acked_.find(tp.topic);
+  if (topic == acked_.end()) return;
+  topic->second.erase(tp.partition);
+  if (topic->second.empty()) acked_.erase(topic);
+}
+
+std::optional<int64_t> RecordCollectorImpl::AckedOffset(const TopicPartition& tp) const {
+  auto topic = acked_.find(tp.topic);
+  if (topic == acked_.end()) return std::nullopt;
+  auto partition = topic->second.find(tp.partition);
+  if (partition == topic->second.end() || partition->second < 0) return std::nullopt;
+  return partition->second;
 }
 
 }  // namespace kstreams::internal

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "kafka/producer.h"
@@ -38,11 +39,25 @@ class RecordCollectorImpl final : public RecordCollector {
 
   void OnDelivery(const DeliveryResult& result);
 
+  // Changelog offsets for checkpoints: from TrackOffsets(tp) on, the offset
+  // of the last acknowledged record of `tp` is kept (delivery reports of
+  // other partitions cost one hash lookup of their topic).
+  void TrackOffsets(const TopicPartition& tp);
+  void UntrackOffsets(const TopicPartition& tp);
+  // The offset of the last record of `tp` acknowledged since TrackOffsets,
+  // or std::nullopt (none yet, or not tracked).
+  std::optional<int64_t> AckedOffset(const TopicPartition& tp) const;
+
   // Serves delivery reports that are ready, without waiting.
   void Poll() { producer_->Poll(); }
   // Waits for every record sent so far to be acknowledged, then returns the
   // first failure (or OK). The commit protocol calls it before committing.
   absl::Status FlushAndCheck(absl::Duration timeout);
+
+  // The thread failed: records not delivered yet are dropped (so a dead
+  // thread writes nothing more, e.g. while its stores close), and later
+  // sends are dropped too.
+  void Abandon();
 
   // The first send or delivery failure (OK under `continue`).
   const absl::Status& error() const { return error_; }
@@ -54,10 +69,13 @@ class RecordCollectorImpl final : public RecordCollector {
 
   Producer* producer_;
   bool continue_on_error_;
+  bool abandoned_ = false;
   absl::Status error_;
   int64_t sent_ = 0;
   int64_t skipped_ = 0;
   std::map<std::string, int32_t, std::less<>> partition_counts_;
+  // topic -> partition -> last acked offset (-1: none yet).
+  absl::flat_hash_map<std::string, absl::flat_hash_map<int32_t, int64_t>> acked_;
   std::vector<HeaderView> header_views_;  // reused per Send
 };
 

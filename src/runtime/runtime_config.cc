@@ -112,10 +112,12 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   out.consumer["auto.offset.reset"] = "earliest";
   out.producer["linger.ms"] = "100";
   ClientConfig common;
-  ClientConfig consumer_only, producer_only, admin_only;
+  ClientConfig consumer_only, producer_only, admin_only, restore_only;
   for (const auto& [key, value] : config.values()) {
     std::string_view k = key;
-    if (k.starts_with("consumer.")) {
+    if (k.starts_with("restore.consumer.")) {
+      restore_only[std::string(k.substr(17))] = value;
+    } else if (k.starts_with("consumer.")) {
       consumer_only[std::string(k.substr(9))] = value;
     } else if (k.starts_with("producer.")) {
       producer_only[std::string(k.substr(9))] = value;
@@ -131,6 +133,8 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   for (const auto& [k, v] : consumer_only) out.consumer[k] = v;
   for (const auto& [k, v] : producer_only) out.producer[k] = v;
   for (const auto& [k, v] : admin_only) out.admin[k] = v;
+  out.restore_consumer = out.consumer;
+  for (const auto& [k, v] : restore_only) out.restore_consumer[k] = v;
   for (const char* reserved : {"group.id", "enable.auto.commit"}) {
     if (out.consumer.contains(reserved)) {
       return absl::InvalidArgumentError(StrCat(

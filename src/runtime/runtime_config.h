@@ -4,9 +4,10 @@
 // librdkafka properties of each client. Validation errors name the key.
 //
 // Pass-through rules: keys prefixed "consumer.", "producer." or "admin." go to
-// that client with the prefix stripped; other keys kstreams does not know go
-// to every client (bootstrap.servers included). A prefixed key wins over a
-// plain one.
+// that client with the prefix stripped ("restore.consumer." to the restore
+// consumer, which also takes the consumer's); other keys kstreams does not
+// know go to every client (bootstrap.servers included). A prefixed key wins
+// over a plain one.
 //
 // Thread-compatible value type.
 #ifndef KSTREAMS_SRC_RUNTIME_RUNTIME_CONFIG_H_
@@ -44,6 +45,9 @@ struct RuntimeConfig {
   ClientConfig consumer;
   ClientConfig producer;
   ClientConfig admin;
+  // The restore consumer (group-less, reads changelogs): the consumer's
+  // properties, then "restore.consumer."-prefixed ones.
+  ClientConfig restore_consumer;
 };
 
 // Validates `config` (required keys, integer ranges, processing.guarantee,

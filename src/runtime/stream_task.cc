@@ -9,14 +9,37 @@ absl::StatusOr<std::unique_ptr<StreamTask>> StreamTask::Create(
     TaskCore::Options options, const std::vector<TopicPartition>& partitions,
     int64_t max_task_idle_ms) {
   TaskId id = options.task_id;
+  std::string application_id = options.application_id;
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> core,
                             TaskCore::Create(std::move(topology), subtopology,
                                              std::move(options)));
-  return std::unique_ptr<StreamTask>(
-      new StreamTask(id, std::move(core), PartitionGroup(partitions, max_task_idle_ms)));
+  return std::unique_ptr<StreamTask>(new StreamTask(id, std::move(core),
+                                                    PartitionGroup(partitions, max_task_idle_ms),
+                                                    partitions, std::move(application_id)));
+}
+
+absl::Status StreamTask::InitStores() {
+  std::lock_guard<std::mutex> lock(store_lock());
+  KSTREAMS_RETURN_IF_ERROR(core_->InitStores());
+  state_ = std::make_unique<StateManager>(application_id_, id_, core_->state_dir(),
+                                          core_->restore_registrations());
+  state_->LoadCheckpoint();
+  restoring_ = true;
+  queryable_->core = core_.get();
+  return absl::OkStatus();
+}
+
+absl::Status StreamTask::CompleteRestoration() {
+  std::lock_guard<std::mutex> lock(store_lock());
+  KSTREAMS_RETURN_IF_ERROR(core_->InitNodes());
+  restoring_ = false;
+  queryable_->up_to_date = true;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> StreamTask::Process(int64_t max_records, int64_t now_ms) {
+  if (restoring_) return 0;
+  std::lock_guard<std::mutex> lock(store_lock());
   int64_t processed = 0;
   while (processed < max_records) {
     std::optional<TopicPartition> tp = group_.NextPartition(now_ms);
@@ -40,6 +63,34 @@ absl::StatusOr<int64_t> StreamTask::Process(int64_t max_records, int64_t now_ms)
   }
   if (processed > 0) KSTREAMS_RETURN_IF_ERROR(core_->PunctuateStreamTime());
   return processed;
+}
+
+absl::Status StreamTask::PunctuateWallClock() {
+  if (restoring_) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(store_lock());
+  return core_->PunctuateWallClock();
+}
+
+absl::Status StreamTask::FlushCaches() {
+  std::lock_guard<std::mutex> lock(store_lock());
+  return core_->FlushCaches();
+}
+
+absl::Status StreamTask::Flush() {
+  std::lock_guard<std::mutex> lock(store_lock());
+  return core_->Flush();
+}
+
+void StreamTask::MarkCommitted() {
+  for (const auto& [tp, offset] : uncommitted_) committed_[tp] = offset;
+  uncommitted_.clear();
+}
+
+void StreamTask::Close() {
+  std::lock_guard<std::mutex> lock(store_lock());
+  queryable_->core = nullptr;
+  queryable_->up_to_date = false;
+  core_->Close();
 }
 
 }  // namespace kstreams::internal

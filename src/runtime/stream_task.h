@@ -2,7 +2,16 @@
 //
 // StreamTask: one active task (sub-topology x partition) in a StreamThread:
 // a TaskCore (nodes, stores, punctuation, error handlers) fed from a
-// PartitionGroup, and the offsets it has processed but not yet committed.
+// PartitionGroup, its StateManager (changelogs, checkpoint), the offsets it
+// has processed but not yet committed, and its QueryableTask (the lock that
+// interactive queries share with the stream thread).
+//
+// Life cycle (Java's StreamTask states):
+//   Create -> InitStores()    stores open, logged ones registered; the task
+//                             is RESTORING while it has changelogs to read
+//          -> CompleteRestoration()   nodes initialized: RUNNING
+//          -> Close()
+// Every method that touches the stores takes the task's store lock.
 //
 // Thread-compatible: owned by one StreamThread.
 #ifndef KSTREAMS_SRC_RUNTIME_STREAM_TASK_H_
@@ -11,13 +20,16 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kafka/kafka_common.h"
 #include "processor/task_core.h"
+#include "runtime/local_store_registry.h"
 #include "runtime/partition_group.h"
+#include "runtime/state_manager.h"
 
 namespace kstreams::internal {
 
@@ -29,37 +41,72 @@ class StreamTask {
       int64_t max_task_idle_ms);
 
   TaskId id() const { return id_; }
-  absl::Status Init() { return core_->Init(); }
+  const std::vector<TopicPartition>& partitions() const { return partitions_; }
+
+  // Opens the stores and loads the checkpoint's offsets (StateManager).
+  absl::Status InitStores();
+  // True from InitStores() until CompleteRestoration().
+  bool restoring() const { return restoring_; }
+  // Initializes the nodes; the task processes from now on. Call once the
+  // ChangelogReader restored every changelog of the task.
+  absl::Status CompleteRestoration();
+
+  StateManager& state_manager() { return *state_; }
+  std::mutex& store_lock() { return queryable_->mu; }
+  const std::shared_ptr<QueryableTask>& queryable() const { return queryable_; }
 
   void AddRecord(ConsumerRecord record) { group_.Add(std::move(record)); }
-  size_t Buffered(const TopicPartition& tp) const { return group_.Buffered(tp); }
   const PartitionGroup& partition_group() const { return group_; }
 
   // Processes up to `max_records` records (fewer when the task runs dry or
   // must wait under max.task.idle.ms), then fires stream-time punctuators.
   // Returns how many were processed. An error fails the task.
   absl::StatusOr<int64_t> Process(int64_t max_records, int64_t now_ms);
-  bool HasProcessable(int64_t now_ms) { return group_.NextPartition(now_ms).has_value(); }
+  bool HasProcessable(int64_t now_ms) {
+    return !restoring_ && group_.NextPartition(now_ms).has_value();
+  }
 
-  absl::Status PunctuateWallClock() { return core_->PunctuateWallClock(); }
-  absl::Status Flush() { return core_->Flush(); }
+  absl::Status PunctuateWallClock();
+  // Caches written down (every commit).
+  absl::Status FlushCaches();
+  // Caches written down and stores made durable (before a checkpoint).
+  absl::Status Flush();
   bool TakeCommitRequest() { return core_->TakeCommitRequest(); }
 
   // The next offset to read of every partition processed since the last
   // MarkCommitted().
-  std::map<TopicPartition, int64_t> CommittableOffsets() const { return uncommitted_; }
-  void MarkCommitted() { uncommitted_.clear(); }
+  const std::map<TopicPartition, int64_t>& CommittableOffsets() const { return uncommitted_; }
+  void MarkCommitted();
+  // `tp` counts as processed up to `next_offset` (not committed yet).
+  void SetUncommitted(const TopicPartition& tp, int64_t next_offset) {
+    uncommitted_[tp] = next_offset;
+  }
+  // The last committed offsets (next offset to read) of the partitions.
+  const std::map<TopicPartition, int64_t>& committed_offsets() const { return committed_; }
 
-  void Close() { core_->Close(); }
+  // Closes nodes and stores (queries see the task no more). Idempotent.
+  void Close();
 
  private:
-  StreamTask(TaskId id, std::unique_ptr<TaskCore> core, PartitionGroup group)
-      : id_(id), core_(std::move(core)), group_(std::move(group)) {}
+  StreamTask(TaskId id, std::unique_ptr<TaskCore> core, PartitionGroup group,
+             std::vector<TopicPartition> partitions, std::string application_id)
+      : id_(id),
+        core_(std::move(core)),
+        group_(std::move(group)),
+        partitions_(std::move(partitions)),
+        application_id_(std::move(application_id)),
+        queryable_(std::make_shared<QueryableTask>(id)) {}
 
   TaskId id_;
   std::unique_ptr<TaskCore> core_;
   PartitionGroup group_;
+  std::vector<TopicPartition> partitions_;
+  std::string application_id_;
+  std::shared_ptr<QueryableTask> queryable_;
+  std::unique_ptr<StateManager> state_;
+  bool restoring_ = false;
   std::map<TopicPartition, int64_t> uncommitted_;
+  std::map<TopicPartition, int64_t> committed_;
 };
 
 }  // namespace kstreams::internal

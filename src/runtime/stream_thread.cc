@@ -19,6 +19,10 @@ int64_t NowMs() {
 // Records a task processes before the thread moves to the next task, so
 // that tasks share the thread fairly.
 constexpr int64_t kRecordsPerTaskRound = 100;
+// Changelog records one restore round reads at most (Java's restore
+// consumer polls 1000 by default; restoring is cheaper per record than
+// processing, and each round ends with a check of the time budget).
+constexpr int kRestoreRecordsPerRound = 10000;
 
 std::string EscapeRegex(std::string_view topic) {
   std::string out;
@@ -53,12 +57,16 @@ std::string_view ThreadStateName(ThreadState state) {
 
 StreamThread::StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
                            StreamsConfig config, RuntimeConfig runtime_config,
-                           Callbacks callbacks)
+                           Callbacks callbacks,
+                           std::shared_ptr<StateRestoreListener> restore_listener,
+                           std::shared_ptr<LocalStoreRegistry> registry)
     : name_(std::move(name)),
       topology_(std::move(topology)),
       config_(std::move(config)),
       rc_(std::move(runtime_config)),
-      callbacks_(std::move(callbacks)) {
+      callbacks_(std::move(callbacks)),
+      restore_listener_(std::move(restore_listener)),
+      registry_(std::move(registry)) {
   absl::StatusOr<int64_t> cache_bytes = config_.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
   cache_ = std::make_unique<ThreadCache>(
       cache_bytes.ok() ? *cache_bytes / std::max(1, rc_.num_stream_threads) : 0);
@@ -111,6 +119,9 @@ absl::Status StreamThread::CreateClients() {
   consumer_options.config = rc_.consumer;
   consumer_options.config["group.id"] = rc_.application_id;
   consumer_options.config["client.id"] = StrCat(name_, "-consumer");
+  consumer_options.start_offsets = [this](const std::vector<TopicPartition>& tps) {
+    return StartOffsets(tps);
+  };
   consumer_options.on_assigned = [this](const std::vector<TopicPartition>& tps) {
     OnAssigned(tps);
   };
@@ -121,6 +132,15 @@ absl::Status StreamThread::CreateClients() {
     LogLine(LogLevel::kDebug, StrCat(name_, ": consumer: ", s.message()));
   };
   KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
+
+  // The restore consumer: group-less, reads changelogs as they are
+  // (read_uncommitted, as Java under at_least_once).
+  ClientConfig restore = rc_.restore_consumer;
+  restore["client.id"] = StrCat(name_, "-restore-consumer");
+  restore.insert({"isolation.level", "read_uncommitted"});
+  KSTREAMS_ASSIGN_OR_RETURN(restore_source_, ConsumerChangelogSource::Create(std::move(restore)));
+  changelog_reader_ =
+      std::make_unique<ChangelogReader>(restore_source_.get(), restore_listener_, name_);
   return absl::OkStatus();
 }
 
@@ -137,9 +157,16 @@ ThreadState StreamThread::state() const {
   return state_;
 }
 
-std::set<TaskId> StreamThread::active_tasks() const {
+KafkaStreams::ThreadMetadata StreamThread::metadata() const {
+  KafkaStreams::ThreadMetadata m;
+  m.thread_name = name_;
+  m.consumer_client_id = StrCat(name_, "-consumer");
+  m.restore_consumer_client_id = StrCat(name_, "-restore-consumer");
+  m.producer_client_ids = {StrCat(name_, "-producer")};
   std::lock_guard<std::mutex> lock(mu_);
-  return active_tasks_;
+  m.thread_state = std::string(ThreadStateName(state_));
+  m.active_tasks = metadata_;
+  return m;
 }
 
 void StreamThread::SetState(ThreadState state) {
@@ -156,10 +183,23 @@ void StreamThread::SetState(ThreadState state) {
 }
 
 void StreamThread::UpdateMetadata() {
-  std::set<TaskId> ids;
-  for (const auto& [id, task] : tasks_) ids.insert(id);
+  std::vector<KafkaStreams::TaskMetadata> tasks;
+  for (const auto& [id, task] : tasks_) {
+    KafkaStreams::TaskMetadata t;
+    t.task_id = id;
+    t.topic_partitions.insert(task->partitions().begin(), task->partitions().end());
+    t.committed_offsets = task->committed_offsets();
+    for (const TopicPartition& tp : task->partitions()) {
+      if (auto watermarks = consumer_->CachedWatermarkOffsets(tp)) {
+        t.end_offsets[tp] = watermarks->second;
+      }
+    }
+    t.time_current_idling_started = task->partition_group().idle_since_ms();
+    t.restoring = task->restoring();
+    tasks.push_back(std::move(t));
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  active_tasks_ = std::move(ids);
+  metadata_ = std::move(tasks);
 }
 
 void StreamThread::Run() {
@@ -172,6 +212,7 @@ void StreamThread::Run() {
   absl::Status error = Prefixed(s, StrCat("stream thread '", name_, "' failed: "));
   LogLine(LogLevel::kError, StrCat(error.message()));
   SetState(ThreadState::kPendingShutdown);
+  collector_->Abandon();  // no more writes from this thread, queued ones dropped
   (void)CloseTasks(/*clean=*/false);
   absl::Status closed = consumer_->Close();  // leaves the group; no commit
   if (!closed.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", closed.message()));
@@ -223,10 +264,13 @@ absl::Status StreamThread::RunOnce() {
   } else {
     max_records = std::min<int64_t>(max_records, static_cast<int64_t>(capacity - buffered));
   }
+  // While changelogs are restored the main consumer is only polled, not
+  // waited on (its partitions of restoring tasks are paused).
+  const bool restoring = changelog_reader_->HasPending();
   if (poll) {
     absl::StatusOr<std::vector<ConsumerRecord>> records = consumer_->PollBatch(
         static_cast<int>(max_records),
-        has_work ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms));
+        has_work || restoring ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms));
     last_poll_ms_ = NowMs();
     KSTREAMS_RETURN_IF_ERROR(hook_error_);
     if (!records.ok()) return Prefixed(records.status(), "polling the consumer: ");
@@ -236,13 +280,16 @@ absl::Status StreamThread::RunOnce() {
       it->second->AddRecord(std::move(r));
     }
   }
-  if (state() == ThreadState::kPartitionsAssigned) SetState(ThreadState::kRunning);
+  if (restoring) KSTREAMS_RETURN_IF_ERROR(RestoreChangelogs(has_work));
+  // Java's StreamThread reaches RUNNING once every assigned task restored.
+  if (state() == ThreadState::kPartitionsAssigned && !changelog_reader_->HasPending()) {
+    SetState(ThreadState::kRunning);
+  }
 
   // Process in rounds over the tasks, within a time budget well below
   // max.poll.interval.ms so the consumer stays in the group.
   now = NowMs();
-  const int64_t budget_end =
-      now + std::min<int64_t>(std::max<int64_t>(rc_.poll_ms, 100), rc_.max_poll_interval_ms / 2);
+  const int64_t budget_end = now + PhaseBudgetMs();
   while (true) {
     int64_t total = 0;
     for (auto& [id, task] : tasks_) {
@@ -270,37 +317,98 @@ absl::Status StreamThread::RunOnce() {
   return absl::OkStatus();
 }
 
-absl::Status StreamThread::Commit() {
+absl::Status StreamThread::RestoreChangelogs(bool other_work) {
+  // Bounded like processing: the thread polls its main consumer again well
+  // within max.poll.interval.ms.
+  const int64_t budget_end = NowMs() + PhaseBudgetMs();
+  absl::Duration wait = other_work ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms);
+  while (changelog_reader_->HasPending()) {
+    absl::StatusOr<int64_t> restored = changelog_reader_->Restore(kRestoreRecordsPerRound, wait);
+    if (!restored.ok()) return Prefixed(restored.status(), "restoring state: ");
+    wait = absl::ZeroDuration();
+    KSTREAMS_RETURN_IF_ERROR(CompleteRestoredTasks());
+    if (*restored == 0 || NowMs() >= budget_end) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::CompleteRestoredTasks() {
+  std::vector<TopicPartition> resume;
   for (auto& [id, task] : tasks_) {
-    KSTREAMS_RETURN_IF_ERROR(task->Flush());
+    if (!task->restoring() || !changelog_reader_->IsRestored(&task->state_manager())) continue;
+    absl::Status s = task->CompleteRestoration();
+    if (!s.ok()) return Prefixed(s, StrCat("task ", id.ToString(), ": "));
+    resume.insert(resume.end(), task->partitions().begin(), task->partitions().end());
+    LogLine(LogLevel::kInfo, StrCat(name_, ": task ", id.ToString(), " restored, processing"));
+  }
+  if (resume.empty()) return absl::OkStatus();
+  absl::Status s = consumer_->Resume(resume);
+  if (!s.ok()) return Prefixed(s, "resuming the partitions of restored tasks: ");
+  UpdateMetadata();
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::Commit(bool enforce_checkpoint) {
+  for (auto& [id, task] : tasks_) {
+    if (!task->restoring()) KSTREAMS_RETURN_IF_ERROR(task->FlushCaches());
   }
   KSTREAMS_RETURN_IF_ERROR(collector_->FlushAndCheck(
       absl::Milliseconds(std::max<int64_t>(rc_.max_poll_interval_ms / 2, 1000))));
   std::map<TopicPartition, int64_t> offsets;
-  for (auto& [id, task] : tasks_) offsets.merge(task->CommittableOffsets());
+  for (auto& [id, task] : tasks_) {
+    offsets.insert(task->CommittableOffsets().begin(), task->CommittableOffsets().end());
+  }
   last_commit_ms_ = NowMs();
-  if (offsets.empty()) return absl::OkStatus();
-  absl::Status s = consumer_->CommitSync(offsets);
-  if (!s.ok()) {
-    if (absl::IsAborted(s) || absl::IsUnavailable(s)) {
-      // A rebalance or a coordinator move: the records are processed again
-      // by whoever owns the partitions next (at-least-once).
+  if (!offsets.empty()) {
+    absl::Status s = consumer_->CommitSync(offsets);
+    if (s.ok()) {
+      for (auto& [id, task] : tasks_) task->MarkCommitted();
+      if (LogEnabled(LogLevel::kDebug)) {
+        LogLine(LogLevel::kDebug, StrCat(name_, ": committed ", offsets.size(), " partitions"));
+      }
+    } else if (absl::IsAborted(s) || absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s)) {
+      // A rebalance, a coordinator move or a timeout: nothing is lost, the
+      // next commit covers these offsets too, or whoever owns the
+      // partitions next processes the records again (at-least-once).
       LogLine(LogLevel::kWarning, StrCat(name_, ": commit failed, continuing: ", s.message()));
-      return absl::OkStatus();
+    } else {
+      return Prefixed(s, "committing offsets: ");
     }
-    return Prefixed(s, "committing offsets: ");
   }
-  for (auto& [id, task] : tasks_) task->MarkCommitted();
-  if (LogEnabled(LogLevel::kDebug)) {
-    LogLine(LogLevel::kDebug, StrCat(name_, ": committed ", offsets.size(), " partitions"));
+  // Checkpoints (Java's postCommit): the changelog offsets are those
+  // acknowledged so far, so flushing the stores now puts at least that much
+  // on disk before the file says so.
+  for (auto& [id, task] : tasks_) {
+    StateManager& state = task->state_manager();
+    state.UpdateOffsets([this](const TopicPartition& tp) { return collector_->AckedOffset(tp); });
+    if (!state.CheckpointNeeded(enforce_checkpoint)) continue;
+    KSTREAMS_RETURN_IF_ERROR(task->Flush());
+    KSTREAMS_RETURN_IF_ERROR(state.WriteCheckpoint());
   }
+  UpdateMetadata();
   return absl::OkStatus();
 }
 
 absl::Status StreamThread::CloseTasks(bool clean) {
   absl::Status s;
-  if (clean && !failed_) s = Commit();
-  for (auto& [id, task] : tasks_) task->Close();
+  if (clean && !failed_) {
+    s = Commit(/*enforce_checkpoint=*/true);
+    // What the commit could not cover (refused during a rebalance); the
+    // checkpoints above include these records' effects.
+    unconfirmed_offsets_.clear();
+    for (auto& [id, task] : tasks_) {
+      unconfirmed_offsets_.insert(task->CommittableOffsets().begin(),
+                                  task->CommittableOffsets().end());
+    }
+  }
+  for (auto& [id, task] : tasks_) {
+    changelog_reader_->Unregister(&task->state_manager());
+    for (const StateManager::Changelog& c : task->state_manager().changelogs()) {
+      collector_->UntrackOffsets(c.partition);
+    }
+    registry_->Remove(id);
+    task->Close();
+  }
   tasks_.clear();
   task_by_partition_.clear();
   UpdateMetadata();
@@ -319,6 +427,30 @@ const Subtopology* StreamThread::SubtopologyFor(const std::string& topic) {
   return nullptr;
 }
 
+std::map<TopicPartition, int64_t> StreamThread::StartOffsets(
+    const std::vector<TopicPartition>& partitions) {
+  resumed_offsets_.clear();
+  std::vector<TopicPartition> back;
+  for (const TopicPartition& tp : partitions) {
+    if (unconfirmed_offsets_.contains(tp)) back.push_back(tp);
+  }
+  if (back.empty()) return {};
+  // Never behind the group: another member may have committed meanwhile.
+  auto committed = consumer_->Committed(back, absl::Seconds(5));
+  if (!committed.ok()) {
+    LogLine(LogLevel::kWarning, StrCat(name_, ": cannot read committed offsets (",
+                                       committed.status().message(),
+                                       "); starting at them as usual"));
+    return {};
+  }
+  for (const TopicPartition& tp : back) {
+    const int64_t mine = unconfirmed_offsets_[tp];
+    std::optional<int64_t> group = (*committed)[tp];
+    if (!group || mine > *group) resumed_offsets_[tp] = mine;
+  }
+  return resumed_offsets_;
+}
+
 void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
   SetState(ThreadState::kPartitionsAssigned);
   std::map<TaskId, std::pair<const Subtopology*, std::vector<TopicPartition>>> wanted;
@@ -333,6 +465,7 @@ void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
     entry.first = sub;
     entry.second.push_back(tp);
   }
+  std::vector<TopicPartition> to_pause;
   for (auto& [id, entry] : wanted) {
     if (tasks_.contains(id)) continue;
     TaskCore::Options options;
@@ -343,13 +476,45 @@ void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
     options.thread_cache = cache_.get();
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
         topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
-    absl::Status s = task.ok() ? (*task)->Init() : task.status();
+    absl::Status s = task.ok() ? (*task)->InitStores() : task.status();
     if (!s.ok()) {
       if (hook_error_.ok()) hook_error_ = Prefixed(s, StrCat("creating task ", id.ToString(), ": "));
+      if (task.ok()) (*task)->Close();
       continue;
     }
-    for (const TopicPartition& tp : entry.second) task_by_partition_[tp] = task->get();
+    StreamTask* t = task->get();
+    for (const TopicPartition& tp : entry.second) task_by_partition_[tp] = t;
     tasks_[id] = std::move(*task);
+    for (const StateManager::Changelog& c : t->state_manager().changelogs()) {
+      collector_->TrackOffsets(c.partition);
+    }
+    registry_->Add(t->queryable());
+    if (t->state_manager().empty()) {
+      s = t->CompleteRestoration();  // nothing to restore
+      if (!s.ok() && hook_error_.ok()) {
+        hook_error_ = Prefixed(s, StrCat("initializing task ", id.ToString(), ": "));
+      }
+    } else {
+      // RESTORING: its input waits (paused) until its stores are up to date.
+      changelog_reader_->Register(&t->state_manager(), &t->store_lock());
+      to_pause.insert(to_pause.end(), entry.second.begin(), entry.second.end());
+    }
+  }
+  for (const auto& [tp, offset] : resumed_offsets_) {
+    auto it = task_by_partition_.find(tp);
+    if (it == task_by_partition_.end()) continue;
+    it->second->SetUncommitted(tp, offset);
+    LogLine(LogLevel::kInfo,
+            StrCat(name_, ": ", tp.ToString(), " resumes at offset ", offset,
+                   ", processed here before the rebalance (its commit was refused)"));
+  }
+  resumed_offsets_.clear();
+  unconfirmed_offsets_.clear();
+  if (!to_pause.empty()) {
+    absl::Status s = consumer_->Pause(to_pause);
+    if (!s.ok() && hook_error_.ok()) {
+      hook_error_ = Prefixed(s, "pausing the input of restoring tasks: ");
+    }
   }
   UpdateMetadata();
   LogLine(LogLevel::kInfo, StrCat(name_, ": assigned ", partitions.size(), " partitions, ",

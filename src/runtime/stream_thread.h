@@ -7,11 +7,14 @@
 // and the commit protocol.
 //
 // Thread-safety: CreateClients() and Start() once, from the owner;
-// RequestShutdown(), Join(), state() and metadata()
-// may be called from any thread; everything else runs on the thread itself.
+// RequestShutdown(), Join(), state() and metadata() may be called from any
+// thread; everything else runs on the thread itself. Interactive queries
+// reach the tasks' stores through the LocalStoreRegistry, under each task's
+// store lock, which the thread holds whenever it touches those stores.
 #ifndef KSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
 #define KSTREAMS_SRC_RUNTIME_STREAM_THREAD_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -28,7 +31,11 @@
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 #include "kstreams/processor/internal/topology_data.h"
+#include "kstreams/processor/state_restore_listener.h"
+#include "kstreams/runtime/kafka_streams.h"
 #include "kstreams/streams_config.h"
+#include "runtime/changelog_reader.h"
+#include "runtime/local_store_registry.h"
 #include "runtime/record_collector.h"
 #include "runtime/runtime_config.h"
 #include "runtime/stream_task.h"
@@ -59,8 +66,12 @@ class StreamThread {
     std::function<void(StreamThread*, const absl::Status& error)> on_failure;
   };
 
+  // `restore_listener` may be null. `registry` (shared by the instance's
+  // threads) gets this thread's tasks for interactive queries.
   StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
-               StreamsConfig config, RuntimeConfig runtime_config, Callbacks callbacks);
+               StreamsConfig config, RuntimeConfig runtime_config, Callbacks callbacks,
+               std::shared_ptr<StateRestoreListener> restore_listener,
+               std::shared_ptr<LocalStoreRegistry> registry);
   // REQUIRES: Join() was called, or Start() never succeeded.
   ~StreamThread();
 
@@ -75,22 +86,38 @@ class StreamThread {
 
   const std::string& name() const { return name_; }
   ThreadState state() const;
-  std::set<TaskId> active_tasks() const;
+  // A snapshot of the thread (Java's ThreadMetadata), refreshed when tasks
+  // are created, restored or closed and after each commit; admin_client_id
+  // is left empty (the instance's).
+  KafkaStreams::ThreadMetadata metadata() const;
 
  private:
   void Run();
   absl::Status RunLoop();
   absl::Status RunOnce();
+  // How long one restore or processing phase may run before the thread
+  // polls again: max(poll.ms, 100 ms), at most half of max.poll.interval.ms.
+  int64_t PhaseBudgetMs() const {
+    return std::min<int64_t>(std::max<int64_t>(rc_.poll_ms, 100), rc_.max_poll_interval_ms / 2);
+  }
   void SetState(ThreadState state);
 
   // Rebalance hooks (inside consumer polls).
+  std::map<TopicPartition, int64_t> StartOffsets(const std::vector<TopicPartition>& partitions);
   void OnAssigned(const std::vector<TopicPartition>& partitions);
   void OnRevoked(const std::vector<TopicPartition>& partitions);
 
-  // The commit protocol: flush tasks -> flush producer and check deliveries
-  // -> commit consumed offsets synchronously.
-  absl::Status Commit();
-  // Closes every task; commits first when `clean`.
+  // Restores changelogs for a bounded time (see src/runtime/README.md) and
+  // starts the tasks whose stores are up to date.
+  absl::Status RestoreChangelogs(bool other_work);
+  absl::Status CompleteRestoredTasks();
+
+  // The commit protocol: flush caches -> flush producer and check deliveries
+  // -> commit consumed offsets synchronously -> checkpoint the tasks whose
+  // changelog offsets moved by more than 10,000 (every task when
+  // `enforce_checkpoint`, on close and revocation).
+  absl::Status Commit(bool enforce_checkpoint = false);
+  // Closes every task; commits and checkpoints first when `clean`.
   absl::Status CloseTasks(bool clean);
   const Subtopology* SubtopologyFor(const std::string& topic);
   void UpdateMetadata();
@@ -106,14 +133,25 @@ class StreamThread {
   std::vector<std::string> subscribed_topics_;
   std::string subscribed_pattern_;  // non-empty when the topology has patterns
 
+  std::shared_ptr<StateRestoreListener> restore_listener_;
+  std::shared_ptr<LocalStoreRegistry> registry_;
   std::unique_ptr<Producer> producer_;
   std::unique_ptr<RecordCollectorImpl> collector_;
   std::unique_ptr<Consumer> consumer_;
+  std::unique_ptr<ConsumerChangelogSource> restore_source_;  // the restore consumer
+  std::unique_ptr<ChangelogReader> changelog_reader_;
   // The record cache shared by this thread's stores: statestore.cache.max.bytes
   // split evenly across the threads.
   std::unique_ptr<ThreadCache> cache_;
   std::map<TaskId, std::unique_ptr<StreamTask>> tasks_;
   std::map<TopicPartition, StreamTask*> task_by_partition_;
+  // Offsets this thread processed but could not commit when its tasks
+  // closed at a revocation (the embedded broker refuses commits during a
+  // rebalance). If the same partitions come straight back, fetching resumes
+  // there instead of at the older committed offset, and the next commit
+  // covers them; otherwise whoever gets them reprocesses (at least once).
+  std::map<TopicPartition, int64_t> unconfirmed_offsets_;
+  std::map<TopicPartition, int64_t> resumed_offsets_;  // chosen by StartOffsets
   absl::Status hook_error_;  // an error inside a rebalance hook
   bool failed_ = false;      // no commit once the thread failed
   int64_t last_commit_ms_ = 0;
@@ -121,9 +159,9 @@ class StreamThread {
 
   std::atomic<bool> shutdown_requested_{false};
   std::thread thread_;
-  mutable std::mutex mu_;  // guards state_ and active_tasks_
+  mutable std::mutex mu_;  // guards state_ and metadata_
   ThreadState state_ = ThreadState::kCreated;
-  std::set<TaskId> active_tasks_;
+  std::vector<KafkaStreams::TaskMetadata> metadata_;
 };
 
 }  // namespace kstreams::internal

@@ -2,7 +2,8 @@
 // this store's entries in the thread's record cache (state/named_cache.h).
 //
 // - Get: a hit touches the entry; a miss reads the store beneath and caches
-//   the value as a clean entry (values only, as Java).
+//   the value as a clean entry (values only, as Java). Inside a
+//   QueryReadScope (interactive queries) Get changes nothing.
 // - Put/Delete: a dirty entry (a delete is a dirty null entry); eviction
 //   and flush order as NamedCache says.
 // - Write-down: the listener gets (key, new, old, timestamp); old is read
@@ -17,6 +18,7 @@
 #include <algorithm>
 
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/internal/query_read_scope.h"
 #include "state/named_cache.h"
 
 namespace kstreams::internal {
@@ -53,6 +55,14 @@ class CachingKeyValueStore final : public KeyValueBytesStore {
 
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     if (!cache_.enabled()) return inner_->Get(key, value);
+    if (QueryReadScope::active()) {
+      // An interactive query: read-only, the cache stays as it is.
+      const NamedCache::Entry* e = cache_.Peek(key);
+      if (e == nullptr) return inner_->Get(key, value);
+      if (e->is_null) return false;
+      value->assign(e->value);
+      return true;
+    }
     if (NamedCache::Entry* e = cache_.Lookup(key)) {
       if (e->is_null) return false;
       value->assign(e->value);

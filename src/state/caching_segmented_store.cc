@@ -6,7 +6,8 @@
 // SegmentedCacheFunction does the same with a segment-id key prefix).
 //
 // - Get: a hit returns the cached value; a miss reads beneath and, as Java's
-//   window cache, does not cache what it read.
+//   window cache, does not cache what it read. Inside a QueryReadScope
+//   (interactive queries) reads change nothing (no LRU touch, no counters).
 // - Put: a dirty entry; eviction and flush order as NamedCache says. The
 //   write-down hands (store key, new, old, timestamp) to the flush listener,
 //   old read from beneath as the key-value cache does.
@@ -18,6 +19,7 @@
 #include <algorithm>
 
 #include "absl/container/btree_set.h"
+#include "kstreams/state/internal/query_read_scope.h"
 #include "kstreams/state/internal/segmented_bytes_store.h"
 #include "kstreams/status_macros.h"
 #include "state/named_cache.h"
@@ -67,7 +69,9 @@ class CachingSegmentedStore final : public SegmentedBytesStore {
       return inner_->Get(raw, value);
     }
     if (SegmentTimeOf(kind(), raw) < RetentionFloor()) return false;
-    if (NamedCache::Entry* e = cache_.Lookup(raw)) {
+    // Interactive queries (QueryReadScope) read without touching the cache.
+    if (const NamedCache::Entry* e =
+            QueryReadScope::active() ? cache_.Peek(raw) : cache_.Lookup(raw)) {
       if (e->is_null) return false;
       value->assign(e->value);
       return true;

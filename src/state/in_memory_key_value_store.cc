@@ -119,6 +119,11 @@ class InMemoryKeyValueStore final : public KeyValueBytesStore {
     ++version_;
     return absl::OkStatus();
   }
+  absl::Status Wipe() override {
+    map_.clear();
+    ++version_;
+    return absl::OkStatus();
+  }
   bool persistent() const override { return false; }
   bool is_open() const override { return open_; }
 

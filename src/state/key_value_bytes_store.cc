@@ -56,6 +56,20 @@ absl::Status KeyValueBytesStore::RestoreBatch(std::span<const ChangelogRecord> r
   return absl::OkStatus();
 }
 
+absl::Status KeyValueBytesStore::Wipe() {
+  std::vector<std::string> keys;
+  {
+    std::unique_ptr<BytesIterator> it = Range(std::nullopt, std::nullopt, false);
+    for (; it->Valid(); it->Next()) keys.emplace_back(it->key());
+    if (absl::Status s = it->status(); !s.ok()) return s;
+  }
+  for (const std::string& key : keys) {
+    absl::Status s = Put(key, std::nullopt, -1);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 std::unique_ptr<BytesIterator> KeyValueBytesStore::PrefixScan(std::string_view prefix) {
   return std::make_unique<PrefixIterator>(Range(prefix, std::nullopt, false),
                                           std::string(prefix));

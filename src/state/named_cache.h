@@ -78,6 +78,11 @@ class NamedCache {
   bool empty() const { return entries_.empty(); }
   const absl::node_hash_map<std::string, Entry>& entries() const { return entries_; }
 
+  // The entry of `key`, or nullptr, changing nothing (interactive queries).
+  const Entry* Peek(std::string_view key) const {
+    auto it = entries_.find(AbslView(key));
+    return it == entries_.end() ? nullptr : &it->second;
+  }
   // The entry of `key`, or nullptr. Counts a hit (and touches) or a miss.
   Entry* Lookup(std::string_view key) {
     auto it = entries_.find(AbslView(key));

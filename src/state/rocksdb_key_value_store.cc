@@ -204,6 +204,7 @@ absl::Status CloseRocksDB(std::unique_ptr<rocksdb::DB>& db, RocksDBStoreOptions&
     options.setter->Close(name);
     options.setter.reset();
   }
+  options.options = rocksdb::Options();  // drops its references to the shared cache
   options.shared.reset();
   return s;
 }
@@ -278,12 +279,42 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ != nullptr) return absl::OkStatus();
     path_ = context.state_dir() / "rocksdb" / name_;
     KSTREAMS_RETURN_IF_ERROR(PrepareRocksDBOptions(context.config(), name_, path_, &options_));
-    rocksdb::DB* db = nullptr;
-    absl::Status s = FromRocksDB(rocksdb::DB::Open(options_.options, path_.string(), &db),
-                                 StrCat("opening store '", name_, "' at '", path_.string(), "'"));
-    if (!s.ok()) return s;
-    db_.reset(db);
-    return absl::OkStatus();
+    return Open();
+  }
+
+  // Restores a batch of changelog records as one RocksDB write batch.
+  absl::Status RestoreBatch(std::span<const ChangelogRecord> records) override {
+    if (db_ == nullptr) return NotOpen();
+    unflushed_ = true;
+    rocksdb::WriteBatch batch;
+    for (const ChangelogRecord& r : records) {
+      rocksdb::Slice k(r.key.data(), r.key.size());
+      rocksdb::Status s = r.value ? batch.Put(k, rocksdb::Slice(r.value->data(), r.value->size()))
+                                  : batch.Delete(k);
+      if (!s.ok()) return FromRocksDB(s, StrCat("restore batch for store '", name_, "'"));
+    }
+    return FromRocksDB(db_->Write(write_options_, &batch),
+                       StrCat("restore write to store '", name_, "'"));
+  }
+
+  // Deletes the instance's files and opens it again, empty.
+  absl::Status Wipe() override {
+    if (db_ == nullptr) return NotOpen();
+    {
+      // Nothing to wipe (a first start): spare the close, destroy and reopen.
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
+      it->SeekToFirst();
+      if (!it->Valid() && it->status().ok()) return absl::OkStatus();
+    }
+    iterators_.ReleaseAll();
+    absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "' to wipe it"));
+    db_.reset();
+    if (!c.ok()) return c;
+    absl::Status d = FromRocksDB(rocksdb::DestroyDB(path_.string(), options_.options),
+                                 StrCat("wiping store '", name_, "' at '", path_.string(), "'"));
+    if (!d.ok()) return d;
+    unflushed_ = false;
+    return Open();
   }
 
   absl::Status Flush() override {
@@ -355,9 +386,25 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     return absl::FailedPreconditionError(StrCat("store '", name_, "' is not open"));
   }
 
+  // Opens (or reopens, after Wipe) the instance with options_.
+  absl::Status Open() {
+    std::error_code ec;
+    std::filesystem::create_directories(path_, ec);
+    if (ec) {
+      return absl::UnavailableError(StrCat("cannot create directory '", path_.string(),
+                                           "': ", ec.message()));
+    }
+    rocksdb::DB* db = nullptr;
+    absl::Status s = FromRocksDB(rocksdb::DB::Open(options_.options, path_.string(), &db),
+                                 StrCat("opening store '", name_, "' at '", path_.string(), "'"));
+    if (!s.ok()) return s;
+    db_.reset(db);
+    return absl::OkStatus();
+  }
+
   std::string name_;
   std::filesystem::path path_;
-  RocksDBStoreOptions options_;  // outlives db_
+  RocksDBStoreOptions options_;  // outlives db_; kept to reopen after Wipe()
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ReadOptions read_options_;
   rocksdb::WriteOptions write_options_;

@@ -120,12 +120,22 @@ class SegmentedStore final : public SegmentedBytesStore {
     if (!open_) return absl::OkStatus();
     open_ = false;
     absl::Status flushed = backend_->Flush();
-    absl::flat_hash_set<SegmentIterator*> live;
-    live.swap(iterators_);
-    for (SegmentIterator* it : live) it->Release();
+    ReleaseIterators();
     segments_.clear();
     absl::Status closed = backend_->Close();
     return flushed.ok() ? closed : flushed;
+  }
+
+  // Before a restoration from the changelog's beginning: every segment goes.
+  absl::Status Wipe() override {
+    if (!open_) return absl::FailedPreconditionError(StrCat("store '", name_, "' is not open"));
+    ReleaseIterators();
+    while (!segments_.empty()) {
+      KSTREAMS_RETURN_IF_ERROR(backend_->Drop(segments_.begin()->first));
+      segments_.erase(segments_.begin());
+    }
+    observed_ = -1;
+    return absl::OkStatus();
   }
 
   absl::StatusOr<bool> Get(std::string_view raw, std::string* value) override {
@@ -207,6 +217,12 @@ class SegmentedStore final : public SegmentedBytesStore {
           " store key needs at least ", StoreKeySuffixBytes(kind_), " bytes, got ", raw.size()));
     }
     return absl::OkStatus();
+  }
+
+  void ReleaseIterators() {
+    absl::flat_hash_set<SegmentIterator*> live;
+    live.swap(iterators_);
+    for (SegmentIterator* it : live) it->Release();
   }
 
   // Drops the segments wholly older than the live range.

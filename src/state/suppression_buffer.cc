@@ -174,6 +174,9 @@ class InMemorySuppressionBuffer final : public SuppressionBuffer {
   absl::Status Flush() override { return FlushCache(); }
   absl::Status Close() override {
     open_ = false;
+    return Wipe();
+  }
+  absl::Status Wipe() override {
     sorted_.clear();
     index_.clear();
     dirty_.clear();

@@ -18,13 +18,21 @@
 // (default), or shut down the application. The client then moves to ERROR
 // (after shutting its other threads down), or keeps running with a new thread.
 //
+// State: every logged store writes its changelog topic
+// "<application.id>-<store>-changelog"; when a task is assigned, its stores
+// are restored from their changelogs (from the `.checkpoint` offsets of
+// persistent stores, from the beginning otherwise) before it processes;
+// progress goes to the SetGlobalStateRestoreListener listener. Store<T>()
+// gives local read-only queries.
+//
 // Only at_least_once is supported so far: offsets are committed every
 // `commit.interval.ms` and on close/rebalance, after every record produced
-// before the commit is acknowledged. State stores are created and flushed,
-// but not yet backed by changelog topics (no restoration).
+// before the commit is acknowledged; checkpoints are written when the
+// changelog offsets moved by more than 10,000 and on close.
 //
 // Thread-safety: thread-safe. Start() once; Close() may be called any number
-// of times, from any thread except from inside the state listener.
+// of times, from any thread except from inside the state listener. Store()
+// and the handles it returns may be used from any thread.
 //
 // Example:
 //
@@ -42,17 +50,26 @@
 #ifndef KSTREAMS_RUNTIME_KAFKA_STREAMS_H_
 #define KSTREAMS_RUNTIME_KAFKA_STREAMS_H_
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "kstreams/processor/state_restore_listener.h"
 #include "kstreams/processor/task_id.h"
+#include "kstreams/processor/topic_partition.h"
 #include "kstreams/processor/topology.h"
+#include "kstreams/runtime/internal/composite_key_value_store.h"
+#include "kstreams/runtime/internal/local_store_provider.h"
+#include "kstreams/runtime/store_query_parameters.h"
 #include "kstreams/streams_config.h"
 
 namespace kstreams {
@@ -81,9 +98,13 @@ class KafkaStreams {
     kReplaceThread,
     // Shuts this client down: PENDING_ERROR -> ERROR.
     kShutdownClient,
-    // Shuts every instance of the application down. kstreams cannot yet tell
-    // other instances through the group protocol: this client shuts down
-    // (to ERROR) and logs that other instances are not notified.
+    // Java shuts every instance of the application down: the request
+    // travels in the group protocol, as an error code the group leader's
+    // custom assignor puts into every member's assignment. librdkafka has
+    // no public hook for a custom assignor or its user data, so kstreams
+    // cannot send it: this client shuts down (to ERROR) like
+    // kShutdownClient and logs that other instances were not notified. Stop
+    // the other instances by other means (e.g. on this client's ERROR).
     kShutdownApplication,
   };
 
@@ -95,13 +116,37 @@ class KafkaStreams {
   using UncaughtExceptionHandler =
       std::function<StreamThreadExceptionResponse(const absl::Status& error)>;
 
-  // A snapshot of one stream thread (Java: ThreadMetadata).
+  // A snapshot of one task (Java: TaskMetadata).
+  struct TaskMetadata {
+    TaskId task_id;
+    std::set<TopicPartition> topic_partitions;  // its input partitions
+    // Last committed offset (the next offset to read) per input partition,
+    // for partitions committed since the task was created here.
+    std::map<TopicPartition, int64_t> committed_offsets;
+    // End offset (high watermark) per input partition as the consumer last
+    // saw it in a fetch response; absent while unknown.
+    std::map<TopicPartition, int64_t> end_offsets;
+    // Wall-clock ms since which the task has been waiting for an empty
+    // input partition (max.task.idle.ms); std::nullopt when not idling.
+    std::optional<int64_t> time_current_idling_started;
+    // True while the task restores its stores from their changelogs (it
+    // processes nothing until then). Not in Java's TaskMetadata.
+    bool restoring = false;
+  };
+
+  // A snapshot of one stream thread (Java: ThreadMetadata), as of the
+  // thread's last task change or commit.
   struct ThreadMetadata {
     std::string thread_name;   // "<application.id>-<n>-StreamThread-<k>"
     std::string thread_state;  // CREATED, STARTING, PARTITIONS_REVOKED,
                                // PARTITIONS_ASSIGNED, RUNNING,
                                // PENDING_SHUTDOWN, DEAD
-    std::set<TaskId> active_tasks;
+    std::string consumer_client_id;          // "<thread_name>-consumer"
+    std::string restore_consumer_client_id;  // "<thread_name>-restore-consumer"
+    std::set<std::string> producer_client_ids;  // {"<thread_name>-producer"}
+    std::string admin_client_id;             // "<application.id>-<n>-admin"
+    std::vector<TaskMetadata> active_tasks;  // sorted by task id
+    std::vector<TaskMetadata> standby_tasks;  // always empty: no standby tasks yet
   };
 
   // Nothing is validated or connected until Start(). The topology is shared,
@@ -130,11 +175,45 @@ class KafkaStreams {
   void SetStateListener(StateListener listener);
   // Default: every error is kShutdownClient. REQUIRES: state() is kCreated.
   void SetUncaughtExceptionHandler(UncaughtExceptionHandler handler);
+  // Hears the restoration of every store of every task of this instance
+  // (see kstreams/processor/state_restore_listener.h; it must be
+  // thread-safe). Default: none. REQUIRES: state() is kCreated.
+  void SetGlobalStateRestoreListener(std::shared_ptr<StateRestoreListener> listener);
 
   // One entry per live stream thread, sorted by name.
   std::vector<ThreadMetadata> LocalThreadsMetadata() const;
 
+  // Local read-only access to a state store (Java's KafkaStreams#store):
+  // one handle over the store's instances in every task of this instance.
+  // T is the queryable store type, e.g. ReadOnlyKeyValueStore<K, V> (also
+  // for timestamped key-value stores, whose timestamps it drops;
+  // ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>> keeps them). The handle
+  // is thread-safe, cheap to keep, and finds the current instances on each
+  // call; reads copy data out under the owning task's lock.
+  // Errors: FailedPrecondition unless the client is RUNNING or REBALANCING;
+  // NotFound for a name the topology has no store for; InvalidArgument when
+  // the store is not of type T; Unavailable when no local instance is
+  // queryable now (not assigned here, or still restoring: retry later, or
+  // StoreQueryParameters::EnableStaleStores()). Later calls on the handle
+  // throw StateStoreException with those statuses.
+  //
+  //   auto counts = streams.Store<kstreams::ReadOnlyKeyValueStore<std::string, int64_t>>("counts");
+  //   if (counts.ok()) std::optional<int64_t> n = (*counts)->Get("kafka");
+  template <typename T>
+  absl::StatusOr<std::unique_ptr<T>> Store(StoreQueryParameters params) const {
+    absl::StatusOr<std::shared_ptr<internal::LocalStoreProvider>> provider = StoreProvider();
+    if (!provider.ok()) return provider.status();
+    return internal::QueryableStoreType<T>::Create(*std::move(provider), std::move(params));
+  }
+  template <typename T>
+  absl::StatusOr<std::unique_ptr<T>> Store(std::string store_name) const {
+    return Store<T>(StoreQueryParameters::FromName(std::move(store_name)));
+  }
+
  private:
+  // The instance's local stores, if the client is RUNNING or REBALANCING.
+  absl::StatusOr<std::shared_ptr<internal::LocalStoreProvider>> StoreProvider() const;
+
   std::unique_ptr<internal::KafkaStreamsImpl> impl_;
 };
 

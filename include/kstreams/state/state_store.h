@@ -47,6 +47,16 @@ class StateRestoreCallback {
  public:
   virtual ~StateRestoreCallback() = default;
   virtual absl::Status RestoreBatch(std::span<const ChangelogRecord> records) = 0;
+  // Drops everything the store holds locally, so that a restoration from the
+  // beginning of the changelog rebuilds exactly what the changelog says. The
+  // runtime calls it, before the first RestoreBatch, for a persistent store
+  // with no usable checkpoint (first start, checkpoint deleted or corrupt, or
+  // a checkpointed offset the changelog no longer has). Default:
+  // Unimplemented; the runtime then restores over the existing contents (what
+  // Kafka Streams does under at_least_once) and logs that it did.
+  virtual absl::Status Wipe() {
+    return absl::UnimplementedError("this store cannot wipe its local state");
+  }
 };
 
 // What a store learns about the task that owns it.

@@ -1,9 +1,7 @@
 // kstreams-broker as a child process: prints its bootstrap list, serves
 // clients, exits cleanly on SIGTERM.
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <optional>
 #include <string>
@@ -24,61 +22,12 @@ using kafka_test::RunCommand;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-// A running kstreams-broker; SIGKILLed at destruction if still alive.
-class BrokerProcess {
+// A running kstreams-broker.
+class BrokerProcess : public kafka_test::ChildProcess {
  public:
   bool Start(const std::vector<std::string>& args) {
-    // Built before fork(): the child of a threaded process may only make
-    // async-signal-safe calls (no allocation) before exec.
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(KSTREAMS_BROKER_PATH));
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    int fds[2];
-    if (pipe(fds) != 0) return false;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      execv(KSTREAMS_BROKER_PATH, argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    stdout_fd_ = fds[0];
-    return pid_ > 0;
+    return ChildProcess::Start(KSTREAMS_BROKER_PATH, args);
   }
-
-  // The first stdout line, waiting up to 10 s.
-  std::optional<std::string> ReadLine() {
-    std::string line;
-    while (true) {
-      pollfd p{stdout_fd_, POLLIN, 0};
-      if (poll(&p, 1, 10000) <= 0) return std::nullopt;
-      char c;
-      if (read(stdout_fd_, &c, 1) != 1) return std::nullopt;
-      if (c == '\n') return line;
-      line.push_back(c);
-    }
-  }
-
-  // Sends `sig` and returns the wait status.
-  int SignalAndWait(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
-  ~BrokerProcess() {
-    if (pid_ > 0) SignalAndWait(SIGKILL);
-    if (stdout_fd_ >= 0) close(stdout_fd_);
-  }
-
- private:
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
 };
 
 TEST(BrokerProcessTest, ServesClientsOnPrintedBootstrapAndStopsOnSigterm) {

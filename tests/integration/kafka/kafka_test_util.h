@@ -1,10 +1,17 @@
 // Helpers for the kafka/ integration tests: client configs for an
-// EmbeddedKafka, reading a topic back without a group, running a command.
+// EmbeddedKafka, reading a topic back without a group, running a command or
+// a child process.
 #ifndef KSTREAMS_TESTS_INTEGRATION_KAFKA_KAFKA_TEST_UTIL_H_
 #define KSTREAMS_TESTS_INTEGRATION_KAFKA_KAFKA_TEST_UTIL_H_
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +73,66 @@ inline absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadTopic(
   }
   return out;
 }
+
+// A child process whose stdout the test reads line by line; SIGKILLed at
+// destruction if still alive.
+class ChildProcess {
+ public:
+  bool Start(const char* path, const std::vector<std::string>& args) {
+    // Built before fork(): the child of a threaded process may only make
+    // async-signal-safe calls (no allocation) before exec.
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(path));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    int fds[2];
+    if (pipe(fds) != 0) return false;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      execv(path, argv.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    stdout_fd_ = fds[0];
+    return pid_ > 0;
+  }
+
+  // The next stdout line, waiting up to `timeout` for it.
+  std::optional<std::string> ReadLine(absl::Duration timeout = absl::Seconds(10)) {
+    std::string line;
+    const absl::Time deadline = absl::Now() + timeout;
+    while (true) {
+      const int wait_ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
+      pollfd p{stdout_fd_, POLLIN, 0};
+      if (wait_ms <= 0 || poll(&p, 1, wait_ms) <= 0) return std::nullopt;
+      char c;
+      if (read(stdout_fd_, &c, 1) != 1) return std::nullopt;
+      if (c == '\n') return line;
+      line.push_back(c);
+    }
+  }
+
+  // Sends `sig` and returns the wait status.
+  int SignalAndWait(int sig) {
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  ~ChildProcess() {
+    if (pid_ > 0) SignalAndWait(SIGKILL);
+    if (stdout_fd_ >= 0) close(stdout_fd_);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+};
 
 // Runs `command` with /bin/sh and returns its stdout (exit status ignored).
 inline std::string RunCommand(const std::string& command) {

@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/kafka/kafka_test_util.h"
+#include "integration/runtime/runtime_test_util.h"
 #include "kafka/consumer.h"
 #include "kafka/kafka_common.h"
 #include "kafka/producer.h"
@@ -32,73 +33,24 @@ using kstreams::KafkaStreams;
 using kstreams::StreamsConfig;
 using State = kstreams::KafkaStreams::State;
 using Response = kstreams::KafkaStreams::StreamThreadExceptionResponse;
-using KV = std::pair<std::string, std::string>;
+using kstreams::runtime_test::KV;
+using kstreams::runtime_test::WaitFor;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
-
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = absl::Seconds(20)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return done();
-}
 
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
-class KafkaStreamsIT : public ::testing::Test {
+class KafkaStreamsIT : public kstreams::runtime_test::RuntimeIT {
  protected:
-  void SetUp() override {
-    KSTREAMS_ASSERT_OK_AND_ASSIGN(kafka_, kstreams::EmbeddedKafka::Start());
-    bootstrap_ = kafka_->BootstrapServers();
-    creator_ = std::make_unique<kstreams::ScopedTopicCreator>(
-        bootstrap_, [k = kafka_.get()](std::string_view topic, int32_t partitions) {
-          return k->CreateTopic(topic, partitions);
-        });
-  }
-
-  StreamsConfig Config(const std::string& app) {
-    return StreamsConfig{{"application.id", app},
-                         {"bootstrap.servers", bootstrap_},
-                         {"commit.interval.ms", "100"},
-                         {"consumer.session.timeout.ms", "6000"},
-                         {"consumer.heartbeat.interval.ms", "500"},
-                         {"producer.linger.ms", "5"}};
-  }
-
-  void Produce(const std::string& topic, const std::vector<KV>& records) {
-    KSTREAMS_ASSERT_OK_AND_ASSIGN(
-        auto producer, kstreams::internal::Producer::Create(
-                           kstreams::kafka_test::ProducerConfig(bootstrap_)));
-    int64_t ts = 1000;
-    for (const auto& [k, v] : records) {
-      KSTREAMS_ASSERT_OK(producer->Send(topic, -1, k, v, ts++, {}));
-    }
-    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
-    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
-  }
-
-  std::vector<kstreams::internal::ConsumerRecord> Read(const std::string& topic, int partitions,
-                                                       size_t count) {
-    auto records = kstreams::kafka_test::ReadTopic(bootstrap_, topic, partitions, count);
-    EXPECT_TRUE(records.ok()) << records.status();
-    return records.ok() ? *records : std::vector<kstreams::internal::ConsumerRecord>{};
-  }
-
   static std::vector<KV> KeyValues(const std::vector<kstreams::internal::ConsumerRecord>& rs) {
     std::vector<KV> out;
     for (const auto& r : rs) out.emplace_back(r.key.value_or("<null>"), r.value.value_or("<null>"));
     return out;
   }
-
-  std::unique_ptr<kstreams::EmbeddedKafka> kafka_;
-  std::string bootstrap_;
-  std::unique_ptr<kstreams::ScopedTopicCreator> creator_;
 };
 
 // Filter + MapValues + To: keeps even-numbered values, upper-cases them.
@@ -172,7 +124,15 @@ TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
   ASSERT_EQ(threads.size(), 1u);
   EXPECT_EQ(threads[0].thread_state, "RUNNING");
   EXPECT_THAT(threads[0].thread_name, HasSubstr("states-"));
-  EXPECT_THAT(threads[0].active_tasks, ElementsAre(kstreams::TaskId{0, 0}));
+  ASSERT_EQ(threads[0].active_tasks.size(), 1u);
+  EXPECT_EQ(threads[0].active_tasks[0].task_id, (kstreams::TaskId{0, 0}));
+  EXPECT_THAT(threads[0].active_tasks[0].topic_partitions,
+              ElementsAre(kstreams::TopicPartition{"in", 0}));
+  EXPECT_EQ(threads[0].consumer_client_id, threads[0].thread_name + "-consumer");
+  EXPECT_EQ(threads[0].restore_consumer_client_id, threads[0].thread_name + "-restore-consumer");
+  EXPECT_THAT(threads[0].producer_client_ids, ElementsAre(threads[0].thread_name + "-producer"));
+  EXPECT_THAT(threads[0].admin_client_id, HasSubstr("states-"));
+  EXPECT_TRUE(threads[0].standby_tasks.empty());
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
   EXPECT_TRUE(streams.Close(absl::Seconds(1)));  // idempotent
   std::lock_guard<std::mutex> lock(mu);
@@ -181,6 +141,42 @@ TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
                           std::pair(State::kRebalancing, State::kRunning),
                           std::pair(State::kRunning, State::kPendingShutdown),
                           std::pair(State::kPendingShutdown, State::kNotRunning)));
+}
+
+TEST_F(KafkaStreamsIT, ThreadMetadataShowsCommittedAndEndOffsets) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+  std::vector<KV> input = Input(30);
+  Produce("in", input);
+  std::map<int32_t, int64_t> end;
+  for (int32_t p = 0; p < 2; ++p) end[p] = Watermarks({"in", p}).second;
+  ASSERT_EQ(end[0] + end[1], 30);
+  KafkaStreams streams(StatelessTopology(), Config("metadata"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  // Once everything is processed and committed, each task's committed
+  // offsets and end offsets reach the partitions' ends.
+  std::vector<KafkaStreams::ThreadMetadata> threads;
+  ASSERT_TRUE(WaitFor([&] {
+    threads = streams.LocalThreadsMetadata();
+    if (threads.size() != 1 || threads[0].active_tasks.size() != 2) return false;
+    for (const auto& task : threads[0].active_tasks) {
+      const kstreams::TopicPartition tp{"in", task.task_id.partition};
+      auto c = task.committed_offsets.find(tp);
+      auto e = task.end_offsets.find(tp);
+      if (c == task.committed_offsets.end() || e == task.end_offsets.end() ||
+          c->second != end[tp.partition] || e->second != end[tp.partition]) {
+        return false;
+      }
+    }
+    return true;
+  }));
+  for (const auto& task : threads[0].active_tasks) {
+    EXPECT_THAT(task.topic_partitions,
+                ElementsAre(kstreams::TopicPartition{"in", task.task_id.partition}));
+    EXPECT_FALSE(task.restoring);
+    EXPECT_EQ(task.time_current_idling_started, std::nullopt);
+  }
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
 TEST_F(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
@@ -234,7 +230,7 @@ TEST_F(KafkaStreamsIT, RepartitionCarriesNewKeysToTheSecondSubtopology) {
   EXPECT_EQ(through.size(), input.size());
   std::set<std::string> tasks;
   for (const auto& t : streams.LocalThreadsMetadata()) {
-    for (const auto& id : t.active_tasks) tasks.insert(id.ToString());
+    for (const auto& task : t.active_tasks) tasks.insert(task.task_id.ToString());
   }
   EXPECT_THAT(tasks, ::testing::UnorderedElementsAre("0_0", "0_1", "0_2", "1_0", "1_1", "1_2"));
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
@@ -297,7 +293,9 @@ TEST_F(KafkaStreamsIT, TwoInstancesShareThePartitionsAndProduceEachRecordOnce) {
   KSTREAMS_ASSERT_OK(b.Start());
   auto tasks_of = [](const KafkaStreams& s) {
     std::set<kstreams::TaskId> ids;
-    for (const auto& t : s.LocalThreadsMetadata()) ids.insert(t.active_tasks.begin(), t.active_tasks.end());
+    for (const auto& t : s.LocalThreadsMetadata()) {
+      for (const auto& task : t.active_tasks) ids.insert(task.task_id);
+    }
     return ids;
   };
   ASSERT_TRUE(WaitFor([&] {

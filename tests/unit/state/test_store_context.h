@@ -60,7 +60,12 @@ class TestStoreContext final : public StateStoreContext {
   internal::ThreadCache* thread_cache() override { return &cache_; }
   int64_t record_timestamp() const override { return timestamp_; }
   void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) override {
-    restores_[store_name] = restore;
+    restore_callbacks_[store_name] = restore;
+  }
+  // What the change-logging layer of `store` registered (nullptr: nothing).
+  StateRestoreCallback* restore_callback(const std::string& store) {
+    auto it = restore_callbacks_.find(store);
+    return it == restore_callbacks_.end() ? nullptr : it->second;
   }
 
   void set_record_timestamp(int64_t ts) { timestamp_ = ts; }
@@ -70,11 +75,6 @@ class TestStoreContext final : public StateStoreContext {
   const std::filesystem::path& root() const { return root_; }
   const std::vector<LoggedChange>& changelog(const std::string& store) {
     return sinks_[store].changes;
-  }
-  // The restore target the store's change-logging layer registered, or nullptr.
-  StateRestoreCallback* restore_callback(const std::string& store) {
-    auto it = restores_.find(store);
-    return it == restores_.end() ? nullptr : it->second;
   }
   // Replays `changes` (another store's changelog) through `store`'s restore target.
   absl::Status Restore(const std::string& store, const std::vector<LoggedChange>& changes) {
@@ -113,7 +113,7 @@ class TestStoreContext final : public StateStoreContext {
   StreamsConfig config_;
   internal::ThreadCache cache_;
   std::map<std::string, Sink> sinks_;
-  std::map<std::string, StateRestoreCallback*> restores_;
+  std::map<std::string, StateRestoreCallback*> restore_callbacks_;
   int64_t timestamp_ = 0;
 };
 

@@ -89,6 +89,8 @@ class KeyValueBytesStore : public StateStore, public StateRestoreCallback {
   virtual uint64_t ApproximateNumEntries() = 0;
   // StateRestoreCallback. Default: one Put per record.
   absl::Status RestoreBatch(std::span<const ChangelogRecord> records) override;
+  // Default: deletes every key (Range, then one delete per key).
+  absl::Status Wipe() override;
 
   // Caching layers deliver their write-downs to `listener` (nullptr: none)
   // and return true; other layers pass the call down, bottom stores return

@@ -48,8 +48,24 @@ class CachedStateStore {
                                 bool send_old_values) = 0;
 };
 
+// What interactive queries (KafkaStreams::Store) read through; find it with
+// dynamic_cast on a task's store. A query copies bytes out of bytes_store()
+// under the owning task's lock (inside a QueryReadScope) and deserializes
+// them with the serdes after releasing it.
+template <typename K, typename V>
+class QueryableKeyValueBytes {
+ public:
+  virtual ~QueryableKeyValueBytes() = default;
+  // The layers beneath the typed store (caching, change-logging, bytes).
+  virtual KeyValueBytesStore& bytes_store() = 0;
+  virtual const SerdePtr<K>& key_serde() const = 0;
+  virtual const SerdePtr<V>& value_serde() const = 0;
+};
+
 template <typename K, typename V, typename Interface = KeyValueStore<K, V>>
-class MeteredKeyValueStore final : public Interface, public CachedStateStore<K, V> {
+class MeteredKeyValueStore final : public Interface,
+                                   public CachedStateStore<K, V>,
+                                   public QueryableKeyValueBytes<K, V> {
  public:
   MeteredKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner, SerdePtr<K> key_serde,
                        SerdePtr<V> value_serde)
@@ -140,6 +156,11 @@ class MeteredKeyValueStore final : public Interface, public CachedStateStore<K, 
   }
 
   KeyValueBytesStore& inner() { return *inner_; }
+
+  // QueryableKeyValueBytes.
+  KeyValueBytesStore& bytes_store() override { return *inner_; }
+  const SerdePtr<K>& key_serde() const override { return key_serde_; }
+  const SerdePtr<V>& value_serde() const override { return value_serde_; }
 
  private:
   static void Check(const absl::Status& s) {

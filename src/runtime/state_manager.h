@@ -1,0 +1,98 @@
+// src/runtime/state_manager.h  (internal: not for users)
+//
+// StateManager: the changelog side of one task's stores (Java's
+// ProcessorStateManager). It knows every logged store the task registered
+// (TaskCore::restore_registrations), the changelog partition of each
+// ("<application.id>-<store>-changelog", task partition), the offset of the
+// last changelog record each store holds, and the task's `.checkpoint` file.
+//
+// Offsets: loaded from the checkpoint for persistent stores (in-memory
+// stores always restore from the beginning), advanced by restoration
+// (ChangelogReader) and by the acknowledged offsets of the records the task
+// writes to its changelogs (UpdateOffsets, at each commit).
+//
+// Checkpoints (Kafka Streams' protocol): after a commit, CheckpointNeeded()
+// is true when the offsets moved by more than kCheckpointOffsetDelta since
+// the last checkpoint (or always, on clean close); the runtime then makes the
+// stores durable (TaskCore::Flush) and calls WriteCheckpoint(), so a
+// checkpoint never runs ahead of what is on disk.
+//
+// Thread-compatible: owned by the StreamTask; the stream thread calls it.
+#ifndef KSTREAMS_SRC_RUNTIME_STATE_MANAGER_H_
+#define KSTREAMS_SRC_RUNTIME_STATE_MANAGER_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "kstreams/processor/task_id.h"
+#include "kstreams/processor/topic_partition.h"
+#include "kstreams/state/state_store.h"
+#include "processor/task_core.h"
+#include "runtime/checkpoint_file.h"
+
+namespace kstreams::internal {
+
+// Java's StateManagerUtil.OFFSET_DELTA_THRESHOLD_FOR_CHECKPOINT.
+inline constexpr int64_t kCheckpointOffsetDelta = 10000;
+
+class StateManager {
+ public:
+  struct Changelog {
+    std::string store_name;
+    TopicPartition partition;  // "<application.id>-<store>-changelog", task partition
+    StateRestoreCallback* callback = nullptr;
+    bool persistent = false;
+    // The offset of the last changelog record the store holds (restored,
+    // or written and acknowledged); std::nullopt: none known, restore from
+    // the beginning.
+    std::optional<int64_t> offset;
+  };
+
+  StateManager(const std::string& application_id, TaskId task, std::filesystem::path task_dir,
+               const std::vector<TaskCore::RestoreRegistration>& registrations);
+
+  // Loads the persistent stores' offsets from the checkpoint. A corrupt
+  // checkpoint is logged (naming the file and the problem) and treated as
+  // missing, so every store restores from the beginning. Entries for stores
+  // the task does not have are ignored (logged).
+  void LoadCheckpoint();
+
+  TaskId task_id() const { return task_; }
+  std::vector<Changelog>& changelogs() { return changelogs_; }
+  const std::vector<Changelog>& changelogs() const { return changelogs_; }
+  bool empty() const { return changelogs_.empty(); }
+
+  // Every logged store's known offset.
+  std::map<TopicPartition, int64_t> Offsets() const;
+  // Moves offsets forward to what `acked` (the record collector) reports
+  // for each changelog partition.
+  void UpdateOffsets(const std::function<std::optional<int64_t>(const TopicPartition&)>& acked);
+  // Kafka Streams' StateManagerUtil.checkpointNeeded: always when
+  // `enforce`, else when the offsets moved by more than
+  // kCheckpointOffsetDelta in total since the last checkpoint (or since
+  // LoadCheckpoint()).
+  bool CheckpointNeeded(bool enforce) const;
+  // Writes the offsets of the persistent logged stores (Java's
+  // OFFSET_UNKNOWN where none is known).
+  // REQUIRES: the stores were made durable (TaskCore::Flush) after the
+  // offsets were last updated.
+  absl::Status WriteCheckpoint();
+
+  const CheckpointFile& checkpoint_file() const { return checkpoint_; }
+
+ private:
+  TaskId task_;
+  CheckpointFile checkpoint_;
+  std::vector<Changelog> changelogs_;
+  std::map<TopicPartition, int64_t> checkpointed_;  // Offsets() at the last checkpoint
+};
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_SRC_RUNTIME_STATE_MANAGER_H_

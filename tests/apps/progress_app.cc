@@ -1,0 +1,91 @@
+// progress_app: the KafkaStreams application the separate-process restart
+// test runs, SIGKILLs and runs again (tests/integration/runtime/
+// process_restart_test.cc).
+//
+//   progress_app --bootstrap-servers HOSTS --state-dir DIR
+//
+// Input "events": per key, values "0", "1", "2", ... (sequence numbers, in
+// order within the key's partition). For each key it keeps, in the logged
+// RocksDB store "progress", "next,gaps,dups": the next sequence number it
+// expects, how many numbers it never saw (a lost record), and how many it
+// saw again (at-least-once reprocessing); each update goes to
+// "progress-out". Prints "running" once RUNNING; SIGTERM/SIGINT close it
+// cleanly (exit 0). The topics, changelog included, must exist (the test's
+// kstreams-broker creates them).
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "kstreams/kstreams.h"
+
+namespace {
+
+std::atomic<bool> stop{false};
+
+std::string Advance(const std::string& progress, const std::string& value) {
+  long long next = 0, gaps = 0, dups = 0;
+  std::sscanf(progress.c_str(), "%lld,%lld,%lld", &next, &gaps, &dups);
+  const long long seq = std::stoll(value);
+  if (seq < next) {
+    ++dups;
+  } else {
+    gaps += seq - next;
+    next = seq + 1;
+  }
+  return std::to_string(next) + "," + std::to_string(gaps) + "," + std::to_string(dups);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string bootstrap, state_dir;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--bootstrap-servers") bootstrap = argv[i + 1];
+    if (flag == "--state-dir") state_dir = argv[i + 1];
+  }
+  if (bootstrap.empty() || state_dir.empty()) {
+    std::fprintf(stderr, "usage: progress_app --bootstrap-servers HOSTS --state-dir DIR\n");
+    return 2;
+  }
+  kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("events")
+      .GroupByKey()
+      .Aggregate([] { return std::string("0,0,0"); },
+                 [](const std::string&, const std::string& value, const std::string& progress) {
+                   return Advance(progress, value);
+                 },
+                 kstreams::Materialized<std::string, std::string>::As("progress"))
+      .ToStream()
+      .To("progress-out");
+  kstreams::KafkaStreams streams(builder.Build(),
+                                 kstreams::StreamsConfig{
+                                     {"application.id", "progress-app"},
+                                     {"bootstrap.servers", bootstrap},
+                                     {"state.dir", state_dir},
+                                     {"commit.interval.ms", "200"},
+                                     {"consumer.session.timeout.ms", "3000"},
+                                     {"consumer.heartbeat.interval.ms", "300"},
+                                     {"producer.linger.ms", "5"}});
+  std::signal(SIGTERM, [](int) { stop = true; });
+  std::signal(SIGINT, [](int) { stop = true; });
+  if (absl::Status s = streams.Start(); !s.ok()) {
+    std::fprintf(stderr, "progress_app: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  bool announced = false;
+  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
+    if (!announced && streams.state() == kstreams::KafkaStreams::State::kRunning) {
+      std::printf("running\n");
+      std::fflush(stdout);
+      announced = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  streams.Close(absl::Seconds(30));
+  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+}
