@@ -381,6 +381,10 @@ class CollectorChangelogSink final : public ChangelogSink {
   void Log(std::string_view key, BytesValue value, int64_t timestamp) override {
     collector_->Send(topic_, key, value, timestamp, headers_, partition_);
   }
+  void LogWithHeaders(std::string_view key, BytesValue value, int64_t timestamp,
+                      const Headers& headers) override {
+    collector_->Send(topic_, key, value, timestamp, headers, partition_);
+  }
 
  private:
   RecordCollector* collector_;

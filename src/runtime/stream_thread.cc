@@ -196,6 +196,7 @@ void StreamThread::UpdateMetadata() {
     }
     t.time_current_idling_started = task->partition_group().idle_since_ms();
     t.restoring = task->restoring();
+    t.dropped_records = task->dropped_records();
     tasks.push_back(std::move(t));
   }
   std::lock_guard<std::mutex> lock(mu_);

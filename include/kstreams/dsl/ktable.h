@@ -47,9 +47,12 @@
 #include "kstreams/dsl/grouped.h"
 #include "kstreams/dsl/internal/table_nodes.h"
 #include "kstreams/dsl/internal/table_support.h"
+#include "kstreams/dsl/internal/window_nodes.h"
+#include "kstreams/dsl/windows.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
+#include "kstreams/dsl/suppressed.h"
 
 namespace kstreams {
 
@@ -57,6 +60,14 @@ template <typename K, typename V>
 class KGroupedTable;
 template <typename K, typename VA>
 class CogroupedKStream;
+template <typename K, typename V>
+class TimeWindowedKStream;
+template <typename K, typename V>
+class SessionWindowedKStream;
+template <typename K, typename VA>
+class TimeWindowedCogroupedKStream;
+template <typename K, typename VA>
+class SessionWindowedCogroupedKStream;
 
 template <typename K, typename V>
 class KTable {
@@ -135,6 +146,11 @@ class KTable {
                                              std::invoke_result_t<F&, const K&, const V&>>>::Value>&
                                grouped = {}) const;
 
+  // Holds updates back (see suppressed.h): one final result per window
+  // (Suppressed::UntilWindowCloses, on windowed aggregations) or the latest
+  // update per key after a time limit (UntilTimeLimit).
+  KTable Suppress(const Suppressed& suppressed) const;
+
   // The name of this table's store when it can be queried, else empty.
   const std::optional<std::string>& queryable_store_name() const { return store_name_; }
 
@@ -150,6 +166,7 @@ class KTable {
   const SerdePtr<V>& value_serde() const { return value_serde_; }
   const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
   void EnableSendingOldValues() const { internal::EnableSendingOldValues(*origin_); }
+  const std::shared_ptr<internal::TableOrigin>& origin() const { return origin_; }
 
  private:
   std::shared_ptr<internal::TableOrigin> Child(bool materialized) const {
@@ -267,6 +284,13 @@ class KGroupedStream {
   template <typename VA, typename Agg>
   CogroupedKStream<K, VA> Cogroup(Agg aggregator) const;
 
+  // Windowed aggregations (see windowed_kstream.h): tumbling or hopping
+  // time windows, sliding windows, unlimited windows, sessions.
+  TimeWindowedKStream<K, V> WindowedBy(const TimeWindows& windows) const;
+  TimeWindowedKStream<K, V> WindowedBy(const SlidingWindows& windows) const;
+  TimeWindowedKStream<K, V> WindowedBy(const UnlimitedWindows& windows) const;
+  SessionWindowedKStream<K, V> WindowedBy(const SessionWindows& windows) const;
+
   // Library use.
   KGroupedStream(KStream<K, V> stream, std::optional<std::string> name, SerdePtr<K> key_serde,
                  SerdePtr<V> value_serde)
@@ -284,6 +308,7 @@ class KGroupedStream {
   }
   const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
+  const SerdePtr<V>& value_serde() const { return value_serde_; }
 
  private:
   static std::shared_ptr<internal::TableOrigin> NewOrigin() {
@@ -424,18 +449,35 @@ class CogroupedKStream {
   CogroupedKStream& Cogroup(const KGroupedStream<K, V>& grouped, Agg aggregator) {
     static_assert(std::is_invocable_r_v<VA, Agg&, const K&, V&&, const VA&>,
                   "Cogroup expects an aggregator VA(const K& key, V value, const VA& aggregate)");
-    inputs_.push_back([grouped, aggregator](const std::string& store, const std::string& name,
-                                            std::function<VA()> init,
-                                            std::shared_ptr<const bool> send_old) {
-      internal::AddProcessorNode<K, V, K, Change<VA>>(
-          *grouped.data(), name, {grouped.SourceForAggregation(store)},
-          [name, store, init, aggregator, send_old]() {
-            return std::make_unique<
-                internal::StreamAggregateNode<K, V, VA, std::function<VA()>, Agg>>(
-                name, store, send_old, init, aggregator);
+    Input input;
+    input.source = [grouped](const std::string& store) {
+      return grouped.SourceForAggregation(store);
+    };
+    input.add = [grouped, aggregator](const std::string& source, const std::string& store,
+                                      const std::string& name, std::function<VA()> init,
+                                      std::shared_ptr<const bool> send_old,
+                                      const internal::WindowingSpec& windowing,
+                                      const Merger& merger) {
+      if (windowing.kind == internal::WindowingSpec::Kind::kNone) {
+        internal::AddProcessorNode<K, V, K, Change<VA>>(
+            *grouped.data(), name, {source},
+            [name, store, init, aggregator, send_old]() {
+              return std::make_unique<
+                  internal::StreamAggregateNode<K, V, VA, std::function<VA()>, Agg>>(
+                  name, store, send_old, init, aggregator);
+            },
+            {store});
+        return;
+      }
+      internal::AddProcessorNode<K, V, Windowed<K>, Change<VA>>(
+          *grouped.data(), name, {source},
+          [name, store, init, aggregator, send_old, windowing, merger]() {
+            return internal::NewWindowAggregateNode<K, V, VA, std::function<VA()>, Agg, Merger>(
+                name, store, send_old, windowing, init, aggregator, merger);
           },
           {store});
-    });
+    };
+    inputs_.push_back(std::move(input));
     return *this;
   }
 
@@ -444,44 +486,73 @@ class CogroupedKStream {
   KTable<K, VA> Aggregate(Init initializer, const Named& named = {},
                           const Materialized<K, VA>& materialized = {}) const {
     static_assert(std::is_invocable_r_v<VA, Init&>, "Aggregate expects an initializer VA()");
-    internal::TopologyData& data = *data_;
     std::string store = internal::AddTableStore<K, VA>(
         data_, materialized, "COGROUPKSTREAM-AGGREGATE-STATE-STORE-", key_serde_, nullptr);
     auto origin = std::make_shared<internal::TableOrigin>();
     origin->materialized = true;
-    std::vector<std::string> parents;
-    for (size_t i = 0; i < inputs_.size(); ++i) {
-      std::string name =
-          named.name() ? internal::StrCat(*named.name(), "-cogroup-agg-", i)
-                       : internal::GeneratedName(data, "COGROUPKSTREAM-AGGREGATE-");
-      inputs_[i](store, name, std::function<VA()>(initializer), origin->send_old_values);
-      parents.push_back(name);
-    }
-    std::string merge = named.name() ? *named.name() + "-cogroup-merge"
-                                     : internal::GeneratedName(data, "COGROUPKSTREAM-MERGE-");
-    internal::AddProcessorNode<K, Change<VA>, K, Change<VA>>(data, merge, parents, [merge]() {
-      return std::make_unique<internal::PassThroughNode<K, Change<VA>>>(merge);
-    });
-    return KTable<K, VA>(data_, merge,
-                         materialized.key_serde() ? materialized.key_serde() : key_serde_,
-                         materialized.value_serde(), store, origin);
+    return Build<K>(std::function<VA()>(std::move(initializer)), named, store, {}, nullptr,
+                    materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                    materialized.value_serde(), origin);
   }
   template <typename Init>
   KTable<K, VA> Aggregate(Init initializer, const Materialized<K, VA>& materialized) const {
     return Aggregate(std::move(initializer), Named(), materialized);
   }
 
+  // Windows the cogrouped aggregation (see windowed_kstream.h).
+  TimeWindowedCogroupedKStream<K, VA> WindowedBy(const TimeWindows& windows) const;
+  TimeWindowedCogroupedKStream<K, VA> WindowedBy(const SlidingWindows& windows) const;
+  TimeWindowedCogroupedKStream<K, VA> WindowedBy(const UnlimitedWindows& windows) const;
+  SessionWindowedCogroupedKStream<K, VA> WindowedBy(const SessionWindows& windows) const;
+
   // Library use.
+  using Merger = std::function<VA(const K&, const VA&, const VA&)>;
   CogroupedKStream(std::shared_ptr<internal::TopologyData> data, SerdePtr<K> key_serde)
       : data_(std::move(data)), key_serde_(std::move(key_serde)) {}
+  const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
+  const SerdePtr<K>& key_serde() const { return key_serde_; }
+  // Adds every input's aggregation node (repartitions first, then nodes, as
+  // Java's CogroupedStreamAggregateBuilder draws names) over `store` and the
+  // merge node; returns the table. KOut is K, or Windowed<K> when windowed.
+  template <typename KOut>
+  KTable<KOut, VA> Build(std::function<VA()> init, const Named& named, const std::string& store,
+                         const internal::WindowingSpec& windowing, const Merger& merger,
+                         SerdePtr<KOut> key_serde, SerdePtr<VA> value_serde,
+                         std::shared_ptr<internal::TableOrigin> origin) const {
+    internal::TopologyData& data = *data_;
+    std::vector<std::string> sources;
+    for (const Input& input : inputs_) sources.push_back(input.source(store));
+    std::vector<std::string> parents;
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      std::string name =
+          named.name() ? internal::StrCat(*named.name(), "-cogroup-agg-", i)
+                       : internal::GeneratedName(data, "COGROUPKSTREAM-AGGREGATE-");
+      inputs_[i].add(sources[i], store, name, init, origin->send_old_values, windowing, merger);
+      parents.push_back(name);
+    }
+    std::string merge = named.name() ? *named.name() + "-cogroup-merge"
+                                     : internal::GeneratedName(data, "COGROUPKSTREAM-MERGE-");
+    internal::AddProcessorNode<KOut, Change<VA>, KOut, Change<VA>>(data, merge, parents,
+                                                                  [merge]() {
+      return std::make_unique<internal::PassThroughNode<KOut, Change<VA>>>(merge);
+    });
+    return KTable<KOut, VA>(data_, merge, std::move(key_serde), std::move(value_serde), store,
+                            std::move(origin));
+  }
 
  private:
-  using AddInput = std::function<void(const std::string& store, const std::string& name,
-                                      std::function<VA()> init,
-                                      std::shared_ptr<const bool> send_old)>;
+  struct Input {
+    // The node the input's aggregation reads (a repartition source if needed).
+    std::function<std::string(const std::string& store)> source;
+    std::function<void(const std::string& source, const std::string& store,
+                       const std::string& name, std::function<VA()> init,
+                       std::shared_ptr<const bool> send_old,
+                       const internal::WindowingSpec& windowing, const Merger& merger)>
+        add;
+  };
   std::shared_ptr<internal::TopologyData> data_;
   SerdePtr<K> key_serde_;
-  std::vector<AddInput> inputs_;
+  std::vector<Input> inputs_;
 };
 
 template <typename K, typename V>
@@ -558,5 +629,8 @@ KTable<K, V> KStream<K, V>::ToTable(const Named& named, const Materialized<K, V>
 }
 
 }  // namespace kstreams
+
+// Windowed aggregations and Suppress are defined with the windowed streams.
+#include "kstreams/dsl/windowed_kstream.h"
 
 #endif  // KSTREAMS_DSL_KTABLE_H_

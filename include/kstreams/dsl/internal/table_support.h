@@ -25,11 +25,59 @@ struct TableOrigin {
   std::shared_ptr<bool> send_old_values = std::make_shared<bool>(false);
   bool materialized = false;
   std::shared_ptr<TableOrigin> parent;
+  // Set on the table a windowed aggregation makes: how long after a
+  // window's end its result can still change (grace; for sessions grace +
+  // inactivity gap). Suppressed::UntilWindowCloses waits this long.
+  std::optional<int64_t> window_close_delay_ms;
 };
+
+// The window close delay of the nearest windowed aggregation upstream
+// (Java's GraphGraceSearchUtil), if any.
+inline std::optional<int64_t> WindowCloseDelay(const TableOrigin* origin) {
+  for (; origin != nullptr; origin = origin->parent.get()) {
+    if (origin->window_close_delay_ms) return origin->window_close_delay_ms;
+  }
+  return std::nullopt;
+}
 
 inline void EnableSendingOldValues(TableOrigin& origin) {
   *origin.send_old_values = true;
   if (!origin.materialized && origin.parent) EnableSendingOldValues(*origin.parent);
+}
+
+// Serdes of a store: Materialized's, else the stream's, else the
+// type's default; records the error and returns false when one is missing.
+template <typename K, typename VA>
+bool ResolveStoreSerdes(TopologyData& data, const std::string& name,
+                        const Materialized<K, VA>& materialized, SerdePtr<K>& key_serde,
+                        SerdePtr<VA>& value_serde) {
+  key_serde = materialized.key_serde() ? materialized.key_serde()
+                                       : SerdeOrDefault<K>(std::move(key_serde));
+  value_serde = materialized.value_serde() ? materialized.value_serde()
+                                           : SerdeOrDefault<VA>(std::move(value_serde));
+  if (key_serde && value_serde) return true;
+  data.SetError(absl::InvalidArgumentError(StrCat(
+      "state store '", name, "' needs a ", key_serde ? "value" : "key", " serde for ",
+      key_serde ? TypeName<VA>() : TypeName<K>(),
+      ", which has no default; pass one with Materialized::With")));
+  return false;
+}
+
+// Adds the store `builder` makes with Materialized's caching and logging.
+template <typename Builder, typename K, typename VA>
+void AddBuiltStore(const std::shared_ptr<TopologyData>& data_ptr, Builder builder,
+                   const Materialized<K, VA>& materialized, bool caching_allowed) {
+  if (materialized.caching_enabled() && caching_allowed) {
+    builder.WithCachingEnabled();
+  } else {
+    builder.WithCachingDisabled();
+  }
+  if (materialized.logging_enabled()) {
+    builder.WithLoggingEnabled(materialized.log_config());
+  } else {
+    builder.WithLoggingDisabled();
+  }
+  Topology(data_ptr).AddStateStore(std::move(builder));
 }
 
 // Adds the timestamped store a table node keeps, named by `materialized` or
@@ -42,31 +90,16 @@ std::string AddTableStore(const std::shared_ptr<TopologyData>& data_ptr,
                           SerdePtr<V> value_serde) {
   TopologyData& data = *data_ptr;
   std::string name = NameFor(data, materialized.store_name(), generated_prefix);
-  key_serde = materialized.key_serde() ? materialized.key_serde()
-                                       : SerdeOrDefault<K>(std::move(key_serde));
-  value_serde = materialized.value_serde() ? materialized.value_serde()
-                                           : SerdeOrDefault<V>(std::move(value_serde));
-  if (!key_serde || !value_serde) {
-    data.SetError(absl::InvalidArgumentError(StrCat(
-        "state store '", name, "' needs a ", key_serde ? "value" : "key", " serde for ",
-        key_serde ? TypeName<V>() : TypeName<K>(),
-        ", which has no default; pass one with Materialized::With")));
-    return name;
+  if (!ResolveStoreSerdes(data, name, materialized, key_serde, value_serde)) return name;
+  KeyValueBytesStoreSupplierPtr supplier = materialized.supplier();
+  if (!supplier) {
+    supplier = materialized.store_type() == StoreType::kInMemory
+                   ? Stores::InMemoryKeyValueStore(name)
+                   : Stores::PersistentKeyValueStore(name);
   }
-  KeyValueBytesStoreSupplierPtr supplier =
-      materialized.supplier() ? materialized.supplier() : Stores::PersistentKeyValueStore(name);
-  auto builder = Stores::TimestampedKeyValueStoreBuilder<K, V>(supplier, key_serde, value_serde);
-  if (materialized.caching_enabled()) {
-    builder.WithCachingEnabled();
-  } else {
-    builder.WithCachingDisabled();
-  }
-  if (materialized.logging_enabled()) {
-    builder.WithLoggingEnabled(materialized.log_config());
-  } else {
-    builder.WithLoggingDisabled();
-  }
-  Topology(data_ptr).AddStateStore(std::move(builder));
+  AddBuiltStore(data_ptr,
+                Stores::TimestampedKeyValueStoreBuilder<K, V>(supplier, key_serde, value_serde),
+                materialized, /*caching_allowed=*/true);
   return name;
 }
 
