@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include "kstreams/internal/strings.h"
 
@@ -94,6 +95,31 @@ void TopologyData::AddInternalTopic(InternalTopicDef def) {
   if (!status_.ok()) return;
   std::string name = def.name;
   internal_topics_.emplace(std::move(name), std::move(def));
+}
+
+void TopologyData::AddCopartitionGroup(std::vector<std::string> nodes) {
+  if (!status_.ok()) return;
+  copartition_groups_.push_back(std::move(nodes));
+}
+
+std::vector<std::vector<std::string>> TopologyData::CopartitionGroups() const {
+  std::vector<std::vector<std::string>> groups;
+  for (const std::vector<std::string>& nodes : copartition_groups_) {
+    std::set<std::string> topics;
+    std::vector<std::string> pending = nodes;
+    std::set<std::string> seen;
+    while (!pending.empty()) {
+      std::string name = std::move(pending.back());
+      pending.pop_back();
+      if (!seen.insert(name).second) continue;
+      const NodeDef* node = FindNode(name);
+      if (node == nullptr) continue;
+      topics.insert(node->topics.begin(), node->topics.end());
+      pending.insert(pending.end(), node->parents.begin(), node->parents.end());
+    }
+    groups.emplace_back(topics.begin(), topics.end());
+  }
+  return groups;
 }
 
 const NodeDef* TopologyData::FindNode(std::string_view name) const {

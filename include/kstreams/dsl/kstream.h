@@ -37,6 +37,7 @@
 #include "kstreams/dsl/grouped.h"
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/internal/stateless_nodes.h"
+#include "kstreams/dsl/joined.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
 #include "kstreams/dsl/printed.h"
@@ -301,6 +302,21 @@ class KStream {
     return ToTable(Named(), materialized);
   }
 
+  // KStream-KTable joins (Java's KStream#join / leftJoin with a KTable): each
+  // record is joined with the table's current value for its key (the value
+  // as of the record's timestamp when the table is versioned); table updates
+  // produce no output. Output: the record's key and timestamp with
+  // joiner(value, table_value) -> VR. Join drops records without a match;
+  // LeftJoin calls joiner(value, std::nullopt) for them. A joiner may take
+  // the key first. Records with a null value (and, in Join, a null key) are
+  // dropped and counted. If the stream's key changed upstream it is first
+  // repartitioned through "<Joined name or upstream node>-repartition". The
+  // stream and the table must be co-partitioned (checked at startup).
+  template <typename VT, typename J>
+  auto Join(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined = {}) const;
+  template <typename VT, typename J>
+  auto LeftJoin(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined = {}) const;
+
   // Library use.
   const std::string& node_name() const { return node_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
@@ -351,6 +367,9 @@ class KStream {
     });
     return KStream(data_, name, key_serde_, value_serde_, repartition_required_);
   }
+
+  template <bool kLeft, typename VT, typename J>
+  auto StreamTableJoin(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined) const;
 
   // True for names like "KSTREAM-REPARTITION-0000000003" (Java: "KSTREAM.*-[0-9]{10}").
   static bool IsGeneratedName(std::string_view name) {

@@ -45,6 +45,7 @@
 
 #include "kstreams/dsl/change.h"
 #include "kstreams/dsl/grouped.h"
+#include "kstreams/dsl/internal/join_nodes.h"
 #include "kstreams/dsl/internal/table_nodes.h"
 #include "kstreams/dsl/internal/table_support.h"
 #include "kstreams/dsl/kstream.h"
@@ -108,7 +109,15 @@ class KTable {
                                                                              send_old);
         },
         store ? std::vector<std::string>{*store} : std::vector<std::string>{});
-    return KTable<K, VR>(data_, name, key_serde_, materialized.value_serde(), store, origin);
+    internal::ValueGetterSupplierPtr<K, VR> getter;
+    if (!store) {
+      getter = internal::DerivedGetterSupplier<K, V, VR>(
+          getter_, [f](const K& key, V v) mutable -> std::optional<VR> {
+            return internal::CallWithValue(f, key, std::move(v));
+          });
+    }
+    return KTable<K, VR>(data_, name, key_serde_, materialized.value_serde(), store, origin,
+                         std::move(getter));
   }
   template <typename F, typename VR = typename internal::ValueCallResult<F, K, V>::type>
   KTable<K, VR> MapValues(F f, const Materialized<K, VR>& materialized) const {
@@ -135,21 +144,86 @@ class KTable {
                                              std::invoke_result_t<F&, const K&, const V&>>>::Value>&
                                grouped = {}) const;
 
+  // KTable-KTable joins on the key (Java's KTable#join / leftJoin /
+  // outerJoin): an update on either side joins with the other side's current
+  // value; the result is a table (old and new values propagated, so
+  // aggregations over it stay correct; deletes forwarded as tombstones, per
+  // Kafka Streams' join semantics). Joiners: Join VR(const V&, const VO&);
+  // LeftJoin VR(const V&, const std::optional<VO>&); OuterJoin
+  // VR(const std::optional<V>&, const std::optional<VO>&); each may take the
+  // key first. The result has a store only with a Materialized. Both tables
+  // must be co-partitioned (checked at startup).
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<K, VO>& other, J joiner, const Named& named = {},
+                     const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kInner, J, K, V, VO>,
+                  "KTable::Join expects VR(const V& value, const VO& other) "
+                  "or VR(const K& key, const V& value, const VO& other)");
+    return DoJoin<internal::JoinKind::kInner, VO, VR>(other, std::move(joiner), named,
+                                                      materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<K, VO>& other, J joiner,
+                     const Materialized<K, VR>& materialized) const {
+    return Join(other, std::move(joiner), Named(), materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<K, VO>& other, J joiner, const Named& named = {},
+                         const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kLeft, J, K, V, VO>,
+                  "KTable::LeftJoin expects VR(const V& value, const std::optional<VO>& other) "
+                  "(optionally with const K& key first)");
+    return DoJoin<internal::JoinKind::kLeft, VO, VR>(other, std::move(joiner), named,
+                                                     materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<K, VO>& other, J joiner,
+                         const Materialized<K, VR>& materialized) const {
+    return LeftJoin(other, std::move(joiner), Named(), materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kOuter, J, K, V, VO>>
+  KTable<K, VR> OuterJoin(const KTable<K, VO>& other, J joiner, const Named& named = {},
+                          const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kOuter, J, K, V, VO>,
+                  "KTable::OuterJoin expects VR(const std::optional<V>& value, "
+                  "const std::optional<VO>& other) (optionally with const K& key first)");
+    return DoJoin<internal::JoinKind::kOuter, VO, VR>(other, std::move(joiner), named,
+                                                      materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kOuter, J, K, V, VO>>
+  KTable<K, VR> OuterJoin(const KTable<K, VO>& other, J joiner,
+                          const Materialized<K, VR>& materialized) const {
+    return OuterJoin(other, std::move(joiner), Named(), materialized);
+  }
+
   // The name of this table's store when it can be queried, else empty.
   const std::optional<std::string>& queryable_store_name() const { return store_name_; }
 
   // Library use.
+  // `getter` reads the table's values for joins; by default the store
+  // `store_name` is read.
   KTable(std::shared_ptr<internal::TopologyData> data, std::string node, SerdePtr<K> key_serde,
          SerdePtr<V> value_serde, std::optional<std::string> store_name,
-         std::shared_ptr<internal::TableOrigin> origin)
+         std::shared_ptr<internal::TableOrigin> origin,
+         internal::ValueGetterSupplierPtr<K, V> getter = nullptr)
       : data_(std::move(data)), node_(std::move(node)), key_serde_(std::move(key_serde)),
         value_serde_(std::move(value_serde)), store_name_(std::move(store_name)),
-        origin_(std::move(origin)) {}
+        origin_(std::move(origin)), getter_(std::move(getter)) {
+    if (!getter_ && store_name_) getter_ = internal::StoreGetterSupplier<K, V>(*store_name_, false);
+  }
   const std::string& node_name() const { return node_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }
   const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
   void EnableSendingOldValues() const { internal::EnableSendingOldValues(*origin_); }
+  const std::shared_ptr<internal::TableOrigin>& origin() const { return origin_; }
+  const internal::ValueGetterSupplierPtr<K, V>& value_getter() const { return getter_; }
 
  private:
   std::shared_ptr<internal::TableOrigin> Child(bool materialized) const {
@@ -176,7 +250,80 @@ class KTable {
                                                                          store, send_old);
         },
         store ? std::vector<std::string>{*store} : std::vector<std::string>{});
-    return KTable(data_, name, key_serde_, value_serde_, store, origin);
+    internal::ValueGetterSupplierPtr<K, V> getter;
+    if (!store) {
+      getter = internal::DerivedGetterSupplier<K, V, V>(
+          getter_, [pred, negate](const K& key, V v) mutable -> std::optional<V> {
+            if (static_cast<bool>(pred(key, v)) != negate) return v;
+            return std::nullopt;
+          });
+    }
+    return KTable(data_, name, key_serde_, value_serde_, store, origin, std::move(getter));
+  }
+
+  template <internal::JoinKind kKind, typename VO, typename VR, typename J>
+  KTable<K, VR> DoJoin(const KTable<K, VO>& other, J joiner, const Named& named,
+                       const Materialized<K, VR>& materialized) const {
+    internal::TopologyData& data = *data_;
+    if (!getter_ || !other.value_getter()) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "KTable join of '", node_, "' and '", other.node_name(),
+          "': a table without a value getter cannot be joined")));
+      return KTable<K, VR>(data_, node_, key_serde_, nullptr, std::nullopt, origin_);
+    }
+    // Java's naming order: the result store, the merge node, then each side.
+    std::optional<std::string> store;
+    if (materialized.given()) {
+      store = internal::AddTableStore<K, VR>(data_, materialized, "KTABLE-MERGE-STATE-STORE-",
+                                             key_serde_, nullptr);
+    }
+    std::string merge = internal::NameFor(data, named, "KTABLE-MERGE-");
+    data.AddCopartitionGroup({node_, other.node_name()});
+    if constexpr (kKind != internal::JoinKind::kInner) EnableSendingOldValues();
+    if constexpr (kKind == internal::JoinKind::kOuter) other.EnableSendingOldValues();
+    std::string this_name = named.name() ? *named.name() + "-join-this"
+                                         : internal::GeneratedName(data, "KTABLE-JOINTHIS-");
+    std::string other_name = named.name() ? *named.name() + "-join-other"
+                                          : internal::GeneratedName(data, "KTABLE-JOINOTHER-");
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = store.has_value();
+    origin->join_parents = {origin_, other.origin()};
+    std::shared_ptr<const bool> send_old = origin->send_old_values;
+    internal::ValueGetterSupplierPtr<K, V> this_getter = getter_;
+    internal::ValueGetterSupplierPtr<K, VO> other_getter = other.value_getter();
+    internal::AddProcessorNode<K, Change<V>, K, Change<VR>>(
+        data, this_name, {node_},
+        [this_name, other_getter, joiner, send_old]() {
+          return std::make_unique<internal::TableTableJoinNode<K, V, VO, VR, J, kKind, true>>(
+              this_name, other_getter, joiner, send_old);
+        },
+        other_getter->stores);
+    internal::AddProcessorNode<K, Change<VO>, K, Change<VR>>(
+        data, other_name, {other.node_name()},
+        [other_name, this_getter, joiner, send_old]() {
+          return std::make_unique<internal::TableTableJoinNode<K, VO, V, VR, J, kKind, false>>(
+              other_name, this_getter, joiner, send_old);
+        },
+        this_getter->stores);
+    internal::AddProcessorNode<K, Change<VR>, K, Change<VR>>(
+        data, merge, {this_name, other_name},
+        [merge, store, send_old]() {
+          return std::make_unique<internal::TableJoinMergerNode<K, VR>>(merge, store, send_old);
+        },
+        store ? std::vector<std::string>{*store} : std::vector<std::string>{});
+    internal::ValueGetterSupplierPtr<K, VR> getter;
+    if (!store) {
+      auto s = std::make_shared<internal::TableValueGetterSupplier<K, VR>>();
+      s->make = [this_getter, other_getter, joiner]() -> std::unique_ptr<internal::TableValueGetter<K, VR>> {
+        return std::make_unique<internal::TableJoinValueGetter<K, V, VO, VR, J, kKind>>(
+            this_getter->make(), other_getter->make(), joiner);
+      };
+      s->stores = this_getter->stores;
+      s->stores.insert(s->stores.end(), other_getter->stores.begin(), other_getter->stores.end());
+      getter = std::move(s);
+    }
+    return KTable<K, VR>(data_, merge, materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                         materialized.value_serde(), store, origin, std::move(getter));
   }
 
   std::shared_ptr<internal::TopologyData> data_;
@@ -185,6 +332,7 @@ class KTable {
   SerdePtr<V> value_serde_;
   std::optional<std::string> store_name_;
   std::shared_ptr<internal::TableOrigin> origin_;
+  internal::ValueGetterSupplierPtr<K, V> getter_;
 };
 
 // The records of a stream grouped by key, ready to aggregate (Java's
@@ -537,7 +685,8 @@ KGroupedStream<KR, V> KStream<K, V>::GroupBy(F selector, const Grouped<KR, V>& g
 template <typename K, typename V>
 KTable<K, V> KStream<K, V>::ToTable(const Named& named, const Materialized<K, V>& materialized) const {
   std::string store = internal::AddTableStore<K, V>(data_, materialized, "KSTREAM-TOTABLE-STATE-STORE-",
-                                                    key_serde_, value_serde_);
+                                                    key_serde_, value_serde_,
+                                                    /*allow_versioned=*/true);
   std::string name = internal::NameFor(*data_, named, "KSTREAM-TOTABLE-");
   std::string source = node_;
   if (repartition_required_) {
@@ -554,7 +703,61 @@ KTable<K, V> KStream<K, V>::ToTable(const Named& named, const Materialized<K, V>
       {store});
   return KTable<K, V>(data_, name, materialized.key_serde() ? materialized.key_serde() : key_serde_,
                       materialized.value_serde() ? materialized.value_serde() : value_serde_,
-                      materialized.store_name(), origin);
+                      materialized.store_name(), origin,
+                      internal::StoreGetterSupplier<K, V>(store, internal::IsVersioned(materialized)));
+}
+
+template <typename K, typename V>
+template <bool kLeft, typename VT, typename J>
+auto KStream<K, V>::StreamTableJoin(const KTable<K, VT>& table, J joiner,
+                                    const Joined<K, V, VT>& joined) const {
+  constexpr internal::JoinKind kKind = kLeft ? internal::JoinKind::kLeft : internal::JoinKind::kInner;
+  static_assert(internal::kKindJoinerCallable<kKind, J, K, V, VT>,
+                "KStream::Join(KTable) expects VR(const V& value, const VT& table_value); "
+                "LeftJoin expects VR(const V& value, const std::optional<VT>& table_value); "
+                "either may take const K& key first");
+  using VR = internal::KindJoinerResult<kKind, J, K, V, VT>;
+  internal::TopologyData& data = *data_;
+  KStream<K, V> input = *this;
+  SerdePtr<K> key_serde = joined.key_serde() ? joined.key_serde() : key_serde_;
+  if (repartition_required_) {
+    input = ThroughRepartitionTopic(joined.name() ? *joined.name() : node_, key_serde,
+                                    joined.value_serde() ? joined.value_serde() : value_serde_,
+                                    std::nullopt, nullptr);
+  }
+  std::string name =
+      internal::NameFor(data, joined.name(), kLeft ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+  internal::ValueGetterSupplierPtr<K, VT> getter = table.value_getter();
+  if (!getter) {
+    data.SetError(absl::InvalidArgumentError(internal::StrCat(
+        "join '", name, "': table '", table.node_name(), "' cannot be read (no value getter)")));
+    return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
+  }
+  data.AddCopartitionGroup({input.node_name(), table.node_name()});
+  auto identity = [](const K& key, const V&) -> const K& { return key; };
+  internal::AddProcessorNode<K, V, K, VR>(
+      data, name, {input.node_name()},
+      [name, getter, identity, joiner]() {
+        return std::make_unique<internal::StreamTableJoinNode<K, V, K, VT, VR, decltype(identity),
+                                                              J, kLeft>>(name, getter, identity,
+                                                                         joiner);
+      },
+      getter->stores);
+  return KStream<K, VR>(data_, name, key_serde, nullptr, false);
+}
+
+template <typename K, typename V>
+template <typename VT, typename J>
+auto KStream<K, V>::Join(const KTable<K, VT>& table, J joiner,
+                         const Joined<K, V, VT>& joined) const {
+  return StreamTableJoin<false>(table, std::move(joiner), joined);
+}
+
+template <typename K, typename V>
+template <typename VT, typename J>
+auto KStream<K, V>::LeftJoin(const KTable<K, VT>& table, J joiner,
+                             const Joined<K, V, VT>& joined) const {
+  return StreamTableJoin<true>(table, std::move(joiner), joined);
 }
 
 }  // namespace kstreams

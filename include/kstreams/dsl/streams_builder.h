@@ -62,7 +62,8 @@ class StreamsBuilder {
     SerdePtr<V> value_serde =
         materialized.value_serde() ? materialized.value_serde() : consumed.value_serde();
     std::string store = internal::AddTableStore<K, V>(data_, materialized, topic + "-STATE-STORE-",
-                                                      key_serde, value_serde);
+                                                      key_serde, value_serde,
+                                                      /*allow_versioned=*/true);
     std::string source = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
     std::string table_source = consumed.name() ? *consumed.name() + "-table-source"
                                                : internal::GeneratedName(*data_, "KTABLE-SOURCE-");
@@ -80,7 +81,8 @@ class StreamsBuilder {
         },
         {store});
     return KTable<K, V>(data_, table_source, key_serde, value_serde, materialized.store_name(),
-                        origin);
+                        origin,
+                        internal::StoreGetterSupplier<K, V>(store, internal::IsVersioned(materialized)));
   }
   template <typename K, typename V>
   KTable<K, V> Table(const std::string& topic, const Materialized<K, V>& materialized) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/materialized.h"
@@ -21,25 +22,39 @@ namespace kstreams::internal {
 // enableSendingOldValues): downstream operators that subtract (table
 // aggregations) turn it on; a node without a store must then get old values
 // from its parent, recursively.
+//
+// A KTable-KTable join result has both input tables as `join_parents`: its
+// join nodes compute old results from old inputs, so they always need old
+// values from both sides (Java's KTableKTableJoinMerger).
 struct TableOrigin {
   std::shared_ptr<bool> send_old_values = std::make_shared<bool>(false);
   bool materialized = false;
   std::shared_ptr<TableOrigin> parent;
+  std::vector<std::shared_ptr<TableOrigin>> join_parents;
 };
 
 inline void EnableSendingOldValues(TableOrigin& origin) {
   *origin.send_old_values = true;
   if (!origin.materialized && origin.parent) EnableSendingOldValues(*origin.parent);
+  for (const auto& p : origin.join_parents) EnableSendingOldValues(*p);
+}
+
+// True when `materialized` asks for a versioned store.
+template <typename K, typename V>
+bool IsVersioned(const Materialized<K, V>& materialized) {
+  return dynamic_cast<const VersionedBytesStoreSupplier*>(materialized.supplier().get()) != nullptr;
 }
 
 // Adds the timestamped store a table node keeps, named by `materialized` or
 // generated as "<prefix><index>" (Java's generated store names). Returns the
-// store name; records a topology error when a serde is missing.
+// store name; records a topology error when a serde is missing. A versioned
+// supplier makes a versioned store where `allow_versioned` (table sources),
+// and is an error elsewhere.
 template <typename K, typename V>
 std::string AddTableStore(const std::shared_ptr<TopologyData>& data_ptr,
                           const Materialized<K, V>& materialized,
                           std::string_view generated_prefix, SerdePtr<K> key_serde,
-                          SerdePtr<V> value_serde) {
+                          SerdePtr<V> value_serde, bool allow_versioned = false) {
   TopologyData& data = *data_ptr;
   std::string name = NameFor(data, materialized.store_name(), generated_prefix);
   key_serde = materialized.key_serde() ? materialized.key_serde()
@@ -51,6 +66,24 @@ std::string AddTableStore(const std::shared_ptr<TopologyData>& data_ptr,
         "state store '", name, "' needs a ", key_serde ? "value" : "key", " serde for ",
         key_serde ? TypeName<V>() : TypeName<K>(),
         ", which has no default; pass one with Materialized::With")));
+    return name;
+  }
+  if (IsVersioned(materialized)) {
+    if (!allow_versioned) {
+      data.SetError(absl::InvalidArgumentError(StrCat(
+          "state store '", name, "': versioned stores are supported for source tables "
+          "(StreamsBuilder::Table, KStream::ToTable) only")));
+      return name;
+    }
+    auto builder = Stores::VersionedKeyValueStoreBuilder<K, V>(
+        std::dynamic_pointer_cast<const VersionedBytesStoreSupplier>(materialized.supplier()),
+        key_serde, value_serde);
+    if (materialized.logging_enabled()) {
+      builder.WithLoggingEnabled(materialized.log_config());
+    } else {
+      builder.WithLoggingDisabled();
+    }
+    Topology(data_ptr).AddStateStore(std::move(builder));
     return name;
   }
   KeyValueBytesStoreSupplierPtr supplier =

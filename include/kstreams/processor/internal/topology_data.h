@@ -88,6 +88,9 @@ class TopologyData {
   void AddStore(StoreDef def);
   void ConnectStore(const std::string& store, const std::string& processor);
   void AddInternalTopic(InternalTopicDef def);
+  // The inputs of a join (node names): their source topics must be
+  // co-partitioned (Java's copartitionSources).
+  void AddCopartitionGroup(std::vector<std::string> nodes);
   void SetError(absl::Status status) {
     if (status_.ok()) status_ = std::move(status);
   }
@@ -104,6 +107,10 @@ class TopologyData {
     return internal_topics_.find(std::string(topic)) != internal_topics_.end();
   }
 
+  // Per co-partition group, the source topics (undecorated) feeding its
+  // nodes within their sub-topology, sorted and without duplicates.
+  std::vector<std::vector<std::string>> CopartitionGroups() const;
+
   // Connected components of nodes (parent edges and shared stores), numbered
   // as Kafka Streams numbers them: in the order of each component's
   // alphabetically smallest source node name. Nodes are in definition order.
@@ -118,6 +125,7 @@ class TopologyData {
   absl::flat_hash_map<std::string, size_t> node_index_;
   std::vector<StoreDef> stores_;
   std::map<std::string, InternalTopicDef> internal_topics_;
+  std::vector<std::vector<std::string>> copartition_groups_;  // node names
   absl::Status status_;
   int next_index_ = 0;
 };
