@@ -14,9 +14,12 @@
 
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "kstreams/state/state_store.h"
 #include "kstreams/streams_config.h"
 
 namespace kstreams::internal {
@@ -44,6 +47,9 @@ struct RuntimeConfig {
   ClientConfig consumer;
   ClientConfig producer;
   ClientConfig admin;
+  // Finds a global store (GlobalKTable) by name for every task; set by
+  // KafkaStreams when the topology has global stores. Thread-safe.
+  std::function<StateStore*(std::string_view)> global_stores;
 };
 
 // Validates `config` (required keys, integer ranges, processing.guarantee,

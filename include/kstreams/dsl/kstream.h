@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "kstreams/dsl/global_ktable.h"
 #include "kstreams/dsl/grouped.h"
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/internal/stateless_nodes.h"
@@ -317,6 +318,19 @@ class KStream {
   template <typename VT, typename J>
   auto LeftJoin(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined = {}) const;
 
+  // KStream-GlobalKTable joins: each record looks up
+  // key_selector(key, value) -> KG in the global table, whose store every
+  // instance holds whole, so neither side is repartitioned. Joiners as for
+  // KTable joins; a null lookup key drops the record in Join and joins it
+  // with "no match" in LeftJoin. Output: the stream record's key and
+  // timestamp.
+  template <typename KG, typename VG, typename Sel, typename J>
+  auto Join(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+            const Named& named = {}) const;
+  template <typename KG, typename VG, typename Sel, typename J>
+  auto LeftJoin(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+                const Named& named = {}) const;
+
   // Library use.
   const std::string& node_name() const { return node_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
@@ -370,6 +384,9 @@ class KStream {
 
   template <bool kLeft, typename VT, typename J>
   auto StreamTableJoin(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined) const;
+  template <bool kLeft, typename KG, typename VG, typename Sel, typename J>
+  auto GlobalTableJoin(const GlobalKTable<KG, VG>& table, Sel selector, J joiner,
+                       const Named& named) const;
 
   // True for names like "KSTREAM-REPARTITION-0000000003" (Java: "KSTREAM.*-[0-9]{10}").
   static bool IsGeneratedName(std::string_view name) {

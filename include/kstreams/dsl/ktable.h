@@ -760,6 +760,54 @@ auto KStream<K, V>::LeftJoin(const KTable<K, VT>& table, J joiner,
   return StreamTableJoin<true>(table, std::move(joiner), joined);
 }
 
+template <typename K, typename V>
+template <bool kLeft, typename KG, typename VG, typename Sel, typename J>
+auto KStream<K, V>::GlobalTableJoin(const GlobalKTable<KG, VG>& table, Sel selector, J joiner,
+                                    const Named& named) const {
+  static_assert(
+      std::is_invocable_v<Sel&, const K&, const V&> &&
+          (std::is_same_v<std::remove_cvref_t<std::invoke_result_t<Sel&, const K&, const V&>>, KG> ||
+           std::is_same_v<std::remove_cvref_t<std::invoke_result_t<Sel&, const K&, const V&>>,
+                          std::optional<KG>>),
+      "KStream::Join(GlobalKTable) expects a key selector KG(const K& key, const V& value) "
+      "(or std::optional<KG>, std::nullopt meaning no key)");
+  constexpr internal::JoinKind kKind = kLeft ? internal::JoinKind::kLeft : internal::JoinKind::kInner;
+  static_assert(internal::kKindJoinerCallable<kKind, J, K, V, VG>,
+                "KStream::Join(GlobalKTable) expects VR(const V& value, const VG& table_value); "
+                "LeftJoin expects VR(const V& value, const std::optional<VG>& table_value); "
+                "either may take const K& key first");
+  using VR = internal::KindJoinerResult<kKind, J, K, V, VG>;
+  internal::TopologyData& data = *data_;
+  std::string name = internal::NameFor(data, named, kLeft ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+  internal::ValueGetterSupplierPtr<KG, VG> getter = table.value_getter();
+  if (!getter) {
+    data.SetError(absl::InvalidArgumentError(
+        internal::StrCat("join '", name, "': the global table cannot be read")));
+    return KStream<K, VR>(data_, node_, key_serde_, nullptr, repartition_required_);
+  }
+  // Global stores are visible to every task by name: not connected, so the
+  // join stays in this stream's sub-topology (Java: "stores: []").
+  internal::AddProcessorNode<K, V, K, VR>(data, name, {node_}, [name, getter, selector, joiner]() {
+    return std::make_unique<internal::StreamTableJoinNode<K, V, KG, VG, VR, Sel, J, kLeft>>(
+        name, getter, selector, joiner);
+  });
+  return KStream<K, VR>(data_, name, key_serde_, nullptr, repartition_required_);
+}
+
+template <typename K, typename V>
+template <typename KG, typename VG, typename Sel, typename J>
+auto KStream<K, V>::Join(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+                         const Named& named) const {
+  return GlobalTableJoin<false>(table, std::move(key_selector), std::move(joiner), named);
+}
+
+template <typename K, typename V>
+template <typename KG, typename VG, typename Sel, typename J>
+auto KStream<K, V>::LeftJoin(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+                             const Named& named) const {
+  return GlobalTableJoin<true>(table, std::move(key_selector), std::move(joiner), named);
+}
+
 }  // namespace kstreams
 
 #endif  // KSTREAMS_DSL_KTABLE_H_

@@ -109,6 +109,9 @@ class StreamTableJoinNode final : public Node<K, V, K, VR> {
       return;
     }
     decltype(auto) lookup = selector_(r.key(), std::as_const(r.value()));
+    using Lookup = std::remove_cvref_t<decltype(lookup)>;
+    // A selector may return std::optional<KT> for "no key" (GlobalKTable joins).
+    constexpr bool kOptionalLookup = IsOptional<Lookup>::value && !std::is_same_v<Lookup, KT>;
     std::optional<VT> other;
     if (IsNullKey(lookup)) {
       if constexpr (!kLeft) {
@@ -116,9 +119,15 @@ class StreamTableJoinNode final : public Node<K, V, K, VR> {
         return;
       }
     } else {
+      const KT& key = [&]() -> const KT& {
+        if constexpr (kOptionalLookup) {
+          return *lookup;
+        } else {
+          return lookup;
+        }
+      }();
       std::optional<ValueAndTimestamp<VT>> found =
-          getter_supplier_->versioned ? getter_->GetAsOf(lookup, r.timestamp())
-                                      : getter_->Get(lookup);
+          getter_supplier_->versioned ? getter_->GetAsOf(key, r.timestamp()) : getter_->Get(key);
       if (found) other = std::move(*found).value();
     }
     if constexpr (kLeft) {

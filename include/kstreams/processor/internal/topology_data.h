@@ -53,6 +53,9 @@ struct NodeDef {
   bool dynamic_topic = false;
   // Names of stores this node may access.
   std::vector<std::string> stores;
+  // Part of a global store's sub-topology (a GlobalKTable's source and
+  // processor): run by the global thread, never by tasks.
+  bool global = false;
 };
 
 // A store the topology needs; each task builds its own instance.
@@ -78,6 +81,9 @@ struct Subtopology {
   std::vector<std::string> source_patterns;
   std::vector<std::string> sink_topics;     // fixed ones only
   std::vector<std::string> stores;
+  // A global store's sub-topology ("for global store (will not generate
+  // tasks)"): its source topics are read whole by every instance.
+  bool global = false;
 };
 
 class TopologyData {
@@ -91,6 +97,8 @@ class TopologyData {
   // The inputs of a join (node names): their source topics must be
   // co-partitioned (Java's copartitionSources).
   void AddCopartitionGroup(std::vector<std::string> nodes);
+  // Marks a node as part of a global store's sub-topology.
+  void MarkGlobal(const std::string& node);
   void SetError(absl::Status status) {
     if (status_.ok()) status_ = std::move(status);
   }
@@ -114,7 +122,12 @@ class TopologyData {
   // Connected components of nodes (parent edges and shared stores), numbered
   // as Kafka Streams numbers them: in the order of each component's
   // alphabetically smallest source node name. Nodes are in definition order.
+  // Only the components that make tasks; global stores' components are
+  // numbered with them but returned by GlobalSubtopologies().
   std::vector<Subtopology> Subtopologies() const;
+  std::vector<Subtopology> GlobalSubtopologies() const;
+  // Every component, tasks' and global ones, in id order.
+  std::vector<Subtopology> AllSubtopologies() const;
 
   // Next index for generated names ("KSTREAM-FILTER-0000000003"): one counter
   // per topology, shared by nodes and stores, as in Java.
