@@ -9,6 +9,7 @@
 #ifndef KSTREAMS_STATE_WINDOWED_H_
 #define KSTREAMS_STATE_WINDOWED_H_
 
+#include <compare>
 #include <cstdint>
 #include <ostream>
 
@@ -20,6 +21,7 @@ class Window {
   int64_t start() const { return start_ms_; }
   int64_t end() const { return end_ms_; }
   friend bool operator==(const Window&, const Window&) = default;
+  friend auto operator<=>(const Window&, const Window&) = default;  // start, then end
   friend std::ostream& operator<<(std::ostream& os, const Window& w) {
     return os << "Window{start=" << w.start_ms_ << ", end=" << w.end_ms_ << "}";
   }
@@ -34,6 +36,8 @@ struct Windowed {
   K key;
   Window window;
   friend bool operator==(const Windowed&, const Windowed&) = default;
+  // Key, then window (when K is ordered): lets Windowed keys index std::map.
+  friend auto operator<=>(const Windowed&, const Windowed&) = default;
   friend std::ostream& operator<<(std::ostream& os, const Windowed& w)
     requires requires(std::ostream& o, const K& k) { o << k; }
   {

@@ -58,6 +58,9 @@ class TestStoreContext final : public StateStoreContext {
   }
   internal::ThreadCache* thread_cache() override { return &cache_; }
   int64_t record_timestamp() const override { return timestamp_; }
+  void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) override {
+    restores_[store_name] = restore;
+  }
 
   void set_record_timestamp(int64_t ts) { timestamp_ = ts; }
   StreamsConfig& mutable_config() { return config_; }
@@ -66,6 +69,27 @@ class TestStoreContext final : public StateStoreContext {
   const std::filesystem::path& root() const { return root_; }
   const std::vector<LoggedChange>& changelog(const std::string& store) {
     return sinks_[store].changes;
+  }
+  // The restore target the store's change-logging layer registered, or nullptr.
+  StateRestoreCallback* restore_callback(const std::string& store) {
+    auto it = restores_.find(store);
+    return it == restores_.end() ? nullptr : it->second;
+  }
+  // Replays `changes` (another store's changelog) through `store`'s restore target.
+  absl::Status Restore(const std::string& store, const std::vector<LoggedChange>& changes) {
+    StateRestoreCallback* restore = restore_callback(store);
+    if (restore == nullptr) return absl::NotFoundError("no restore target for " + store);
+    std::vector<ChangelogRecord> records;
+    int64_t offset = 0;
+    for (const LoggedChange& c : changes) {
+      ChangelogRecord r;
+      r.key = c.key;
+      if (c.value) r.value = *c.value;
+      r.timestamp = c.timestamp;
+      r.offset = offset++;
+      records.push_back(r);
+    }
+    return restore->RestoreBatch(records);
   }
 
  private:
@@ -84,6 +108,7 @@ class TestStoreContext final : public StateStoreContext {
   StreamsConfig config_;
   internal::ThreadCache cache_;
   std::map<std::string, Sink> sinks_;
+  std::map<std::string, StateRestoreCallback*> restores_;
   int64_t timestamp_ = 0;
 };
 
