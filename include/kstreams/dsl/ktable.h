@@ -45,12 +45,14 @@
 
 #include "kstreams/dsl/change.h"
 #include "kstreams/dsl/grouped.h"
+#include "kstreams/dsl/internal/fk_join_nodes.h"
 #include "kstreams/dsl/internal/join_nodes.h"
 #include "kstreams/dsl/internal/table_nodes.h"
 #include "kstreams/dsl/internal/table_support.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
+#include "kstreams/dsl/table_joined.h"
 
 namespace kstreams {
 
@@ -202,6 +204,56 @@ class KTable {
     return OuterJoin(other, std::move(joiner), Named(), materialized);
   }
 
+  // Foreign-key joins (Java's KTable#join / leftJoin with a foreign-key
+  // extractor): each left record (key K, value V) joins the right table's
+  // value at foreign_key_extractor(value) -> KO (or (key, value); return
+  // std::optional<KO> to say "no foreign key": such records are dropped and
+  // counted). The result is keyed like this table and updates when either
+  // side changes: a change of foreign key, a left delete (tombstone), a right
+  // delete (tombstone in Join, joiner(value, std::nullopt) in LeftJoin).
+  // Built as Kafka Streams builds it: subscriptions go to
+  // "<app>-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-<n>-topic" (keyed by
+  // foreign key, co-partitioned with `other`), answers come back on
+  // "<app>-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-<n>-topic"; an answer computed
+  // for an older left value is recognized by a hash of the value and
+  // discarded, so out-of-order answers give the right final result. The
+  // result is always materialized (Materialized names the store).
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                     const TableJoined<K, KO>& table_joined = {},
+                     const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kInner, J, K, V, VO>,
+                  "foreign-key KTable::Join expects VR(const V& value, const VO& other)");
+    return DoForeignKeyJoin<false, KO, VO, VR>(other, std::move(foreign_key_extractor),
+                                               std::move(joiner), table_joined, materialized);
+  }
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                     const Materialized<K, VR>& materialized) const {
+    return Join(other, std::move(foreign_key_extractor), std::move(joiner), TableJoined<K, KO>(),
+                materialized);
+  }
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                         const TableJoined<K, KO>& table_joined = {},
+                         const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kLeft, J, K, V, VO>,
+                  "foreign-key KTable::LeftJoin expects VR(const V& value, "
+                  "const std::optional<VO>& other)");
+    return DoForeignKeyJoin<true, KO, VO, VR>(other, std::move(foreign_key_extractor),
+                                              std::move(joiner), table_joined, materialized);
+  }
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                         const Materialized<K, VR>& materialized) const {
+    return LeftJoin(other, std::move(foreign_key_extractor), std::move(joiner),
+                    TableJoined<K, KO>(), materialized);
+  }
+
   // The name of this table's store when it can be queried, else empty.
   const std::optional<std::string>& queryable_store_name() const { return store_name_; }
 
@@ -259,6 +311,132 @@ class KTable {
           });
     }
     return KTable(data_, name, key_serde_, value_serde_, store, origin, std::move(getter));
+  }
+
+  template <bool kLeft, typename KO, typename VO, typename VR, typename F, typename J>
+  KTable<K, VR> DoForeignKeyJoin(const KTable<KO, VO>& other, F extractor, J joiner,
+                                 const TableJoined<K, KO>& table_joined,
+                                 const Materialized<K, VR>& materialized) const {
+    using Subscription = internal::SubscriptionWrapper<K>;
+    using Response = internal::SubscriptionResponseWrapper<VO>;
+    internal::TopologyData& data = *data_;
+    SerdePtr<K> key_serde = SerdeOrDefault<K>(key_serde_);
+    SerdePtr<V> value_serde = SerdeOrDefault<V>(value_serde_);
+    SerdePtr<KO> fk_serde = SerdeOrDefault<KO>(other.key_serde());
+    SerdePtr<VO> foreign_serde = SerdeOrDefault<VO>(other.value_serde());
+    if (!getter_ || !other.value_getter() || !key_serde || !value_serde || !fk_serde ||
+        !foreign_serde) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "foreign-key join of '", node_, "' with '", other.node_name(),
+          "': both tables need readable values and serdes for their keys and values")));
+      return KTable<K, VR>(data_, node_, key_serde_, nullptr, std::nullopt, origin_);
+    }
+    const std::optional<std::string>& name = table_joined.name();
+    auto named = [&](const char* suffix, const char* prefix) {
+      return name ? *name + suffix : internal::GeneratedName(data, prefix);
+    };
+    // Java's naming order (KTableImpl#doJoinOnForeignKey).
+    const std::string subscription_topic =
+        named("-subscription-registration", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-") + "-topic";
+    data.AddInternalTopic({subscription_topic, std::nullopt});
+    const std::string send = named("-subscription-registration-processor",
+                                   "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
+    const std::string subscription_sink = named("-subscription-registration-sink", "KSTREAM-SINK-");
+    const std::string subscription_source =
+        named("-subscription-registration-source", "KSTREAM-SOURCE-");
+    const std::string subscription_store =
+        named("-subscription-store", "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-");
+    const std::string receive = named("-subscription-receive", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+    const std::string join_foreign =
+        named("-subscription-join-foreign", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+    const std::string foreign_join =
+        named("-foreign-join-subscription", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+    const std::string response_topic =
+        named("-subscription-response", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-") + "-topic";
+    data.AddInternalTopic({response_topic, std::nullopt});
+    const std::string response_sink = named("-subscription-response-sink", "KSTREAM-SINK-");
+    const std::string response_source = named("-subscription-response-source", "KSTREAM-SOURCE-");
+    const std::string resolver = named("-subscription-response-resolver",
+                                       "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-");
+    const std::string result = named("-result", "KTABLE-FK-JOIN-OUTPUT-");
+    const std::string store = internal::AddTableStore<K, VR>(
+        data_, materialized, "KTABLE-FK-JOIN-OUTPUT-STATE-STORE-", key_serde, nullptr);
+
+    EnableSendingOldValues();  // the old foreign key must be unsubscribed
+    auto subscription_serde = std::make_shared<internal::SubscriptionWrapperSerde<K>>(key_serde);
+    auto response_serde = std::make_shared<internal::SubscriptionResponseWrapperSerde<VO>>(foreign_serde);
+    Topology topology(data_);
+    internal::AddProcessorNode<K, Change<V>, KO, Subscription>(
+        data, send, {node_}, [=]() {
+          return std::make_unique<internal::FkSubscriptionSendNode<K, V, KO, F>>(
+              send, extractor, value_serde, fk_serde, subscription_topic, kLeft);
+        });
+    internal::StreamPartitioner<KO, Subscription> subscription_partitioner;
+    if (table_joined.other_partitioner()) {
+      subscription_partitioner = [p = table_joined.other_partitioner()](
+                                     const KO& fk, const Subscription&, int32_t n) { return p(fk, n); };
+    }
+    topology.AddSink<KO, Subscription>(subscription_sink, subscription_topic, {send}, fk_serde,
+                                       subscription_serde, subscription_partitioner);
+    topology.AddSource<KO, Subscription>(subscription_source, {subscription_topic}, fk_serde,
+                                         subscription_serde);
+    topology.AddStateStore(Stores::TimestampedKeyValueStoreBuilder<std::string, Subscription>(
+        Stores::PersistentKeyValueStore(subscription_store), serdes::String(), subscription_serde));
+    internal::AddProcessorNode<KO, Subscription, KO, Subscription>(
+        data, receive, {subscription_source},
+        [=]() {
+          return std::make_unique<internal::FkSubscriptionReceiveNode<KO, K>>(
+              receive, subscription_store, fk_serde, key_serde, subscription_topic);
+        },
+        {subscription_store});
+    internal::ValueGetterSupplierPtr<KO, VO> foreign_getter = other.value_getter();
+    internal::AddProcessorNode<KO, Subscription, K, Response>(
+        data, join_foreign, {receive},
+        [=]() {
+          return std::make_unique<internal::FkSubscriptionJoinNode<KO, VO, K>>(join_foreign,
+                                                                                foreign_getter);
+        },
+        foreign_getter->stores);
+    internal::AddProcessorNode<KO, Change<VO>, K, Response>(
+        data, foreign_join, {other.node_name()},
+        [=]() {
+          return std::make_unique<internal::FkForeignTableJoinNode<KO, VO, K>>(
+              foreign_join, subscription_store, fk_serde, subscription_topic);
+        },
+        {subscription_store});
+    // Answers go back to the partition the subscription came from, unless
+    // the user partitions the left table themselves.
+    internal::StreamPartitioner<K, Response> response_partitioner =
+        [p = table_joined.partitioner()](const K& key, const Response& r,
+                                         int32_t n) -> std::optional<int32_t> {
+      if (p) return p(key, n);
+      if (r.primary_partition >= 0) return r.primary_partition;
+      return std::nullopt;
+    };
+    topology.AddSink<K, Response>(response_sink, response_topic, {join_foreign, foreign_join},
+                                  key_serde, response_serde, response_partitioner);
+    topology.AddSource<K, Response>(response_source, {response_topic}, key_serde, response_serde);
+    internal::ValueGetterSupplierPtr<K, V> left_getter = getter_;
+    internal::AddProcessorNode<K, Response, K, std::optional<VR>>(
+        data, resolver, {response_source},
+        [=]() {
+          return std::make_unique<internal::FkResponseJoinNode<K, V, VO, VR, J, kLeft>>(
+              resolver, left_getter, value_serde, response_topic, joiner);
+        },
+        left_getter->stores);
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    internal::AddProcessorNode<K, std::optional<VR>, K, Change<VR>>(
+        data, result, {resolver},
+        [result, store, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::TableSourceNode<K, VR, std::optional<VR>>>(
+              result, store, send_old);
+        },
+        {store});
+    data.AddCopartitionGroup({other.node_name(), subscription_source});
+    data.AddCopartitionGroup({node_, response_source});
+    return KTable<K, VR>(data_, result, materialized.key_serde() ? materialized.key_serde() : key_serde,
+                         materialized.value_serde(), store, origin);
   }
 
   template <internal::JoinKind kKind, typename VO, typename VR, typename J>

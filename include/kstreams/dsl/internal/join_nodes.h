@@ -43,9 +43,22 @@ decltype(auto) CallJoiner(J& joiner, const K& key, A&& a, B&& b) {
 template <typename J, typename K, typename A, typename B>
 constexpr bool kJoinerCallable =
     std::is_invocable_v<J&, const K&, A, B> || std::is_invocable_v<J&, A, B>;
+// The joiner's result type; no type (so overloads drop out) when J is not a
+// joiner for these arguments.
+template <typename J, typename K, typename A, typename B, typename = void>
+struct JoinerResultOf {};
 template <typename J, typename K, typename A, typename B>
-using JoinerResult = std::remove_cvref_t<decltype(CallJoiner(
-    std::declval<J&>(), std::declval<const K&>(), std::declval<A>(), std::declval<B>()))>;
+struct JoinerResultOf<J, K, A, B, std::enable_if_t<std::is_invocable_v<J&, const K&, A, B>>> {
+  using type = std::remove_cvref_t<std::invoke_result_t<J&, const K&, A, B>>;
+};
+template <typename J, typename K, typename A, typename B>
+struct JoinerResultOf<J, K, A, B,
+                      std::enable_if_t<!std::is_invocable_v<J&, const K&, A, B> &&
+                                       std::is_invocable_v<J&, A, B>>> {
+  using type = std::remove_cvref_t<std::invoke_result_t<J&, A, B>>;
+};
+template <typename J, typename K, typename A, typename B>
+using JoinerResult = typename JoinerResultOf<J, K, A, B>::type;
 
 // The argument types a joiner of each kind gets (left value V, right VO).
 template <JoinKind kKind, typename V>
