@@ -93,9 +93,8 @@ int RunEmbedded(const Args& args) {
       {{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
   if (!producer.ok()) return Fail(producer.status());
 
-  // Users first (older timestamps, so every task reads them before the
-  // views); every 10th user has no region on record. Expected counts are
-  // computed here, independently of the topology.
+  // Users first; every 10th user has no region on record. Expected counts
+  // are computed here, independently of the topology.
   std::map<std::string, std::string> region_of;
   for (int64_t u = 0; u < args.users; ++u) {
     if (u % 10 == 9) continue;
@@ -105,6 +104,40 @@ int RunEmbedded(const Args& args) {
         !s.ok()) {
       return Fail(s);
     }
+  }
+  if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
+  if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
+
+  std::string state_dir =
+      (std::filesystem::temp_directory_path() / "kstreams-page-views-XXXXXX").string();
+  if (mkdtemp(state_dir.data()) == nullptr) {
+    return Fail(absl::InternalError("cannot create a temporary state directory"));
+  }
+  struct RemoveDir {
+    std::string dir;
+    ~RemoveDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } remove_state_dir{state_dir};
+  kstreams::KafkaStreams streams(PageViewEnrichment(),
+                                 kstreams::StreamsConfig{{"application.id", "page-view-enrichment"},
+                                                         {"bootstrap.servers", bootstrap},
+                                                         {"commit.interval.ms", "500"},
+                                                         {"state.dir", state_dir}});
+  const auto t0 = std::chrono::steady_clock::now();
+  if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
+
+  // The views go in once every user is in the table (its changelog has them
+  // all): a view processed before its user's record would count as unknown.
+  size_t logged = 0;
+  absl::Status users_read = kstreams::examples::ReadFromBeginning(
+      bootstrap, "page-view-enrichment-users-changelog", args.partitions, std::chrono::seconds(60),
+      [&](const kstreams::internal::ConsumerRecord&) { ++logged; },
+      [&] { return logged >= region_of.size(); });
+  if (!users_read.ok()) return Fail(users_read);
+  if (logged < region_of.size()) {
+    return Fail(absl::DeadlineExceededError("the users table did not load within 60 s"));
   }
   std::map<std::string, int64_t> expected;
   for (int64_t v = 0; v < args.views; ++v) {
@@ -119,32 +152,10 @@ int RunEmbedded(const Args& args) {
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
   if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
-  std::printf("produced %lld users and %lld page views (%d partitions) on %s\n",
+  std::printf("produced %lld users, then %lld page views (%d partitions) on %s\n",
               static_cast<long long>(region_of.size()), static_cast<long long>(args.views),
               args.partitions, bootstrap.c_str());
 
-  std::string state_dir =
-      (std::filesystem::temp_directory_path() / "kstreams-page-views-XXXXXX").string();
-  if (mkdtemp(state_dir.data()) == nullptr) {
-    return Fail(absl::InternalError("cannot create a temporary state directory"));
-  }
-  struct RemoveDir {
-    std::string dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
-    }
-  } remove_state_dir{state_dir};
-  // max.task.idle.ms: a task waits briefly for its users partition before
-  // processing views, so no view is processed before the users it needs.
-  kstreams::KafkaStreams streams(PageViewEnrichment(),
-                                 kstreams::StreamsConfig{{"application.id", "page-view-enrichment"},
-                                                         {"bootstrap.servers", bootstrap},
-                                                         {"commit.interval.ms", "500"},
-                                                         {"max.task.idle.ms", "2000"},
-                                                         {"state.dir", state_dir}});
-  const auto t0 = std::chrono::steady_clock::now();
-  if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
   std::map<std::string, int64_t> counts;
   absl::Status read = kstreams::examples::ReadFromBeginning(
       bootstrap, kOutput, args.partitions, std::chrono::seconds(120),

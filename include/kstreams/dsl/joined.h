@@ -12,6 +12,7 @@
 #ifndef KSTREAMS_DSL_JOINED_H_
 #define KSTREAMS_DSL_JOINED_H_
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -44,6 +45,15 @@ class Joined {
     value_serde_ = std::move(serde);
     return std::move(*this);
   }
+  // Stream records wait up to `grace` of stream time before they are joined,
+  // as of their own timestamp, with the table (Java's
+  // Joined.withGracePeriod). REQUIRES a versioned table (materialized with
+  // Stores::PersistentVersionedKeyValueStore); the wait happens in a
+  // change-logged buffer store "<join name>-Buffer".
+  Joined WithGracePeriod(std::chrono::milliseconds grace) && {
+    grace_ = grace;
+    return std::move(*this);
+  }
   Joined WithOtherValueSerde(SerdePtr<VO> serde) && {
     other_value_serde_ = std::move(serde);
     return std::move(*this);
@@ -53,12 +63,14 @@ class Joined {
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }
   const SerdePtr<VO>& other_value_serde() const { return other_value_serde_; }
+  const std::optional<std::chrono::milliseconds>& grace_period() const { return grace_; }
 
  private:
   std::optional<std::string> name_;
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   SerdePtr<VO> other_value_serde_;
+  std::optional<std::chrono::milliseconds> grace_;
 };
 
 }  // namespace kstreams

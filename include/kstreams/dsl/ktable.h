@@ -912,15 +912,41 @@ auto KStream<K, V>::StreamTableJoin(const KTable<K, VT>& table, J joiner,
     return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
   }
   data.AddCopartitionGroup({input.node_name(), table.node_name()});
+  std::vector<std::string> stores = getter->stores;
+  std::shared_ptr<internal::StreamTableGrace<K, V>> grace;
+  if (joined.grace_period()) {
+    if (!getter->versioned) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "join '", name, "': a grace period needs a versioned table (materialize it with "
+          "Stores::PersistentVersionedKeyValueStore)")));
+      return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
+    }
+    grace = std::make_shared<internal::StreamTableGrace<K, V>>();
+    grace->grace_ms = joined.grace_period()->count();
+    grace->store = name + "-Buffer";
+    grace->key_serde = SerdeOrDefault<K>(key_serde);
+    grace->value_serde =
+        SerdeOrDefault<V>(joined.value_serde() ? joined.value_serde() : value_serde_);
+    if (!grace->key_serde || !grace->value_serde) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "join '", name, "': the grace buffer needs key and value serdes; pass them with "
+          "Joined::With")));
+      return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
+    }
+    Topology(data_).AddStateStore(Stores::KeyValueStoreBuilder<std::string, std::string>(
+        Stores::PersistentKeyValueStore(grace->store), serdes::String(), serdes::String()));
+    stores.push_back(grace->store);
+  }
+  std::shared_ptr<const internal::StreamTableGrace<K, V>> grace_spec = grace;
   auto identity = [](const K& key, const V&) -> const K& { return key; };
   internal::AddProcessorNode<K, V, K, VR>(
       data, name, {input.node_name()},
-      [name, getter, identity, joiner]() {
+      [name, getter, identity, joiner, grace_spec]() {
         return std::make_unique<internal::StreamTableJoinNode<K, V, K, VT, VR, decltype(identity),
                                                               J, kLeft>>(name, getter, identity,
-                                                                         joiner);
+                                                                         joiner, grace_spec);
       },
-      getter->stores);
+      stores);
   return KStream<K, VR>(data_, name, key_serde, nullptr, false);
 }
 

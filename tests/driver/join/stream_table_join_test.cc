@@ -180,3 +180,57 @@ TEST(StreamTableJoinTopology, KeyChangeBeforeJoinRepartitionsAndDescribesAsJava)
 
 }  // namespace
 }  // namespace kstreams::join_test
+
+namespace kstreams::join_test {
+namespace {
+
+// Worked by hand: with a 10 ms grace period stream records wait until stream
+// time passes their timestamp + 10, then join with the table version valid
+// at their timestamp, so the late table update b@8 is seen by x@10.
+TEST(StreamTableJoinGrace, BufferedRecordsJoinAsOfTheirTimestampAfterTheGracePeriod) {
+  StreamsBuilder builder;
+  auto table = builder.Table<std::string, std::string>(
+      "t", Materialized<std::string, std::string>::As(
+               Stores::InMemoryVersionedKeyValueStore("t-store", std::chrono::minutes(1))));
+  builder.Stream<std::string, std::string>("s")
+      .Join(table, [](const std::string& v, const std::string& t) { return v + "-" + t; },
+            kstreams::Joined<std::string, std::string, std::string>::As("graceful")
+                .WithGracePeriod(std::chrono::milliseconds(10)))
+      .To("out");
+  Topology topology = builder.Build();
+  EXPECT_NE(topology.data().FindStore("graceful-Buffer"), nullptr);
+  TopologyTestDriver driver(topology, {{"application.id", "grace"}}, 0);
+  auto t = driver.CreateInputTopic<std::string, std::string>("t");
+  auto s = driver.CreateInputTopic<std::string, std::string>("s");
+  auto out = driver.CreateOutputTopic<std::string, std::string>("out");
+  using Rec = TestRecord<std::string, std::string>;
+  KSTREAMS_ASSERT_OK(t.PipeInput("k", "a", 5));
+  KSTREAMS_ASSERT_OK(s.PipeInput("k", "x", 10));  // waits until stream time 20
+  KSTREAMS_ASSERT_OK(t.PipeInput("k", "b", 8));   // late, but within x's grace
+  KSTREAMS_ASSERT_OK(s.PipeInput("k", "y", 15));
+  EXPECT_TRUE(out.IsEmpty());
+  KSTREAMS_ASSERT_OK(s.PipeInput("k", "z", 21));  // stream time 21: x is due
+  EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{"k", "x-b", 10, {}}));
+  KSTREAMS_ASSERT_OK(t.PipeInput("k", "c", 12));
+  KSTREAMS_ASSERT_OK(s.PipeInput("k", "w", 40));  // y and z are due, in time order
+  EXPECT_THAT(out.ReadRecordsToList(),
+              ElementsAre(Rec{"k", "y-c", 15, {}}, Rec{"k", "z-c", 21, {}}));
+  KSTREAMS_ASSERT_OK(s.PipeInput("k", "late", 20));  // older than 40 - 10: joins at once
+  EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{"k", "late-c", 20, {}}));
+}
+
+TEST(StreamTableJoinGrace, GracePeriodNeedsAVersionedTable) {
+  StreamsBuilder builder;
+  auto table = builder.Table<std::string, std::string>("t");
+  builder.Stream<std::string, std::string>("s")
+      .Join(table, [](const std::string& v, const std::string& t) { return v + t; },
+            kstreams::Joined<std::string, std::string, std::string>().WithGracePeriod(
+                std::chrono::milliseconds(10)))
+      .To("out");
+  const absl::Status& status = builder.Build().status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("versioned table"));
+}
+
+}  // namespace
+}  // namespace kstreams::join_test

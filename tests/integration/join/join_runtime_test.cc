@@ -153,7 +153,7 @@ TEST_F(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
   }
   std::vector<KV> users, views, expected;
   for (int u = 0; u < 20; ++u) users.emplace_back("u" + std::to_string(u), u % 2 ? "eu" : "us");
-  Produce("users", users, 10);  // older than every view, so processed first
+  Produce("users", users, 10);
   for (int v = 0; v < 50; ++v) {
     const int u = v % 25;  // users 20..24 have no region
     views.emplace_back("u" + std::to_string(u), "page" + std::to_string(v));
@@ -161,10 +161,11 @@ TEST_F(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
                           "page" + std::to_string(v) + "@" +
                               (u >= 20 ? "unknown" : (u % 2 ? "eu" : "us")));
   }
-  Produce("views", views, 1000);
-  KafkaStreams streams(ViewsWithRegions(),
-                       Config("stream-table").Set("max.task.idle.ms", "500"));
+  KafkaStreams streams(ViewsWithRegions(), Config("stream-table"));
   KSTREAMS_ASSERT_OK(streams.Start());
+  // Views only once every user is in the table: its changelog has them all.
+  Read("stream-table-users-STATE-STORE-0000000000-changelog", 3, users.size());
+  Produce("views", views, 1000);
   EXPECT_THAT(Read("views-with-region", 3, expected.size()), UnorderedElementsAreArray(expected));
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }

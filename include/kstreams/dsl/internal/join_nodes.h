@@ -16,6 +16,8 @@
 #define KSTREAMS_DSL_INTERNAL_JOIN_NODES_H_
 
 #include <algorithm>
+#include <limits>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +28,7 @@
 #include "kstreams/dsl/internal/table_nodes.h"
 #include "kstreams/dsl/internal/value_getters.h"
 #include "kstreams/processor/internal/node.h"
+#include "kstreams/state/key_value_store.h"
 
 namespace kstreams::internal {
 
@@ -95,6 +98,20 @@ bool IsNullValue(const V& v) {
   }
 }
 
+// Joined::WithGracePeriod: stream records wait in a time-ordered buffer
+// store until the join's stream time passes their timestamp + grace, then
+// join with the (versioned) table as of their timestamp, so table updates
+// that arrive late but within the grace period are seen (Java's
+// KStreamKTableJoinProcessor with a TimeOrderedKeyValueBuffer). A record
+// older than stream time - grace joins at once.
+template <typename K, typename V>
+struct StreamTableGrace {
+  int64_t grace_ms = 0;
+  std::string store;  // KeyValueStore<std::string, std::string> of raw bytes
+  SerdePtr<K> key_serde;
+  SerdePtr<V> value_serde;
+};
+
 // KStream-KTable and KStream-GlobalKTable joins: each stream record looks up
 // selector(key, value) in the table (as of the record's timestamp when the
 // table is versioned); table updates never trigger output. Records with a
@@ -105,14 +122,25 @@ template <typename K, typename V, typename KT, typename VT, typename VR, typenam
 class StreamTableJoinNode final : public Node<K, V, K, VR> {
  public:
   StreamTableJoinNode(std::string name, ValueGetterSupplierPtr<KT, VT> getter, Sel selector,
-                      J joiner)
+                      J joiner, std::shared_ptr<const StreamTableGrace<K, V>> grace = nullptr)
       : Node<K, V, K, VR>(std::move(name)), getter_supplier_(std::move(getter)),
-        selector_(std::move(selector)), joiner_(std::move(joiner)) {}
+        selector_(std::move(selector)), joiner_(std::move(joiner)), grace_(std::move(grace)) {}
 
   absl::Status Init(TaskContext& task) override {
     task_ = &task;
     getter_ = getter_supplier_->make();
     getter_->Init(task, this->name());
+    if (grace_) {
+      buffer_ = dynamic_cast<KeyValueStore<std::string, std::string>*>(
+          task.GetStateStore(grace_->store));
+      if (buffer_ == nullptr) {
+        return absl::InternalError(StrCat("buffer store '", grace_->store, "' is missing"));
+      }
+      // Continue the sequence after what a previous run left buffered.
+      for (auto it = buffer_->All(); it.Valid(); it.Next()) {
+        seq_ = std::max(seq_, ReadU64(std::string_view(it.key()).substr(8)) + 1);
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -121,6 +149,82 @@ class StreamTableJoinNode final : public Node<K, V, K, VR> {
       task_->RecordDropped(this->name(), "null value in a stream-table join");
       return;
     }
+    if (!grace_) return Join(std::move(r));
+    const int64_t ts = r.timestamp();
+    observed_ = std::max(observed_, ts);
+    const int64_t threshold = observed_ - grace_->grace_ms;
+    if (ts < threshold) {
+      Join(std::move(r));  // too late to wait: join now
+    } else {
+      Buffer(r);
+    }
+    Evict(threshold);
+  }
+
+ private:
+  static void AppendU64(std::string& out, uint64_t v) {
+    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+  }
+  static uint64_t ReadU64(std::string_view in) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+    return v;
+  }
+  template <typename T>
+  std::string Bytes(const SerdePtr<T>& serde, const T& value) {
+    std::string out;
+    absl::Status s = serde->Serialize(buffer_->store_topic(), value, out);
+    if (!s.ok()) throw NodeError(this->name(), s);
+    return out;
+  }
+  template <typename T>
+  T Parse(const SerdePtr<T>& serde, std::string_view bytes) {
+    absl::StatusOr<T> v = serde->Deserialize(buffer_->store_topic(), bytes);
+    if (!v.ok()) throw NodeError(this->name(), v.status());
+    return *std::move(v);
+  }
+
+  // Key: timestamp (sign bit flipped, big-endian) and a sequence number, so
+  // the store iterates in time order; value: key length, key, value.
+  void Buffer(const Record<K, V>& r) {
+    std::string key;
+    AppendU64(key, static_cast<uint64_t>(r.timestamp()) ^ (uint64_t{1} << 63));
+    AppendU64(key, seq_++);
+    std::string k = Bytes(grace_->key_serde, r.key());
+    std::string value;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      value.push_back(static_cast<char>(static_cast<uint32_t>(k.size()) >> shift));
+    }
+    value += k;
+    value += Bytes(grace_->value_serde, r.value());
+    buffer_->Put(key, value);
+    min_buffered_ = std::min(min_buffered_, r.timestamp());
+  }
+
+  void Evict(int64_t threshold) {
+    if (min_buffered_ > threshold) return;
+    std::vector<std::pair<std::string, std::string>> due;
+    min_buffered_ = std::numeric_limits<int64_t>::max();
+    for (auto it = buffer_->All(); it.Valid(); it.Next()) {
+      const int64_t ts = static_cast<int64_t>(ReadU64(it.key()) ^ (uint64_t{1} << 63));
+      if (ts > threshold) {
+        min_buffered_ = ts;
+        break;
+      }
+      due.emplace_back(it.key(), it.value());
+    }
+    for (const auto& [key, value] : due) {
+      buffer_->Delete(key);
+      const int64_t ts = static_cast<int64_t>(ReadU64(key) ^ (uint64_t{1} << 63));
+      uint32_t n = 0;
+      for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<uint8_t>(value[i]);
+      std::string_view bytes(value);
+      Join(Record<K, V>(Parse(grace_->key_serde, bytes.substr(4, n)),
+                        Parse(grace_->value_serde, bytes.substr(4 + n)), ts));
+    }
+  }
+
+  void Join(Record<K, V>&& r) {
     decltype(auto) lookup = selector_(r.key(), std::as_const(r.value()));
     using Lookup = std::remove_cvref_t<decltype(lookup)>;
     // A selector may return std::optional<KT> for "no key" (GlobalKTable joins).
@@ -153,12 +257,16 @@ class StreamTableJoinNode final : public Node<K, V, K, VR> {
     }
   }
 
- private:
   ValueGetterSupplierPtr<KT, VT> getter_supplier_;
   Sel selector_;
   J joiner_;
+  std::shared_ptr<const StreamTableGrace<K, V>> grace_;
   TaskContext* task_ = nullptr;
   std::unique_ptr<TableValueGetter<KT, VT>> getter_;
+  KeyValueStore<std::string, std::string>* buffer_ = nullptr;
+  int64_t observed_ = std::numeric_limits<int64_t>::min() / 2;
+  int64_t min_buffered_ = std::numeric_limits<int64_t>::min();  // min(): unknown
+  uint64_t seq_ = 0;
 };
 
 // One side of a KTable-KTable join: an update of this side (value type VS)
