@@ -170,6 +170,58 @@ TEST_F(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
+// Foreign-key joins need no co-partitioning of the two tables: the
+// subscription and response topics take the partition counts of the side
+// they feed. Whatever order the two sides are processed in, the final result
+// per order is the join with its product.
+TEST_F(JoinRuntimeIT, ForeignKeyJoinAcrossTablesWithDifferentPartitionCounts) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders", 3));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("products", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders-with-products", 3));
+  kstreams::StreamsBuilder builder;
+  auto orders = builder.Table<std::string, std::string>("orders");
+  auto products = builder.Table<std::string, std::string>("products");
+  orders
+      .Join(products, [](const std::string& product) { return product; },
+            [](const std::string& product, const std::string& name) { return product + ":" + name; })
+      .ToStream()
+      .To("orders-with-products");
+  std::vector<KV> order_records, product_records;
+  std::map<std::string, std::string> expected;
+  for (int p = 0; p < 10; ++p) product_records.emplace_back("p" + std::to_string(p), "name" + std::to_string(p));
+  for (int o = 0; o < 40; ++o) {
+    const std::string product = "p" + std::to_string(o % 10);
+    order_records.emplace_back("o" + std::to_string(o), product);
+    expected["o" + std::to_string(o)] = product + ":name" + std::to_string(o % 10);
+  }
+  Produce("orders", order_records, 10);
+  Produce("products", product_records, 20);
+  KafkaStreams streams(builder.Build(), Config("fk-join"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  kstreams::internal::ConsumerOptions options;
+  options.config = {{"bootstrap.servers", bootstrap_}};
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer,
+                                kstreams::internal::Consumer::Create(std::move(options)));
+  std::map<kstreams::internal::TopicPartition, int64_t> start;
+  for (int p = 0; p < 3; ++p) start[{"orders-with-products", p}] = kstreams::internal::kOffsetBeginning;
+  KSTREAMS_ASSERT_OK(consumer->Assign(start));
+  std::map<std::string, std::string> latest;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (latest != expected && absl::Now() < deadline) {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto batch, consumer->PollBatch(1000, absl::Milliseconds(100)));
+    for (const auto& r : batch) {
+      if (!r.key) continue;
+      if (r.value) {
+        latest[*r.key] = *r.value;
+      } else {
+        latest.erase(*r.key);
+      }
+    }
+  }
+  EXPECT_EQ(latest, expected);
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
 TEST_F(JoinRuntimeIT, JoiningTopicsWithDifferentPartitionCountsFailsStart) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("users", 3));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("views", 2));

@@ -2,9 +2,9 @@
 //
 // The nodes behind KStream-KStream joins, following Kafka Streams 3.1+'s
 // KStreamJoinWindow and KStreamKStreamJoin (left and right side):
-//   - each side's "windowed" node forwards the record, then keeps it in the
-//     side's window store (retaining duplicates) for the join window plus
-//     grace;
+//   - each side's "windowed" node keeps the record in the side's window
+//     store (retaining duplicates) for the join window plus grace, and
+//     forwards it;
 //   - each side's join node looks the record's key up in the other side's
 //     store within [ts - before, ts + after] and forwards one result per
 //     match, at max(ts, other ts);
@@ -71,8 +71,8 @@ class JoinTimeTrackers {
   std::map<TaskId, std::weak_ptr<JoinTimeTracker>> trackers_;
 };
 
-// Forwards each record, then keeps it (non-null keys) in the side's window
-// store.
+// Keeps each record (non-null keys and values) in the side's window store
+// and forwards it.
 template <typename K, typename V>
 class StreamJoinWindowNode final : public Node<K, V, K, V> {
  public:
@@ -90,11 +90,10 @@ class StreamJoinWindowNode final : public Node<K, V, K, V> {
       this->downstream_.Forward(std::move(r));
       return;
     }
-    K key = r.key();
-    V value = r.value();
-    const int64_t ts = r.timestamp();
+    // Java forwards first and stores after; storing first gives the same
+    // results (the join node reads the other side's store) without copies.
+    store_->Put(r.key(), r.value(), r.timestamp());
     this->downstream_.Forward(std::move(r));
-    store_->Put(key, value, ts);
   }
 
  private:
