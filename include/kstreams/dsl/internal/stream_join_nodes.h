@@ -264,7 +264,12 @@ class StreamStreamJoinNode final
   // emitNonJoinedOuterRecords).
   void EmitClosedUnmatched(const Record<K, VS>& current) {
     JoinTimeTracker& t = *tracker_;
-    if (t.min_time + after_ + spec_->grace_ms >= t.stream_time) return;
+    // min_time is max() when nothing is known to wait (e.g. after a restart
+    // restored the store): scan then, as Java does (its sum wraps around).
+    if (t.min_time != std::numeric_limits<int64_t>::max() &&
+        t.min_time + after_ + spec_->grace_ms >= t.stream_time) {
+      return;
+    }
     const int64_t now = task_->wall_clock_ms();
     if (now < t.next_time_to_emit) return;
     t.next_time_to_emit = now + t.emit_interval_ms;
