@@ -22,9 +22,9 @@ namespace kstreams::bench {
 namespace {
 
 constexpr char kApplicationId[] = "kstreams-bench";
-// Input timestamps start here and advance 1 ms every 1000 records.
+// Input timestamps start here and advance 1 ms every
+// WorkloadPlan::records_per_ms records (1000 by default).
 constexpr int64_t kBaseTimestampMs = 1'700'000'000'000;
-constexpr int64_t kRecordsPerMs = 1000;
 // Records per poll loop: punctuation is checked once per loop, as StreamThread
 // does (kstreams' max.poll.records default).
 constexpr int64_t kPollRecords = 1000;
@@ -161,7 +161,8 @@ struct Worker {
   CountingCollector collector;
   std::vector<std::unique_ptr<internal::TaskCore>> owned;
   std::vector<internal::TaskCore*> tasks;
-  internal::TaskCore* input_task = nullptr;
+  internal::TaskCore* input_task = nullptr;  // reads the first input topic
+  std::vector<internal::TaskCore*> input_tasks;  // per input topic
   int64_t begin = 0, end = 0;  // input records [begin, end)
   int64_t consumed_bytes = 0;
   int64_t queued_offset = 0;  // next offset of records handed between tasks
@@ -207,22 +208,24 @@ absl::Status PunctuateAll(Worker& w) {
   return Drain(w);
 }
 
-// The timed loop of one worker.
-absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
-                 const BenchParams& params) {
+// The timed loop of one worker. Record j goes to topics[j % topics.size()].
+absl::Status Run(Worker& w, const InputPool& pool, const std::vector<std::string>& topics,
+                 int64_t records_per_ms, const BenchParams& params) {
   const int32_t partition = w.input_task->task_id().partition;
   const int64_t pool_size = pool.size();
   const bool has_pending_readers = w.tasks.size() > 1;
+  const size_t num_topics = topics.size();
   int64_t pool_index = w.begin % pool_size;
-  int64_t timestamp = kBaseTimestampMs + w.begin / kRecordsPerMs;
-  int64_t until_tick = kRecordsPerMs - w.begin % kRecordsPerMs;
+  int64_t timestamp = kBaseTimestampMs + w.begin / records_per_ms;
+  int64_t until_tick = records_per_ms - w.begin % records_per_ms;
   int64_t until_poll = kPollRecords;
   int64_t until_commit = params.commit_every;
   int64_t bytes = 0;
+  size_t topic_index = 0;
   absl::Status s;
   for (int64_t offset = 0, n = w.end - w.begin; offset < n; ++offset) {
     internal::RawRecord raw;
-    raw.topic = topic;
+    raw.topic = topics[topic_index];
     raw.partition = partition;
     raw.offset = offset;
     raw.timestamp = timestamp;
@@ -232,9 +235,11 @@ absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
     if (++pool_index == pool_size) pool_index = 0;
     if (--until_tick == 0) {
       ++timestamp;
-      until_tick = kRecordsPerMs;
+      until_tick = records_per_ms;
     }
-    if (s = w.input_task->Process(raw); !s.ok()) return s;
+    internal::TaskCore* task = w.input_tasks[topic_index];
+    if (++topic_index == num_topics) topic_index = 0;
+    if (s = task->Process(raw); !s.ok()) return s;
     if (has_pending_readers) {
       if (s = Drain(w); !s.ok()) return s;
     }
@@ -249,6 +254,28 @@ absl::Status Run(Worker& w, const InputPool& pool, const std::string& topic,
   }
   w.consumed_bytes = bytes;
   return FlushAll(w, /*durable=*/true);
+}
+
+// Untimed: one record per key in [0, keys) on `topic`, then a commit
+// (e.g. the table of a stream-table join).
+absl::Status Preload(Worker& w, internal::TaskCore* task, const std::string& topic,
+                     const InputPool& pool, int32_t keys) {
+  for (int64_t i = 0; i < keys; ++i) {
+    internal::RawRecord raw;
+    raw.topic = topic;
+    raw.partition = task->task_id().partition;
+    raw.offset = i;
+    raw.timestamp = kBaseTimestampMs - 1;
+    std::string key(4, '\0');
+    key[0] = static_cast<char>(i >> 24);
+    key[1] = static_cast<char>(i >> 16);
+    key[2] = static_cast<char>(i >> 8);
+    key[3] = static_cast<char>(i);
+    raw.key = key;
+    raw.value = pool.value(i % pool.size());
+    if (absl::Status s = task->Process(raw); !s.ok()) return s;
+  }
+  return FlushAll(w, /*durable=*/false);
 }
 
 }  // namespace
@@ -267,6 +294,8 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
   }
   const std::string app_id = *config.Get(StreamsConfig::kApplicationId);
   const InputPool pool(params);
+  std::vector<std::string> topics{plan.input_topic};
+  topics.insert(topics.end(), plan.more_input_topics.begin(), plan.more_input_topics.end());
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (int32_t t = 0; t < params.threads; ++t) {
@@ -282,15 +311,35 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
       auto task = internal::TaskCore::Create(plan.topology.shared_data(), sub, std::move(options));
       if (!task.ok()) return task.status();
       if (absl::Status s = (*task)->Init(); !s.ok()) return s;
-      if ((*task)->ConsumesTopic(plan.input_topic)) w->input_task = task->get();
       w->tasks.push_back(task->get());
       w->owned.push_back(std::move(*task));
     }
-    if (w->input_task == nullptr) {
-      return absl::InvalidArgumentError(internal::StrCat(
-          "workload '", workload.name, "': no task reads '", plan.input_topic, "'"));
+    for (const std::string& topic : topics) {
+      internal::TaskCore* reader = nullptr;
+      for (internal::TaskCore* t : w->tasks) {
+        if (t->ConsumesTopic(topic)) reader = t;
+      }
+      if (reader == nullptr) {
+        return absl::InvalidArgumentError(internal::StrCat(
+            "workload '", workload.name, "': no task reads '", topic, "'"));
+      }
+      w->input_tasks.push_back(reader);
     }
+    w->input_task = w->input_tasks.front();
     w->collector.set_tasks(&w->tasks);
+    if (!plan.preload_topic.empty()) {
+      internal::TaskCore* reader = nullptr;
+      for (internal::TaskCore* t : w->tasks) {
+        if (t->ConsumesTopic(plan.preload_topic)) reader = t;
+      }
+      if (reader == nullptr) {
+        return absl::InvalidArgumentError(internal::StrCat(
+            "workload '", workload.name, "': no task reads '", plan.preload_topic, "'"));
+      }
+      if (absl::Status s = Preload(*w, reader, plan.preload_topic, pool, params.keys); !s.ok()) {
+        return s;
+      }
+    }
     workers.push_back(std::move(w));
   }
 
@@ -302,7 +351,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
       ready.count_down();
       go.wait();
       const double cpu_start = ThreadCpuSeconds();
-      worker->status = Run(*worker, pool, plan.input_topic, params);
+      worker->status = Run(*worker, pool, topics, plan.records_per_ms, params);
       worker->cpu_seconds = ThreadCpuSeconds() - cpu_start;
     });
   }

@@ -5,7 +5,12 @@
 #include <chrono>
 #include <filesystem>
 
+#include <chrono>
+#include <optional>
+
 #include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/join_windows.h"
+#include "kstreams/dsl/stream_joined.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/ktable.h"
 #include "kstreams/dsl/materialized.h"
@@ -64,6 +69,19 @@ WorkloadPlan Repartition(const BenchParams&) {
   return {builder.Build(), kInput, {}, {}};
 }
 
+// The joins' output: the sum of the two value sizes, as a big-endian int64.
+class SizeSerde final : public Serde<size_t> {
+ public:
+  absl::Status Serialize(std::string_view topic, const size_t& v, std::string& out) const override {
+    return serdes::Int64()->Serialize(topic, static_cast<int64_t>(v), out);
+  }
+  absl::StatusOr<size_t> Deserialize(std::string_view topic, std::string_view data) const override {
+    absl::StatusOr<int64_t> v = serdes::Int64()->Deserialize(topic, data);
+    if (!v.ok()) return v.status();
+    return static_cast<size_t>(*v);
+  }
+};
+
 // A fresh state directory for one run's RocksDB stores.
 std::string TempStateDir() {
   std::string dir = (std::filesystem::temp_directory_path() / "kstreams-bench-XXXXXX").string();
@@ -110,6 +128,62 @@ WorkloadPlan WindowedCount(const BenchParams&) {
   return plan;
 }
 
+constexpr char kTable[] = "bench-table";
+constexpr char kOther[] = "bench-other";
+
+// The stream joined with a table holding every key (loaded before the
+// timer): every timed record is a stream record that finds its match.
+WorkloadPlan StreamTableJoin() {
+  StreamsBuilder builder;
+  auto table = builder.Table<Key, Value>(
+      kTable, Consumed<Key, Value>::With(serdes::Int32(), serdes::String()));
+  Source(builder)
+      .Join(table, [](const Value& v, const Value& t) { return v.size() + t.size(); })
+      .To(kOutput, Produced<Key, size_t>::With(serdes::Int32(), std::make_shared<SizeSerde>()));
+  WorkloadPlan plan{builder.Build(), kInput, {}, TempStateDir()};
+  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  plan.preload_topic = kTable;
+  return plan;
+}
+
+// Two tables updated alternately; every update joins with the other
+// side's current value (10,000 keys: after the first few, always found).
+WorkloadPlan TableTableJoin() {
+  StreamsBuilder builder;
+  auto left = builder.Table<Key, Value>(
+      kInput, Consumed<Key, Value>::With(serdes::Int32(), serdes::String()));
+  auto right = builder.Table<Key, Value>(
+      kTable, Consumed<Key, Value>::With(serdes::Int32(), serdes::String()));
+  left.Join(right, [](const Value& l, const Value& r) { return l.size() + r.size(); })
+      .ToStream()
+      .To(kOutput, Produced<Key, std::optional<size_t>>::With(
+                       serdes::Int32(), serdes::Optional<size_t>(std::make_shared<SizeSerde>())));
+  WorkloadPlan plan{builder.Build(), kInput, {}, TempStateDir()};
+  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  plan.more_input_topics = {kTable};
+  return plan;
+}
+
+// Two streams alternating, joined within 10 s. Event time advances 1 ms per
+// record, so a window spans ~10,000 records: with 10,000 keys a record meets
+// about one record of the other side.
+WorkloadPlan StreamStreamJoin() {
+  StreamsBuilder builder;
+  auto other = builder.Stream<Key, Value>(
+      kOther, Consumed<Key, Value>::With(serdes::Int32(), serdes::String()));
+  Source(builder)
+      .Join(other, [](const Value& l, const Value& r) { return l.size() + r.size(); },
+            JoinWindows::OfTimeDifferenceWithNoGrace(std::chrono::seconds(10)),
+            StreamJoined<Key, Value, Value>::With(serdes::Int32(), serdes::String(),
+                                                  serdes::String()))
+      .To(kOutput, Produced<Key, size_t>::With(serdes::Int32(), std::make_shared<SizeSerde>()));
+  WorkloadPlan plan{builder.Build(), kInput, {}, TempStateDir()};
+  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  plan.more_input_topics = {kOther};
+  plan.records_per_ms = 1;
+  return plan;
+}
+
 std::vector<Workload> MakeWorkloads() {
   std::vector<Workload> w;
   w.push_back({"passthrough", "source -> sink", "", Passthrough});
@@ -128,10 +202,14 @@ std::vector<Workload> MakeWorkloads() {
                "GroupByKey().WindowedBy(hopping 1 s / 500 ms).Count() -> ToStream -> sink "
                "(RocksDB window store, cached)",
                "", WindowedCount});
-  w.push_back({"stream_table_join", "KStream.Join(KTable)", "needs KTable and joins", nullptr});
-  w.push_back({"stream_stream_join", "KStream.Join(KStream, JoinWindows)",
-               "needs windowed joins", nullptr});
-  w.push_back({"table_table_join", "KTable.Join(KTable)", "needs KTable and joins", nullptr});
+  w.push_back({"stream_table_join",
+               "KStream.Join(KTable) -> sink; table preloaded with every key (RocksDB, cached)",
+               "", [](const BenchParams&) { return StreamTableJoin(); }});
+  w.push_back({"stream_stream_join",
+               "KStream.Join(KStream, 10 s window) -> sink; sides alternate, 1 record/ms",
+               "", [](const BenchParams&) { return StreamStreamJoin(); }});
+  w.push_back({"table_table_join", "KTable.Join(KTable) -> ToStream -> sink; sides alternate",
+               "", [](const BenchParams&) { return TableTableJoin(); }});
   w.push_back({"restore", "restoring a store from its changelog",
                "needs the runtime's state restoration", nullptr});
   return w;

@@ -47,6 +47,13 @@ struct WorkloadPlan {
   StreamsConfig config;
   // A state directory made for this run; the runner removes it afterwards.
   std::string temp_state_dir;
+  // Two-input workloads (joins): generated records alternate between
+  // input_topic and these topics (record j goes to topic j % (1 + size)).
+  std::vector<std::string> more_input_topics = {};
+  // Read before the timer starts: one record per key (a table to join with).
+  std::string preload_topic = {};
+  // Event time advances 1 ms per this many input records.
+  int64_t records_per_ms = 1000;
 };
 
 struct Workload {

@@ -1,5 +1,6 @@
 #include "kstreams/state/stores.h"
 
+#include <algorithm>
 #include "kstreams/internal/strings.h"
 
 namespace kstreams {
@@ -21,6 +22,40 @@ class Supplier final : public KeyValueBytesStoreSupplier {
   std::string name_;
   bool persistent_;
 };
+
+class VersionedSupplier final : public VersionedBytesStoreSupplier {
+ public:
+  VersionedSupplier(std::string name, bool persistent, int64_t retention, int64_t segment)
+      : name_(std::move(name)), persistent_(persistent), retention_(retention),
+        segment_(segment) {}
+  const std::string& name() const override { return name_; }
+  std::unique_ptr<internal::KeyValueBytesStore> Get() const override {
+    return persistent_ ? internal::NewRocksDBKeyValueBytesStore(name_)
+                       : internal::NewInMemoryKeyValueBytesStore(name_);
+  }
+  std::unique_ptr<internal::VersionedBytesStore> GetVersioned() const override {
+    return internal::NewVersionedBytesStore(Get(), retention_);
+  }
+  std::string metrics_scope() const override {
+    return persistent_ ? "rocksdb-versioned" : "in-memory-versioned";
+  }
+  int64_t history_retention_ms() const override { return retention_; }
+  int64_t segment_interval_ms() const override { return segment_; }
+
+ private:
+  std::string name_;
+  bool persistent_;
+  int64_t retention_;
+  int64_t segment_;
+};
+
+// Java's default for versioned stores (Stores#computeDefaultSegmentInterval).
+int64_t VersionedSegmentInterval(int64_t retention) {
+  if (retention <= 60'000) return std::max<int64_t>(retention / 3, 2'000);
+  if (retention <= 300'000) return std::max<int64_t>(retention / 5, 20'000);
+  if (retention <= 3'600'000) return std::max<int64_t>(retention / 12, 60'000);
+  return std::max<int64_t>(retention / 24, 300'000);
+}
 
 // What window and session suppliers share: name, retention, segments,
 // backend and the validation of their arguments.
@@ -111,6 +146,22 @@ class SessionSupplier final : public SessionBytesStoreSupplier {
 };
 
 }  // namespace
+
+VersionedBytesStoreSupplierPtr Stores::PersistentVersionedKeyValueStore(
+    std::string name, std::chrono::milliseconds history_retention,
+    std::optional<std::chrono::milliseconds> segment_interval) {
+  const int64_t retention = std::max<int64_t>(0, history_retention.count());
+  return std::make_shared<VersionedSupplier>(
+      std::move(name), true, retention,
+      segment_interval ? segment_interval->count() : VersionedSegmentInterval(retention));
+}
+
+VersionedBytesStoreSupplierPtr Stores::InMemoryVersionedKeyValueStore(
+    std::string name, std::chrono::milliseconds history_retention) {
+  const int64_t retention = std::max<int64_t>(0, history_retention.count());
+  return std::make_shared<VersionedSupplier>(std::move(name), false, retention,
+                                             VersionedSegmentInterval(retention));
+}
 
 KeyValueBytesStoreSupplierPtr Stores::PersistentKeyValueStore(std::string name) {
   return std::make_shared<Supplier>(std::move(name), true);

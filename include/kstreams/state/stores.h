@@ -33,6 +33,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -40,12 +41,14 @@
 #include "kstreams/serde/serde.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/internal/metered_key_value_store.h"
+#include "kstreams/state/internal/metered_versioned_key_value_store.h"
 #include "kstreams/state/internal/metered_window_store.h"
 #include "kstreams/state/internal/segmented_bytes_store.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/session_store.h"
 #include "kstreams/state/timestamped_key_value_store.h"
 #include "kstreams/state/value_and_timestamp.h"
+#include "kstreams/state/versioned_key_value_store.h"
 #include "kstreams/state/window_store.h"
 
 namespace kstreams {
@@ -62,6 +65,62 @@ class KeyValueBytesStoreSupplier {
 };
 using KeyValueBytesStoreSupplierPtr = std::shared_ptr<const KeyValueBytesStoreSupplier>;
 
+// Makes the bytes layer of a versioned store (Java's
+// VersionedBytesStoreSupplier). It is a KeyValueBytesStoreSupplier so that
+// Materialized::As accepts it; Get() returns the plain store the versions
+// are kept in, GetVersioned() the versioned store itself.
+class VersionedBytesStoreSupplier : public KeyValueBytesStoreSupplier {
+ public:
+  virtual std::unique_ptr<internal::VersionedBytesStore> GetVersioned() const = 0;
+  virtual int64_t history_retention_ms() const = 0;
+  virtual int64_t segment_interval_ms() const = 0;
+};
+using VersionedBytesStoreSupplierPtr = std::shared_ptr<const VersionedBytesStoreSupplier>;
+
+// Builds versioned stores: Metered(typed) -> [ChangeLogging] -> versioned
+// bytes store. No caching layer (as in Java). The changelog is created with
+// min.compaction.lag.ms = history retention + 1 day, so compaction never
+// removes versions that restoration still needs (Java's
+// VersionedChangelogTopicConfig).
+template <typename K, typename V>
+class VersionedKeyValueStoreBuilder {
+ public:
+  VersionedKeyValueStoreBuilder(VersionedBytesStoreSupplierPtr supplier, SerdePtr<K> key_serde,
+                                SerdePtr<V> value_serde)
+      : supplier_(std::move(supplier)), key_serde_(std::move(key_serde)),
+        value_serde_(std::move(value_serde)) {}
+  VersionedKeyValueStoreBuilder& WithLoggingEnabled(std::map<std::string, std::string> config = {}) {
+    logging_ = true;
+    log_config_ = std::move(config);
+    return *this;
+  }
+  VersionedKeyValueStoreBuilder& WithLoggingDisabled() {
+    logging_ = false;
+    log_config_.clear();
+    return *this;
+  }
+  const std::string& name() const { return supplier_->name(); }
+  bool logging_enabled() const { return logging_; }
+  std::map<std::string, std::string> log_config() const {
+    std::map<std::string, std::string> config = log_config_;
+    config.emplace("min.compaction.lag.ms",
+                   std::to_string(supplier_->history_retention_ms() + 24 * 3600 * 1000));
+    return config;
+  }
+  std::unique_ptr<VersionedKeyValueStore<K, V>> Build() const {
+    std::unique_ptr<internal::VersionedBytesStore> store = supplier_->GetVersioned();
+    if (logging_) store = internal::NewChangeLoggingVersionedBytesStore(std::move(store));
+    return std::make_unique<internal::MeteredVersionedKeyValueStore<K, V>>(
+        std::move(store), key_serde_, value_serde_);
+  }
+
+ private:
+  VersionedBytesStoreSupplierPtr supplier_;
+  SerdePtr<K> key_serde_;
+  SerdePtr<V> value_serde_;
+  bool logging_ = true;
+  std::map<std::string, std::string> log_config_;
+};
 // Makes the bytes store of a window store for one task (Java's
 // WindowBytesStoreSupplier). Times in milliseconds.
 class WindowBytesStoreSupplier {
@@ -271,6 +330,19 @@ class Stores {
   // An ordered in-memory map; rebuilt from the changelog after a restart.
   static KeyValueBytesStoreSupplierPtr InMemoryKeyValueStore(std::string name);
 
+  // A versioned store (see versioned_key_value_store.h) keeping the history
+  // of each key for `history_retention` (also the grace period of its
+  // writes), in RocksDB at <state.dir>/<application.id>/<task>/rocksdb/<name>.
+  // `segment_interval` is accepted for Java compatibility; history is purged
+  // version by version, so it changes nothing here. Default: Java's
+  // (e.g. retention / 5, at least 20 s, for retentions up to 5 minutes).
+  static VersionedBytesStoreSupplierPtr PersistentVersionedKeyValueStore(
+      std::string name, std::chrono::milliseconds history_retention,
+      std::optional<std::chrono::milliseconds> segment_interval = std::nullopt);
+  // The same semantics kept in memory (tests, small tables).
+  static VersionedBytesStoreSupplierPtr InMemoryVersionedKeyValueStore(
+      std::string name, std::chrono::milliseconds history_retention);
+
   // Serdes default by type when nullptr.
   template <typename K, typename V>
   static kstreams::KeyValueStoreBuilder<K, V> KeyValueStoreBuilder(
@@ -287,6 +359,14 @@ class Stores {
     return kstreams::TimestampedKeyValueStoreBuilder<K, V>(
         std::move(supplier), SerdeOrDefault<K>(std::move(key_serde)),
         std::make_shared<ValueAndTimestampSerde<V>>(SerdeOrDefault<V>(std::move(value_serde))));
+  }
+  template <typename K, typename V>
+  static kstreams::VersionedKeyValueStoreBuilder<K, V> VersionedKeyValueStoreBuilder(
+      VersionedBytesStoreSupplierPtr supplier, SerdePtr<K> key_serde = nullptr,
+      SerdePtr<V> value_serde = nullptr) {
+    return kstreams::VersionedKeyValueStoreBuilder<K, V>(
+        std::move(supplier), SerdeOrDefault<K>(std::move(key_serde)),
+        SerdeOrDefault<V>(std::move(value_serde)));
   }
 
   // Window stores. Windows are kept `retention` after the newest window

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/materialized.h"
@@ -21,6 +22,10 @@ namespace kstreams::internal {
 // enableSendingOldValues): downstream operators that subtract (table
 // aggregations) turn it on; a node without a store must then get old values
 // from its parent, recursively.
+//
+// A KTable-KTable join result has both input tables as `join_parents`: its
+// join nodes compute old results from old inputs, so they always need old
+// values from both sides (Java's KTableKTableJoinMerger).
 struct TableOrigin {
   std::shared_ptr<bool> send_old_values = std::make_shared<bool>(false);
   bool materialized = false;
@@ -29,6 +34,7 @@ struct TableOrigin {
   // window's end its result can still change (grace; for sessions grace +
   // inactivity gap). Suppressed::UntilWindowCloses waits this long.
   std::optional<int64_t> window_close_delay_ms;
+  std::vector<std::shared_ptr<TableOrigin>> join_parents;
 };
 
 // The window close delay of the nearest windowed aggregation upstream
@@ -43,6 +49,13 @@ inline std::optional<int64_t> WindowCloseDelay(const TableOrigin* origin) {
 inline void EnableSendingOldValues(TableOrigin& origin) {
   *origin.send_old_values = true;
   if (!origin.materialized && origin.parent) EnableSendingOldValues(*origin.parent);
+  for (const auto& p : origin.join_parents) EnableSendingOldValues(*p);
+}
+
+// True when `materialized` asks for a versioned store.
+template <typename K, typename V>
+bool IsVersioned(const Materialized<K, V>& materialized) {
+  return dynamic_cast<const VersionedBytesStoreSupplier*>(materialized.supplier().get()) != nullptr;
 }
 
 // Serdes of a store: Materialized's, else the stream's, else the
@@ -82,12 +95,14 @@ void AddBuiltStore(const std::shared_ptr<TopologyData>& data_ptr, Builder builde
 
 // Adds the timestamped store a table node keeps, named by `materialized` or
 // generated as "<prefix><index>" (Java's generated store names). Returns the
-// store name; records a topology error when a serde is missing.
+// store name; records a topology error when a serde is missing. A versioned
+// supplier makes a versioned store where `allow_versioned` (table sources),
+// and is an error elsewhere.
 template <typename K, typename V>
 std::string AddTableStore(const std::shared_ptr<TopologyData>& data_ptr,
                           const Materialized<K, V>& materialized,
                           std::string_view generated_prefix, SerdePtr<K> key_serde,
-                          SerdePtr<V> value_serde) {
+                          SerdePtr<V> value_serde, bool allow_versioned = false) {
   TopologyData& data = *data_ptr;
   std::string name = NameFor(data, materialized.store_name(), generated_prefix);
   if (!ResolveStoreSerdes(data, name, materialized, key_serde, value_serde)) return name;
@@ -96,6 +111,25 @@ std::string AddTableStore(const std::shared_ptr<TopologyData>& data_ptr,
     supplier = materialized.store_type() == StoreType::kInMemory
                    ? Stores::InMemoryKeyValueStore(name)
                    : Stores::PersistentKeyValueStore(name);
+  }
+  if (IsVersioned(materialized)) {
+    if (!allow_versioned) {
+      data.SetError(absl::InvalidArgumentError(StrCat(
+          "state store '", name, "': versioned stores are supported for source tables "
+          "(StreamsBuilder::Table, KStream::ToTable) only")));
+      return name;
+    }
+    // No caching layer on versioned stores (as in Java).
+    auto builder = Stores::VersionedKeyValueStoreBuilder<K, V>(
+        std::dynamic_pointer_cast<const VersionedBytesStoreSupplier>(supplier), key_serde,
+        value_serde);
+    if (materialized.logging_enabled()) {
+      builder.WithLoggingEnabled(materialized.log_config());
+    } else {
+      builder.WithLoggingDisabled();
+    }
+    Topology(data_ptr).AddStateStore(std::move(builder));
+    return name;
   }
   AddBuiltStore(data_ptr,
                 Stores::TimestampedKeyValueStoreBuilder<K, V>(supplier, key_serde, value_serde),
