@@ -80,6 +80,7 @@ class CountingCollector final : public internal::RecordCollector {
   std::deque<Pending>& pending() { return pending_; }
   int64_t records() const { return records_; }
   int64_t bytes() const { return bytes_; }
+  void ResetCounts() { records_ = bytes_ = 0; }
 
  private:
   struct Reader {
@@ -163,58 +164,94 @@ absl::Status PunctuateAll(Worker& w) {
   return Drain(w);
 }
 
-// The timed loop of one worker: the table records (every worker loads its
-// own copy of each table), then its share of the stream.
-absl::Status Run(Worker& w, const InputSchedule& schedule, const WorkloadPlan& plan,
-                 const BenchParams& params, std::chrono::milliseconds commit_interval) {
-  const bool has_pending_readers = w.tasks.size() > 1;
-  int64_t until_poll = kPollRecords;
-  // Record-based commits (--commit-every), or every commit.interval.ms,
-  // looked at once per poll loop as a stream thread does.
-  int64_t until_commit = params.commit_every > 0 ? params.commit_every : -1;
-  auto last_commit = std::chrono::steady_clock::now();
-  int64_t bytes = 0;
-  absl::Status s;
-  internal::RawRecord raw;
-  raw.partition = w.partition;
-  // Everything a record needs besides its bytes; returns false on error.
-  auto process = [&](const InputRecord& r) {
-    internal::TaskCore* task = w.input_tasks[static_cast<size_t>(r.input)];
-    raw.topic = plan.inputs[static_cast<size_t>(r.input)].topic;
-    raw.offset = w.input_offsets[static_cast<size_t>(r.input)]++;
-    raw.timestamp = r.timestamp;
-    raw.key = r.key;
-    raw.value = r.value;
-    bytes += static_cast<int64_t>(r.key.size() + r.value.size());
-    if (s = task->Process(raw); !s.ok()) return false;
-    if (has_pending_readers) {
-      if (s = Drain(w); !s.ok()) return false;
-    }
-    if (--until_poll == 0) {
-      until_poll = kPollRecords;
-      if (s = PunctuateAll(w); !s.ok()) return false;
-      if (until_commit < 0) {
+// Hands input records to the tasks that read their topics, with a stream
+// thread's cadence: punctuation every max.poll.records records, and a
+// commit every commit.interval.ms of wall time (looked at once per poll
+// loop, as a stream thread does) or every --commit-every records.
+class Feeder {
+ public:
+  Feeder(Worker& w, const WorkloadPlan& plan, const BenchParams& params,
+         std::chrono::milliseconds commit_interval)
+      : w_(w),
+        plan_(plan),
+        commit_every_(params.commit_every),
+        commit_interval_(commit_interval),
+        has_pending_readers_(w.tasks.size() > 1) {
+    raw_.partition = w.partition;
+    Restart();
+  }
+
+  // Starts the cadence afresh (when the timer starts).
+  void Restart() {
+    until_poll_ = kPollRecords;
+    until_commit_ = commit_every_ > 0 ? commit_every_ : -1;
+    last_commit_ = std::chrono::steady_clock::now();
+  }
+
+  absl::Status Feed(const InputRecord& r) {
+    const auto input = static_cast<size_t>(r.input);
+    raw_.topic = plan_.inputs[input].topic;
+    raw_.offset = w_.input_offsets[input]++;
+    raw_.timestamp = r.timestamp;
+    raw_.key = r.key;
+    raw_.value = r.value;
+    KSTREAMS_RETURN_IF_ERROR(w_.input_tasks[input]->Process(raw_));
+    if (has_pending_readers_) KSTREAMS_RETURN_IF_ERROR(Drain(w_));
+    if (--until_poll_ == 0) {
+      until_poll_ = kPollRecords;
+      KSTREAMS_RETURN_IF_ERROR(PunctuateAll(w_));
+      if (until_commit_ < 0) {
         const auto now = std::chrono::steady_clock::now();
-        if (now - last_commit >= commit_interval) {
-          last_commit = now;
-          if (s = FlushAll(w, /*durable=*/false); !s.ok()) return false;
+        if (now - last_commit_ >= commit_interval_) {
+          last_commit_ = now;
+          KSTREAMS_RETURN_IF_ERROR(FlushAll(w_, /*durable=*/false));
         }
       }
     }
-    if (until_commit > 0 && --until_commit == 0) {
-      until_commit = params.commit_every;
-      if (s = FlushAll(w, /*durable=*/false); !s.ok()) return false;
+    if (until_commit_ > 0 && --until_commit_ == 0) {
+      until_commit_ = commit_every_;
+      KSTREAMS_RETURN_IF_ERROR(FlushAll(w_, /*durable=*/false));
     }
-    return true;
-  };
-  bool ok = true;
-  schedule.ForEachTableRecord([&](const InputRecord& r) { ok = ok && process(r); });
-  if (!ok) return s;
-  w.consumed_records = schedule.table_records();
-  for (InputSchedule::StreamCursor c(schedule, w.begin); c.position() < w.end; c.Next()) {
-    if (!process(c.record())) return s;
+    return absl::OkStatus();
   }
-  w.consumed_records += w.end - w.begin;
+
+ private:
+  Worker& w_;
+  const WorkloadPlan& plan_;
+  const int64_t commit_every_;
+  const std::chrono::milliseconds commit_interval_;
+  const bool has_pending_readers_;
+  internal::RawRecord raw_;
+  int64_t until_poll_ = 0;
+  int64_t until_commit_ = 0;
+  std::chrono::steady_clock::time_point last_commit_;
+};
+
+// Not timed: the preloaded inputs (every worker loads its own copy, since
+// every worker's share of the stream has every key), then a commit, so
+// the timed part starts with the tables in their stores and no output
+// pending. Their output is not counted.
+absl::Status Preload(Worker& w, Feeder& feeder, const InputSchedule& schedule) {
+  absl::Status s;
+  schedule.ForEachPreloadRecord([&](const InputRecord& r) {
+    if (s.ok()) s = feeder.Feed(r);
+  });
+  KSTREAMS_RETURN_IF_ERROR(s);
+  KSTREAMS_RETURN_IF_ERROR(FlushAll(w, /*durable=*/false));
+  w.collector.ResetCounts();
+  return absl::OkStatus();
+}
+
+// The timed loop of one worker: its share of the stream records.
+absl::Status Run(Worker& w, Feeder& feeder, const InputSchedule& schedule) {
+  feeder.Restart();
+  int64_t bytes = 0;
+  for (InputSchedule::StreamCursor c(schedule, w.begin); c.position() < w.end; c.Next()) {
+    const InputRecord& r = c.record();
+    bytes += static_cast<int64_t>(r.key.size() + r.value.size());
+    KSTREAMS_RETURN_IF_ERROR(feeder.Feed(r));
+  }
+  w.consumed_records = w.end - w.begin;
   w.consumed_bytes = bytes;
   return FlushAll(w, /*durable=*/true);
 }
@@ -292,6 +329,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
   const InputSchedule schedule(pool, params, plan);
 
   std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<Feeder>> feeders;
   for (int32_t t = 0; t < params.threads; ++t) {
     auto w = std::make_unique<Worker>();
     w->partition = t;
@@ -322,13 +360,16 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
       w->input_offsets.push_back(0);
     }
     w->collector.set_tasks(&w->tasks);
+    auto feeder = std::make_unique<Feeder>(*w, plan, params, commit_interval);
+    KSTREAMS_RETURN_IF_ERROR(Preload(*w, *feeder, schedule));
     workers.push_back(std::move(w));
+    feeders.push_back(std::move(feeder));
   }
 
   RunResult result;
   result.seconds = RunTimed(params.threads, &result.cpu_seconds, [&](int32_t t) {
     Worker& w = *workers[static_cast<size_t>(t)];
-    w.status = Run(w, schedule, plan, params, commit_interval);
+    w.status = Run(w, *feeders[static_cast<size_t>(t)], schedule);
   });
   for (auto& w : workers) {
     KSTREAMS_RETURN_IF_ERROR(w->status);

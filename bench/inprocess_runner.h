@@ -4,9 +4,11 @@
 // consumer or producer, and none of the TopologyTestDriver's bookkeeping
 // (per-record flush, output queues, offset maps).
 //
-// What is timed, per thread (each thread owns the tasks of one partition,
-// partition = thread index, loads its own copy of every table input and
-// processes records/threads of the stream; see input.h):
+// Before the timer, per thread (each thread owns the tasks of one
+// partition, partition = thread index): the preloaded inputs, processed as
+// below, then a commit (see input.h; every thread loads its own copy, since
+// its share of the stream has every key). Their output is not counted.
+// What is timed, per thread: its share (records/threads) of the stream:
 //   for each record: build a RawRecord viewing pre-serialized bytes (as a
 //     consumer wrapper would over a fetched message) and TaskCore::Process it
 //     in the task that reads its topic;
@@ -16,7 +18,7 @@
 //     params.commit_every records when that is set);
 //   at the end: Flush every task (caches, then durable stores).
 // What is not timed: building the topology, creating and initializing the
-// tasks, generating and serializing the input.
+// tasks, generating and serializing the input, the preload.
 //
 // Output goes to a CountingCollector (see inprocess_runner.cc); records
 // written to a topic that another task of the topology reads (repartition

@@ -21,6 +21,14 @@ std::string Int32Bytes(int32_t key) {
           static_cast<char>(k)};
 }
 
+std::string Int64Bytes(int64_t v) {
+  std::string bytes(8, '\0');
+  for (int b = 0; b < 8; ++b) {
+    bytes[static_cast<size_t>(b)] = static_cast<char>(static_cast<uint64_t>(v) >> (56 - 8 * b));
+  }
+  return bytes;
+}
+
 int32_t Int32FromBytes(std::string_view bytes) {
   const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
   return static_cast<int32_t>((uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
@@ -51,18 +59,18 @@ InputSchedule::InputSchedule(const InputPool& pool, const BenchParams& params,
     : pool_(&pool), keys_(params.keys), records_per_ms_(std::max<int64_t>(plan.records_per_ms, 1)) {
   const std::vector<InputTopic>& inputs = plan.inputs;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    (inputs[i].kind == InputTopic::Kind::kTable ? table_inputs_ : stream_inputs_)
+    (inputs[i].kind == InputTopic::Kind::kPreload ? preload_inputs_ : stream_inputs_)
         .push_back(static_cast<int32_t>(i));
   }
-  if (!table_inputs_.empty()) {
-    for (int32_t k = 0; k < params.keys; ++k) table_keys_.push_back(Int32Bytes(k));
+  if (!preload_inputs_.empty()) {
+    for (int32_t k = 0; k < params.keys; ++k) preload_keys_.push_back(Int32Bytes(k));
   }
-  table_records_ = static_cast<int64_t>(table_inputs_.size()) * keys_;
+  preload_records_ = static_cast<int64_t>(preload_inputs_.size()) * keys_;
   stream_records_ = stream_inputs_.empty() ? 0 : params.records;
 }
 
-int64_t InputSchedule::total_bytes() const {
-  return total_records() * (4 + static_cast<int64_t>(pool_->value_size()));
+int64_t InputSchedule::stream_bytes() const {
+  return stream_records_ * (4 + static_cast<int64_t>(pool_->value_size()));
 }
 
 InputSchedule::StreamCursor::StreamCursor(const InputSchedule& schedule, int64_t begin)
@@ -73,11 +81,11 @@ InputSchedule::StreamCursor::StreamCursor(const InputSchedule& schedule, int64_t
                 ? 0
                 : static_cast<size_t>(begin) % schedule.stream_inputs_.size()),
       until_tick_(schedule.records_per_ms_ -
-                  (schedule.table_records_ + begin) % schedule.records_per_ms_) {
+                  (schedule.preload_records_ + begin) % schedule.records_per_ms_) {
   record_.input = schedule.stream_inputs_.empty() ? -1 : schedule.stream_inputs_[slot_];
   record_.key = schedule.pool_->key(pool_index_);
   record_.value = schedule.pool_->value(pool_index_);
-  record_.timestamp = schedule.TimestampOf(schedule.table_records_ + begin);
+  record_.timestamp = schedule.TimestampOf(schedule.preload_records_ + begin);
 }
 
 }  // namespace kstreams::bench

@@ -7,11 +7,13 @@
 // timer starts.
 //
 // A run's records (InputSchedule) are, in this order:
-//  1. for each table input of the workload (InputTopic::Kind::kTable): one
-//     record per key, keys 0..keys-1 in order (the table's contents, e.g. the
-//     table side of a join), stamped before the stream;
+//  1. the preload: for each preloaded input of the workload
+//     (InputTopic::Kind::kPreload), one record per key, keys 0..keys-1 in
+//     order, the value of key k being pool value k % pool size (the table's
+//     contents, e.g. the table side of a stream-table join), stamped before
+//     the stream. Loaded before the timer starts; not part of the results;
 //  2. the `records` stream records, dealt in turn to the stream inputs
-//     (record j goes to stream input j % stream inputs).
+//     (record j goes to stream input j % stream inputs): what is measured.
 // Timestamps start at kBaseTimestampMs and advance 1 ms every
 // WorkloadPlan::records_per_ms records of the whole run (1000 by default).
 //
@@ -33,6 +35,8 @@ inline constexpr int64_t kBaseTimestampMs = 1'700'000'000'000;
 // The 4 big-endian bytes of `key`, as Java's IntegerSerializer writes them.
 std::string Int32Bytes(int32_t key);
 int32_t Int32FromBytes(std::string_view bytes);  // REQUIRES: bytes.size() == 4
+// The 8 big-endian bytes of `v` (Java's LongSerializer).
+std::string Int64Bytes(int64_t v);
 
 // Pre-serialized records, contiguous in one buffer (4 key bytes then the
 // value bytes, record after record). At most params.pool_bytes are kept
@@ -59,7 +63,7 @@ class InputPool {
   std::string data_;
 };
 
-// One record of a run, viewing the pool (or the schedule's table keys).
+// One record of a run, viewing the pool (or the schedule's preload keys).
 struct InputRecord {
   int32_t input = 0;  // index into WorkloadPlan::inputs
   std::string_view key;
@@ -74,34 +78,34 @@ class InputSchedule {
   // `pool` must outlive the schedule.
   InputSchedule(const InputPool& pool, const BenchParams& params, const WorkloadPlan& plan);
 
-  int64_t table_records() const { return table_records_; }
+  int64_t preload_records() const { return preload_records_; }
   int64_t stream_records() const { return stream_records_; }
-  int64_t total_records() const { return table_records_ + stream_records_; }
-  // Key + value bytes of every record of the run.
-  int64_t total_bytes() const;
+  // Key + value bytes of the stream records.
+  int64_t stream_bytes() const;
+  // The value every preloaded input holds for `key` (0 <= key < keys).
+  std::string_view preload_value(int32_t key) const { return pool_->value(key % pool_->size()); }
 
-  // Calls fn(const InputRecord&) for every record of the run, in order.
+  // The preload (part 1 of the schedule), in order.
   template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    ForEachTableRecord(fn);
-    ForEachStreamRecord(0, stream_records_, fn);
-  }
-  // The table records (part 1 of the schedule).
-  template <typename Fn>
-  void ForEachTableRecord(Fn&& fn) const {
+  void ForEachPreloadRecord(Fn&& fn) const {
     int64_t i = 0;
     InputRecord r;
-    for (int32_t input : table_inputs_) {
+    for (int32_t input : preload_inputs_) {
       r.input = input;
-      for (int64_t k = 0; k < keys_; ++k, ++i) {
-        r.key = table_keys_[static_cast<size_t>(k)];
-        r.value = pool_->value(k % pool_->size());
+      for (int32_t k = 0; k < keys_; ++k, ++i) {
+        r.key = preload_keys_[static_cast<size_t>(k)];
+        r.value = preload_value(k);
         r.timestamp = TimestampOf(i);
         fn(r);
       }
     }
   }
-  // Stream records [begin, end) (part 2; 0 <= begin <= end <= stream_records()).
+  // Every stream record (part 2), in order.
+  template <typename Fn>
+  void ForEachStreamRecord(Fn&& fn) const {
+    ForEachStreamRecord(0, stream_records_, fn);
+  }
+  // Stream records [begin, end) (0 <= begin <= end <= stream_records()).
   template <typename Fn>
   void ForEachStreamRecord(int64_t begin, int64_t end, Fn&& fn) const {
     for (StreamCursor c(*this, begin); c.position() < end; c.Next()) fn(c.record());
@@ -141,12 +145,12 @@ class InputSchedule {
 
  private:
   const InputPool* pool_;
-  int64_t keys_;
+  int32_t keys_;
   int64_t records_per_ms_;
-  std::vector<int32_t> table_inputs_;
+  std::vector<int32_t> preload_inputs_;
   std::vector<int32_t> stream_inputs_;
-  std::vector<std::string> table_keys_;
-  int64_t table_records_ = 0;
+  std::vector<std::string> preload_keys_;
+  int64_t preload_records_ = 0;
   int64_t stream_records_ = 0;
 };
 

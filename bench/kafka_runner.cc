@@ -23,6 +23,7 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/kafka/embedded_kafka.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "kstreams/processor/state_restore_listener.h"
 #include "kstreams/runtime/kafka_streams.h"
 #include "kstreams/state/key_value_store.h"
@@ -37,8 +38,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using internal::StrCat;
 
-// How long a run may take from Start() to complete output before it fails.
+// How long a run may take from Start() to complete output before it fails,
+// and how long its output may stop growing while the pipeline runs.
 constexpr auto kRunTimeout = std::chrono::minutes(10);
+constexpr auto kStallTimeout = std::chrono::seconds(60);
 // Bytes a record of the mock broker's log costs beyond key and value
 // (record header varints; batch header amortized), and what one partition
 // may hold of its ~5 MB before the broker drops the oldest batches.
@@ -146,32 +149,54 @@ absl::StatusOr<std::unique_ptr<internal::Consumer>> GroupLessConsumer(
   return internal::Consumer::Create(std::move(options));
 }
 
-// Produces the run's records (not timed) and checks the broker kept them all.
-// `topics[i]` is where the records of input i go. In batches as Kafka
-// Streams' own producer writes them (linger.ms=100): the mock broker answers
-// a Fetch with one batch per partition, so batch size sets how much a fetch
-// brings (a real broker sends up to max.partition.fetch.bytes whatever the
-// batches).
-absl::Status ProduceInput(const Cluster& cluster, const std::vector<std::string>& topics,
-                          const InputSchedule& schedule, int32_t partitions) {
+// Produces one part of the run's records (not timed): the preload or the
+// stream records (then, with `end_markers`, WorkloadPlan::end_markers), to
+// the inputs of that kind (`inputs[i].topic` for the records of input i),
+// and checks the broker kept them all. In batches as
+// Kafka Streams' own producer writes them (linger.ms=100): the mock broker
+// answers a Fetch with one batch per partition, so batch size sets how much
+// a fetch brings (a real broker sends up to max.partition.fetch.bytes
+// whatever the batches).
+absl::Status ProduceInput(const Cluster& cluster, const std::vector<InputTopic>& inputs,
+                          const InputSchedule& schedule, InputTopic::Kind part,
+                          int32_t partitions, bool end_markers = false) {
   KSTREAMS_ASSIGN_OR_RETURN(auto producer, internal::Producer::Create(
                                                {{"bootstrap.servers", cluster.bootstrap()},
                                                 {"linger.ms", "100"}}));
-  std::vector<int64_t> produced(topics.size(), 0);
+  std::vector<int64_t> produced(inputs.size(), 0);
   absl::Status status;
-  schedule.ForEach([&](const InputRecord& r) {
+  auto send = [&](const InputRecord& r) {
     if (!status.ok()) return;
-    status = producer->Send(topics[static_cast<size_t>(r.input)], -1, r.key, r.value,
+    status = producer->Send(inputs[static_cast<size_t>(r.input)].topic, -1, r.key, r.value,
                             r.timestamp, {});
     ++produced[static_cast<size_t>(r.input)];
-  });
+  };
+  if (part == InputTopic::Kind::kPreload) {
+    schedule.ForEachPreloadRecord(send);
+  } else {
+    schedule.ForEachStreamRecord(send);
+    if (end_markers) {
+      const int64_t timestamp =
+          schedule.TimestampOf(schedule.preload_records() + schedule.stream_records()) +
+          3'600'000;
+      for (size_t i = 0; i < inputs.size() && status.ok(); ++i) {
+        if (inputs[i].kind != InputTopic::Kind::kStream) continue;
+        const std::string key = Int32Bytes(-1 - static_cast<int32_t>(i));
+        for (int32_t p = 0; p < partitions && status.ok(); ++p) {
+          status = producer->Send(inputs[i].topic, p, key, std::string_view(), timestamp, {});
+          ++produced[i];
+        }
+      }
+    }
+  }
   KSTREAMS_RETURN_IF_ERROR(status);
   KSTREAMS_RETURN_IF_ERROR(producer->Flush(absl::Minutes(5)));
   KSTREAMS_RETURN_IF_ERROR(producer->TakeDeliveryStatus());
 
   KSTREAMS_ASSIGN_OR_RETURN(auto consumer, GroupLessConsumer(cluster.bootstrap()));
-  for (size_t i = 0; i < topics.size(); ++i) {
-    const std::string& topic = topics[i];
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].kind != part) continue;
+    const std::string& topic = inputs[i].topic;
     int64_t kept = 0;
     for (int32_t p = 0; p < partitions; ++p) {
       KSTREAMS_ASSIGN_OR_RETURN(auto marks, consumer->WatermarkOffsets({topic, p}));
@@ -196,9 +221,10 @@ absl::Status ProduceInput(const Cluster& cluster, const std::vector<std::string>
 // check; remembers when the check became complete.
 class OutputReader {
  public:
+  // Reads `topic` from `start[p]` of each partition p.
   static absl::StatusOr<std::unique_ptr<OutputReader>> Start(const std::string& bootstrap,
                                                              const std::string& topic,
-                                                             int32_t partitions,
+                                                             const std::vector<int64_t>& start,
                                                              OutputCheck* check) {
     std::unique_ptr<OutputReader> reader(new OutputReader());
     reader->check_ = check;
@@ -215,9 +241,9 @@ class OutputReader {
       if (absl::IsOutOfRange(s)) r->Fail(s);
     };
     KSTREAMS_ASSIGN_OR_RETURN(reader->consumer_, internal::Consumer::Create(std::move(options)));
-    std::map<internal::TopicPartition, int64_t> start;
-    for (int32_t p = 0; p < partitions; ++p) start[{topic, p}] = internal::kOffsetBeginning;
-    KSTREAMS_RETURN_IF_ERROR(reader->consumer_->Assign(start));
+    std::map<internal::TopicPartition, int64_t> offsets;
+    for (size_t p = 0; p < start.size(); ++p) offsets[{topic, static_cast<int32_t>(p)}] = start[p];
+    KSTREAMS_RETURN_IF_ERROR(reader->consumer_->Assign(offsets));
     reader->thread_ = std::thread([r = reader.get()] { r->Run(); });
     return reader;
   }
@@ -231,6 +257,7 @@ class OutputReader {
   // REQUIRES: done().
   const Mark& completed() const { return completed_; }
   int64_t bytes() const { return bytes_.load(); }
+  int64_t records() const { return records_.load(); }  // read so far
   absl::Status status() const {
     std::lock_guard<std::mutex> lock(mu_);
     return status_;
@@ -255,9 +282,11 @@ class OutputReader {
         return;
       }
       int64_t bytes = 0;
+      int64_t records = 0;
       for (size_t i = 0; i < batch->size(); ++i) {
         internal::RecordView r = (*batch)[i];
         check_->Add(r.key, r.value);
+        ++records;
         bytes += static_cast<int64_t>((r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0));
         if (check_->Complete()) {
           completed_ = Mark::Now();
@@ -266,6 +295,7 @@ class OutputReader {
         }
       }
       bytes_ += bytes;
+      records_ += records;
     }
   }
 
@@ -276,6 +306,7 @@ class OutputReader {
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_{false};
   std::atomic<int64_t> bytes_{0};
+  std::atomic<int64_t> records_{0};
   Mark completed_;  // written before done_ is set
   mutable std::mutex mu_;
   absl::Status status_;
@@ -513,7 +544,66 @@ StreamsConfig PipelineConfig(const WorkloadPlan& plan, const BenchParams& params
 using PipelineFactory = std::function<absl::StatusOr<std::unique_ptr<Pipeline>>(
     const WorkloadPlan& plan, const StreamsConfig& config, int32_t partitions)>;
 
-// Steps 1-6 of the file comment, for any pipeline.
+// Records of `topics` that the tasks of `streams` have processed and
+// committed: the sum of their committed offsets (every partition starts at 0).
+int64_t CommittedRecords(const KafkaStreams& streams,
+                         const absl::flat_hash_set<std::string>& topics) {
+  int64_t n = 0;
+  for (const KafkaStreams::ThreadMetadata& thread : streams.LocalThreadsMetadata()) {
+    for (const KafkaStreams::TaskMetadata& task : thread.active_tasks) {
+      for (const auto& [tp, offset] : task.committed_offsets) {
+        if (topics.contains(tp.topic)) n += offset;
+      }
+    }
+  }
+  return n;
+}
+
+// The load phase of a workload with preloaded inputs (not timed): KafkaStreams
+// with the run's configuration (its application.id and state directory)
+// processes the preload until all of it is committed, then closes, writing
+// its checkpoints. The timed instance then starts with the tables in its
+// stores and the preloaded partitions' offsets committed at their ends.
+absl::Status LoadPreload(const WorkloadPlan& plan, const StreamsConfig& config,
+                         const InputSchedule& schedule) {
+  absl::flat_hash_set<std::string> topics;
+  for (const InputTopic& input : plan.inputs) {
+    if (input.kind == InputTopic::Kind::kPreload) topics.insert(input.topic);
+  }
+  // When the last member leaves, the mock broker holds the next join back
+  // for the leaver's session.timeout.ms - 1 s (librdkafka 2.0.2's mock
+  // group goes through a rebalance with no members): 44 s with the default.
+  // 6 s is a real broker's minimum (group.min.session.timeout.ms).
+  StreamsConfig load_config = config;
+  load_config.Set("consumer.session.timeout.ms", "6000");
+  load_config.Set("consumer.heartbeat.interval.ms", "2000");
+  StreamsPipeline pipeline(plan.topology, load_config);
+  const Mark start = Mark::Now();
+  absl::Status failure = pipeline.Start();
+  if (failure.ok()) {
+    failure = AwaitRun(
+        pipeline, start, "loading the preloaded inputs was still not committed",
+        [&] { return CommittedRecords(pipeline.streams(), topics) >= schedule.preload_records(); },
+        [] { return absl::OkStatus(); });
+  }
+  absl::Status closed = pipeline.Close();
+  KSTREAMS_RETURN_IF_ERROR(failure);
+  return closed;
+}
+
+// The end offset of every partition of `topic`.
+absl::StatusOr<std::vector<int64_t>> EndOffsets(const Cluster& cluster, const std::string& topic,
+                                                int32_t partitions) {
+  KSTREAMS_ASSIGN_OR_RETURN(auto consumer, GroupLessConsumer(cluster.bootstrap()));
+  std::vector<int64_t> ends;
+  for (int32_t p = 0; p < partitions; ++p) {
+    KSTREAMS_ASSIGN_OR_RETURN(auto marks, consumer->WatermarkOffsets({topic, p}));
+    ends.push_back(marks.second);
+  }
+  return ends;
+}
+
+// Steps 1-7 of the file comment, for any pipeline.
 absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
                               const BenchParams& params, const PipelineFactory& make_pipeline) {
   if (plan.inputs.empty()) {
@@ -529,7 +619,9 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
   int64_t per_topic = 0;
   {
     std::vector<int64_t> counts(plan.inputs.size(), 0);
-    schedule.ForEach([&](const InputRecord& r) { ++counts[static_cast<size_t>(r.input)]; });
+    auto count = [&](const InputRecord& r) { ++counts[static_cast<size_t>(r.input)]; };
+    schedule.ForEachPreloadRecord(count);
+    schedule.ForEachStreamRecord(count);
     per_topic = *std::max_element(counts.begin(), counts.end());
   }
   const int32_t partitions = params.partitions > 0 ? params.partitions
@@ -540,28 +632,53 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
     KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(input.topic, partitions));
   }
   KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(plan.output_topic, partitions));
-  std::vector<std::string> topics;
-  for (const InputTopic& input : plan.inputs) topics.push_back(input.topic);
-  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, topics, schedule, partitions));
-  std::unique_ptr<OutputCheck> check = plan.output_check(schedule);
-
   StreamsConfig config =
       PipelineConfig(plan, params, ApplicationId(name, params), cluster->bootstrap());
+  if (schedule.preload_records() > 0) {
+    KSTREAMS_RETURN_IF_ERROR(
+        ProduceInput(*cluster, plan.inputs, schedule, InputTopic::Kind::kPreload, partitions));
+    KSTREAMS_RETURN_IF_ERROR(LoadPreload(plan, config, schedule));
+  }
+  KSTREAMS_RETURN_IF_ERROR(
+      ProduceInput(*cluster, plan.inputs, schedule, InputTopic::Kind::kStream, partitions,
+                   plan.end_markers));
+  std::unique_ptr<OutputCheck> check = plan.output_check(schedule);
+
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Pipeline> pipeline,
                             make_pipeline(plan, config, partitions));
+  // Only what the timed pipeline writes (not the load phase's output).
+  KSTREAMS_ASSIGN_OR_RETURN(std::vector<int64_t> output_start,
+                            EndOffsets(*cluster, plan.output_topic, partitions));
   KSTREAMS_ASSIGN_OR_RETURN(
       std::unique_ptr<OutputReader> reader,
-      OutputReader::Start(cluster->bootstrap(), plan.output_topic, partitions, check.get()));
+      OutputReader::Start(cluster->bootstrap(), plan.output_topic, output_start, check.get()));
 
   RunResult result;
   result.rss_before_start_kb = CurrentRssKb();
   const Mark start = Mark::Now();
   KSTREAMS_RETURN_IF_ERROR(pipeline->Start());
+  // An output that stops growing while the pipeline runs will not complete:
+  // fail then rather than at kRunTimeout.
+  int64_t last_records = 0;
+  Clock::time_point last_progress = Clock::now();
   absl::Status failure = AwaitRun(
       *pipeline, start, StrCat("the output of '", name, "' was still incomplete"),
-      [&] { return reader->done(); }, [&] { return reader->status(); });
+      [&] { return reader->done(); },
+      [&]() -> absl::Status {
+        KSTREAMS_RETURN_IF_ERROR(reader->status());
+        const Clock::time_point now = Clock::now();
+        if (const int64_t n = reader->records(); n != last_records || !pipeline->running()) {
+          last_records = n;
+          last_progress = now;
+        } else if (now - last_progress > kStallTimeout) {
+          return absl::DeadlineExceededError(StrCat(
+              "the output of '", name, "' stopped growing (no record for ",
+              std::chrono::duration_cast<std::chrono::seconds>(kStallTimeout).count(), " s)"));
+        }
+        return absl::OkStatus();
+      });
   if (!failure.ok() && absl::IsDeadlineExceeded(failure)) {
-    failure = absl::DeadlineExceededError(StrCat(failure.message(), ": read ", check->records(),
+    failure = absl::DeadlineExceededError(StrCat(failure.message(), ": read ", reader->records(),
                                                  " records; ", check->Verify().message()));
   }
   reader->Stop();
@@ -573,8 +690,8 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
   if (!running) return absl::InternalError(StrCat("'", name, "' completed but never ran"));
 
   const Mark& done = reader->completed();
-  result.input_records = schedule.total_records();
-  result.input_bytes = schedule.total_bytes();
+  result.input_records = schedule.stream_records();
+  result.input_bytes = schedule.stream_bytes();
   result.output_records = check->records();
   result.output_bytes = reader->bytes();
   result.seconds = Seconds(done.at - running->at);
@@ -653,7 +770,7 @@ absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const Benc
                                  : PartitionsFor(params, schedule.stream_records());
   // The last value of every key: what the restored store must hold.
   absl::flat_hash_map<std::string, std::string> expected;
-  schedule.ForEach([&](const InputRecord& r) { expected[std::string(r.key)] = r.value; });
+  schedule.ForEachStreamRecord([&](const InputRecord& r) { expected[std::string(r.key)] = r.value; });
 
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Cluster> cluster, Cluster::Start(params));
   for (const InputTopic& input : plan.inputs) {
@@ -662,7 +779,8 @@ absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const Benc
   KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(plan.output_topic, partitions));
   // The changelog, partitioned as the store's tasks wrote it (by key).
   KSTREAMS_RETURN_IF_ERROR(cluster->CreateTopic(changelog, partitions));
-  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, {changelog}, schedule, partitions));
+  KSTREAMS_RETURN_IF_ERROR(ProduceInput(*cluster, {{changelog, InputTopic::Kind::kStream}},
+                                        schedule, InputTopic::Kind::kStream, partitions));
 
   StreamsConfig config = PipelineConfig(plan, params, application_id, cluster->bootstrap());
   StreamsPipeline pipeline(plan.topology, config);
@@ -698,7 +816,7 @@ absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const Benc
   const Mark begun = *progress->started();
   const Mark done = *progress->done();
   result.input_records = schedule.stream_records();
-  result.input_bytes = schedule.total_bytes();
+  result.input_bytes = schedule.stream_bytes();
   result.output_records = static_cast<int64_t>(expected.size());
   result.seconds = Seconds(done.at - begun.at);
   result.cpu_seconds = done.cpu - begun.cpu;

@@ -10,19 +10,28 @@
 //     its repartition and changelog topics; broker: --bootstrap-servers,
 //     topics created with the Admin API.
 //  2. Topics: every input topic and the output topic with P partitions
-//     (--partitions, or PartitionsFor()).
-//  3. Input: the run's records (input.h) produced before anything is timed,
-//     then checked to be all there (each partition's low watermark 0, the
-//     high watermarks adding up to what was produced): the mock broker
-//     silently drops the oldest data past ~5 MB per partition.
-//  4. A reader (a group-less consumer over every output partition, from the
-//     beginning) feeds the workload's OutputCheck as the output arrives.
-//  5. The pipeline starts. Timed: from the moment it has its partitions
+//     (--partitions, or PartitionsFor() of the largest input).
+//  3. Preload (workloads with a preloaded input; not timed): the preload
+//     produced, then processed by a KafkaStreams of the run's configuration
+//     until its tasks have committed all of it; that instance closes
+//     (writing its checkpoints), so the timed one starts with the tables in
+//     its stores and the preloaded partitions committed at their ends.
+//  4. Input: the stream records (input.h) produced before anything is
+//     timed (then, with WorkloadPlan::end_markers, one marker per
+//     partition of each stream input), then checked to be all there (each
+//     partition's low watermark 0, the high watermarks adding up to what
+//     was produced): the mock broker silently drops the oldest data past
+//     ~5 MB per partition.
+//  5. A reader (a group-less consumer over every output partition, from its
+//     end offset, so nothing a load phase wrote) feeds the workload's
+//     OutputCheck as the output arrives.
+//  6. The pipeline starts. Timed: from the moment it has its partitions
 //     (KafkaStreams RUNNING; raw_pipe: every loop assigned) to the output
 //     record that completes the check. Start() to RUNNING (group join: a
 //     fixed ~3 s on the mock broker, task and store creation) is reported
-//     apart, as startup.
-//  6. The pipeline closes; the check verifies the output exactly (count
+//     apart, as startup. An output that stops growing for a minute while
+//     the pipeline runs fails the run.
+//  7. The pipeline closes; the check verifies the output exactly (count
 //     and digest, or every key's final value).
 //
 // raw_pipe is the ceiling: `threads` plain consumer -> producer loops (one
@@ -67,7 +76,9 @@ absl::StatusOr<RunResult> RunOnKafka(const Workload& workload, const BenchParams
 absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const BenchParams& params);
 
 // The ceiling: passthrough's topics, records and output check, processed by
-// raw consumer -> producer loops instead of KafkaStreams.
+// raw consumer -> producer loops instead of KafkaStreams. Its input is the
+// stream records every workload's timed span consumes (a two-input
+// workload gets the same records dealt over two topics).
 absl::StatusOr<RunResult> RunRawPipe(const BenchParams& params);
 
 }  // namespace kstreams::bench

@@ -8,14 +8,16 @@
 //
 // Two kinds cover the workloads so far:
 //  - RecordsCheck: a known multiset of (key, value) records (passthrough,
-//    filter_map, repartition, kv_store): complete once as many records as
-//    expected were read; right when an order-independent 64-bit digest of
-//    them equals the expected digest.
-//  - LatestPerKeyCheck: the final value of every key (aggregations whose
-//    intermediate updates depend on caching and commit timing, e.g. cached
-//    count): complete once every expected key's latest value read is its
-//    final value (and, optionally, exactly N records were read, as for an
-//    uncached count that forwards every update).
+//    filter_map, repartition, kv_store, stream_table_join,
+//    stream_stream_join): complete once as many records as expected were
+//    read; right when an order-independent 64-bit digest of them equals the
+//    expected digest.
+//  - LatestPerKeyCheck: the final value of every key (aggregations and
+//    table joins whose intermediate updates depend on caching and commit
+//    timing: count, windowed_count, table_table_join): complete once every
+//    expected key's latest value read is its final value (and, optionally,
+//    exactly N records were read, as for an uncached count that forwards
+//    every update).
 //
 // Thread-compatible: one reader thread calls Add(); Complete()/Verify() after.
 //
@@ -23,7 +25,7 @@
 //
 //   plan.output_check = [](const InputSchedule& input) {
 //     RecordsCheck::Builder expected;
-//     input.ForEach([&](const InputRecord& r) { expected.Add(r.key, r.value); });
+//     input.ForEachStreamRecord([&](const InputRecord& r) { expected.Add(r.key, r.value); });
 //     return expected.Build();
 //   };
 #ifndef KSTREAMS_BENCH_OUTPUT_CHECK_H_

@@ -1,8 +1,9 @@
 # ctest bench_smoke: kstreams_bench runs the in-process suite and, on the
-# embedded broker, raw_pipe, passthrough, count_uncached and restore with a
-# few records; each exits 0 and writes valid JSON with one sane row per
-# workload. Never asserts speed (the embedded runs themselves check their
-# output exactly, or fail). Usage:
+# embedded broker, raw_pipe, passthrough, count_uncached, stream_table_join
+# (a preloaded table), stream_stream_join (two inputs, end markers) and
+# restore with a few records; each exits 0 and writes valid JSON with one
+# sane row per workload. Never asserts speed (the embedded runs themselves
+# check their output exactly, or fail). Usage:
 #   cmake -DBENCH=<kstreams_bench> -DJSON=<file prefix> -P smoke_test.cmake
 
 # Runs kstreams_bench with ARGN and leaves the JSON document in ${out_var}.
@@ -56,22 +57,26 @@ endfunction()
 
 run_bench("${JSON}-inprocess.json" doc --workload all --mode inprocess --records 20000)
 check_rows("${doc}" inprocess 20000 names)
-list(LENGTH names n)
-if(n LESS 2)
-  message(FATAL_ERROR "expected at least passthrough and filter_map, got ${names}")
+set(all_workloads "passthrough;filter_map;repartition;kv_store;kv_store_uncached;count;count_uncached;windowed_count;stream_table_join;stream_stream_join;table_table_join;restore")
+if(NOT names STREQUAL "${all_workloads}")
+  message(FATAL_ERROR "expected every workload (${all_workloads}), got ${names}")
 endif()
 string(JSON passthrough_out GET "${doc}" results 0 output_records)
 if(NOT passthrough_out EQUAL 20000)
   message(FATAL_ERROR "passthrough must write every record, wrote ${passthrough_out}")
 endif()
 
-run_bench("${JSON}-embedded.json" doc --workload passthrough,count_uncached,restore
+run_bench("${JSON}-embedded.json" doc
+          --workload passthrough,count_uncached,stream_table_join,stream_stream_join,restore
           --mode embedded --records 2000)
 check_rows("${doc}" embedded 2000 names)
-if(NOT names STREQUAL "raw_pipe;passthrough;count_uncached;restore")
-  message(FATAL_ERROR "expected raw_pipe, passthrough, count_uncached, restore; got ${names}")
+if(NOT names STREQUAL "raw_pipe;passthrough;count_uncached;stream_table_join;stream_stream_join;restore")
+  message(FATAL_ERROR "expected raw_pipe, passthrough, count_uncached, stream_table_join, "
+                      "stream_stream_join, restore; got ${names}")
 endif()
-foreach(i 0 1 2)
+# One output per record (stream_table_join: one per stream record, the
+# preloaded table's own records not counted).
+foreach(i 0 1 2 3)
   string(JSON out GET "${doc}" results ${i} output_records)
   if(NOT out EQUAL 2000)
     message(FATAL_ERROR "row ${i} read back ${out} output records, expected 2000:\n${doc}")

@@ -2,16 +2,26 @@
 
 #include <stdlib.h>
 
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <optional>
 
 #include "input.h"
 #include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/join_windows.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/ktable.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
+#include "kstreams/dsl/stream_joined.h"
 #include "kstreams/dsl/streams_builder.h"
+#include "kstreams/dsl/windowed_kstream.h"
+#include "kstreams/dsl/windows.h"
+#include "kstreams/internal/strings.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/stores.h"
 #include "output_check.h"
@@ -42,6 +52,12 @@ WorkloadPlan SingleInputPlan(Topology topology, const BenchParams& p) {
   return plan;
 }
 
+// The plan's stores live in a fresh state directory of their own.
+void UseTempStateDir(WorkloadPlan& plan) {
+  plan.temp_state_dir = TempStateDir();
+  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+}
+
 // Expects exactly the input records transformed by `map` (which returns
 // false for records the workload drops).
 template <typename Map>
@@ -49,7 +65,7 @@ std::function<std::unique_ptr<OutputCheck>(const InputSchedule&)> ExpectRecords(
   return [map](const InputSchedule& input) {
     RecordsCheck::Builder expected;
     std::string key, value;
-    input.ForEach([&](const InputRecord& r) {
+    input.ForEachStreamRecord([&](const InputRecord& r) {
       key.assign(r.key);
       value.assign(r.value);
       if (map(key, value)) expected.Add(key, value);
@@ -59,6 +75,14 @@ std::function<std::unique_ptr<OutputCheck>(const InputSchedule&)> ExpectRecords(
 }
 
 bool Identity(std::string&, std::string&) { return true; }
+
+// key -> count as key -> its 8-byte big-endian value (the Int64 serde).
+absl::flat_hash_map<std::string, std::string> Int64Values(
+    const absl::flat_hash_map<std::string, int64_t>& counts) {
+  absl::flat_hash_map<std::string, std::string> values;
+  for (const auto& [key, n] : counts) values[key] = Int64Bytes(n);
+  return values;
+}
 
 // source -> sink: the cost of deserializing, forwarding and serializing.
 WorkloadPlan Passthrough(const BenchParams& p) {
@@ -141,8 +165,7 @@ WorkloadPlan KvStore(const BenchParams& p, bool cached) {
       .AddSink<Key, Value>("sink", OutputTopicName(p), {"get-then-put"}, serdes::Int32(),
                            serdes::String());
   WorkloadPlan plan = SingleInputPlan(std::move(topology), p);
-  plan.temp_state_dir = TempStateDir();
-  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  UseTempStateDir(plan);
   plan.output_check = ExpectRecords(Identity);
   return plan;
 }
@@ -159,21 +182,190 @@ WorkloadPlan Count(const BenchParams& p, bool cached) {
                         : std::move(materialized).WithCachingDisabled();
   Source(builder, p).GroupByKey().Count(materialized).ToStream().To(OutputTopicName(p));
   WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
-  plan.temp_state_dir = TempStateDir();
-  plan.config.Set(StreamsConfig::kStateDir, plan.temp_state_dir);
+  UseTempStateDir(plan);
   // The last update of every key is its count over the whole input (Int64
   // serde: 8 bytes big-endian). Uncached, every record forwards one update.
   plan.output_check = [cached](const InputSchedule& input) -> std::unique_ptr<OutputCheck> {
     absl::flat_hash_map<std::string, int64_t> counts;
-    input.ForEach([&](const InputRecord& r) { ++counts[std::string(r.key)]; });
+    input.ForEachStreamRecord([&](const InputRecord& r) { ++counts[std::string(r.key)]; });
+    return std::make_unique<LatestPerKeyCheck>(Int64Values(counts),
+                                               cached ? -1 : input.stream_records());
+  };
+  return plan;
+}
+
+// source -> GroupByKey().WindowedBy(hopping 1 s, advancing 500 ms).Count()
+// (RocksDB window store, cached, logged) -> ToStream -> sink: every record
+// updates two windows (SimpleBenchmark's windowed count).
+constexpr int64_t kWindowSizeMs = 1000;
+constexpr int64_t kWindowAdvanceMs = 500;
+
+WorkloadPlan WindowedCount(const BenchParams& p) {
+  using std::chrono::milliseconds;
+  StreamsBuilder builder;
+  Source(builder, p)
+      .GroupByKey()
+      .WindowedBy(TimeWindows::OfSizeWithNoGrace(milliseconds(kWindowSizeMs))
+                      .AdvanceBy(milliseconds(kWindowAdvanceMs)))
+      .Count(Materialized<Key, int64_t>::As("windowed-counts")
+                 .WithKeySerde(serdes::Int32())
+                 .WithValueSerde(serdes::Int64())
+                 .WithCachingEnabled())
+      .ToStream()
+      .To(OutputTopicName(p));
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  UseTempStateDir(plan);
+  // Every (key, window) ends with its count over the input: keys in Java's
+  // time-windowed layout (key bytes, 8-byte big-endian window start). The
+  // input is in time order per partition, so no record is late.
+  plan.output_check = [](const InputSchedule& input) -> std::unique_ptr<OutputCheck> {
+    absl::flat_hash_map<std::string, int64_t> counts;
+    input.ForEachStreamRecord([&](const InputRecord& r) {
+      // The windows [start, start + size) holding r: starts are multiples
+      // of the advance in (timestamp - size, timestamp].
+      const int64_t last = r.timestamp - r.timestamp % kWindowAdvanceMs;
+      for (int64_t start = last; start > r.timestamp - kWindowSizeMs && start >= 0;
+           start -= kWindowAdvanceMs) {
+        ++counts[internal::StrCat(r.key, Int64Bytes(start))];
+      }
+    });
+    return std::make_unique<LatestPerKeyCheck>(Int64Values(counts));
+  };
+  return plan;
+}
+
+// The joins' output value: a 64-bit fingerprint of both values (their first
+// 8 bytes), cheap to compute and different for different pairs of values,
+// so the broker modes can check which records were joined.
+int64_t JoinedValue(std::string_view left, std::string_view right) {
+  auto prefix = [](std::string_view v) {
+    uint64_t x = 0;
+    std::memcpy(&x, v.data(), std::min<size_t>(8, v.size()));
+    return x;
+  };
+  return static_cast<int64_t>(prefix(left) ^ (prefix(right) * 0x9e3779b97f4a7c15ull));
+}
+
+Produced<Key, int64_t> JoinedSerdes() {
+  return Produced<Key, int64_t>::With(serdes::Int32(), serdes::Int64());
+}
+
+Consumed<Key, Value> ValueSerdes() {
+  return Consumed<Key, Value>::With(serdes::Int32(), serdes::String());
+}
+
+// The stream joined with a table (RocksDB, cached, logged) preloaded with
+// every key: every timed record is a stream record that finds its match and
+// writes one output record.
+WorkloadPlan StreamTableJoin(const BenchParams& p) {
+  StreamsBuilder builder;
+  const std::string table_topic = TopicName(p, "bench-table");
+  auto table = builder.Table<Key, Value>(table_topic, ValueSerdes());
+  Source(builder, p)
+      .Join(table, [](const Value& v, const Value& t) { return JoinedValue(v, t); })
+      .To(OutputTopicName(p), JoinedSerdes());
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  plan.inputs.push_back({table_topic, InputTopic::Kind::kPreload});
+  UseTempStateDir(plan);
+  plan.output_check = [](const InputSchedule& input) {
+    RecordsCheck::Builder expected;
+    input.ForEachStreamRecord([&](const InputRecord& r) {
+      expected.Add(r.key, Int64Bytes(JoinedValue(r.value, input.preload_value(Int32FromBytes(r.key)))));
+    });
+    return expected.Build();
+  };
+  return plan;
+}
+
+// Two tables (RocksDB, cached, logged) updated alternately (both inputs are
+// timed); every update joins with the other side's current value, once the
+// key has one.
+WorkloadPlan TableTableJoin(const BenchParams& p) {
+  StreamsBuilder builder;
+  const std::string right_topic = TopicName(p, "bench-table");
+  auto left = builder.Table<Key, Value>(InputTopicName(p), ValueSerdes());
+  auto right = builder.Table<Key, Value>(right_topic, ValueSerdes());
+  left.Join(right, [](const Value& l, const Value& r) { return JoinedValue(l, r); })
+      .ToStream()
+      .To(OutputTopicName(p), Produced<Key, std::optional<int64_t>>::With(
+                                  serdes::Int32(), serdes::Optional(serdes::Int64())));
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  plan.inputs.push_back({right_topic, InputTopic::Kind::kStream});
+  UseTempStateDir(plan);
+  // How many updates get forwarded depends on the caches and commit timing;
+  // the last output of a key joins the last values of both sides, whatever
+  // the order the two topics were read in. Keys only one side has (short
+  // runs) write nothing.
+  plan.output_check = [](const InputSchedule& input) -> std::unique_ptr<OutputCheck> {
+    absl::flat_hash_map<std::string_view, std::string_view> last[2];
+    input.ForEachStreamRecord([&](const InputRecord& r) { last[r.input][r.key] = r.value; });
     absl::flat_hash_map<std::string, std::string> expected;
-    for (const auto& [key, n] : counts) {
-      std::string bytes(8, '\0');
-      for (int b = 0; b < 8; ++b) bytes[b] = static_cast<char>(static_cast<uint64_t>(n) >> (56 - 8 * b));
-      expected[key] = std::move(bytes);
+    for (const auto& [key, l] : last[0]) {
+      if (auto r = last[1].find(key); r != last[1].end()) {
+        expected[std::string(key)] = Int64Bytes(JoinedValue(l, r->second));
+      }
     }
-    return std::make_unique<LatestPerKeyCheck>(std::move(expected),
-                                               cached ? -1 : input.total_records());
+    return std::make_unique<LatestPerKeyCheck>(std::move(expected));
+  };
+  return plan;
+}
+
+// Two streams alternating, joined within 10 s (window stores RocksDB,
+// logged). Event time advances 1 ms per record, so ~10,000 records of the
+// other side lie within 10 s of a record: over 10,000 keys it meets about
+// one of them (half of them before it: about 0.5 output records per input).
+constexpr int64_t kJoinWindowMs = 10'000;
+
+WorkloadPlan StreamStreamJoin(const BenchParams& p) {
+  StreamsBuilder builder;
+  const std::string other_topic = TopicName(p, "bench-other");
+  auto other = builder.Stream<Key, Value>(other_topic, ValueSerdes());
+  Source(builder, p)
+      .Join(other, [](const Value& l, const Value& r) { return JoinedValue(l, r); },
+            JoinWindows::OfTimeDifferenceWithNoGrace(std::chrono::milliseconds(kJoinWindowMs)),
+            StreamJoined<Key, Value, Value>::With(serdes::Int32(), serdes::String(),
+                                                  serdes::String()))
+      .To(OutputTopicName(p), JoinedSerdes());
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  plan.inputs.push_back({other_topic, InputTopic::Kind::kStream});
+  UseTempStateDir(plan);
+  plan.records_per_ms = 1;
+  // The join's result depends on the order the two sides are read in: a
+  // task that runs one side more than the window ahead of the other lets
+  // window-store retention drop pairs. Java's default (max.task.idle.ms=0)
+  // waits for a partition's data that is on the broker but not fetched yet;
+  // kstreams' 0 does not wait (it has no lag-aware idling yet), so the
+  // broker modes would depend on fetch timing. Instead: wait up to 10 s for
+  // the empty side; end markers, so that no partition runs dry before the
+  // other at the end of the input; and room to buffer a whole fetch
+  // response (the thread stops polling when its buffers are full, and the
+  // mock broker returns a batch of up to 10,000 records per partition), so
+  // the partner partition's records can be polled while a task waits.
+  plan.config.Set(StreamsConfig::kMaxTaskIdleMs, "10000");
+  plan.config.Set("buffered.records.per.partition", "10000");
+  plan.end_markers = true;
+  // In time order every pair of records of one key, one per side, at most
+  // 10 s apart joins exactly once (when the later one arrives).
+  plan.output_check = [](const InputSchedule& input) {
+    struct Seen {
+      int64_t timestamp;
+      std::string_view value;
+    };
+    absl::flat_hash_map<std::string_view, std::array<std::deque<Seen>, 2>> window;
+    RecordsCheck::Builder expected;
+    input.ForEachStreamRecord([&](const InputRecord& r) {
+      std::array<std::deque<Seen>, 2>& sides = window[r.key];
+      std::deque<Seen>& others = sides[1 - r.input];
+      while (!others.empty() && others.front().timestamp < r.timestamp - kJoinWindowMs) {
+        others.pop_front();
+      }
+      for (const Seen& o : others) {
+        expected.Add(r.key, Int64Bytes(r.input == 0 ? JoinedValue(r.value, o.value)
+                                                    : JoinedValue(o.value, r.value)));
+      }
+      sides[r.input].push_back({r.timestamp, r.value});
+    });
+    return expected.Build();
   };
   return plan;
 }
@@ -194,13 +386,19 @@ std::vector<Workload> MakeWorkloads() {
                [](const BenchParams& p) { return Count(p, /*cached=*/true); }});
   w.push_back({"count_uncached", "GroupByKey().Count() -> ToStream -> sink (RocksDB, no cache)",
                "", [](const BenchParams& p) { return Count(p, /*cached=*/false); }});
-  // SimpleBenchmark's remaining workloads, added when their features exist.
-  w.push_back({"windowed_count", "GroupByKey().WindowedBy(hopping 1 s / 500 ms).Count()",
-               "needs windows and window stores", nullptr});
-  w.push_back({"stream_table_join", "KStream.Join(KTable)", "needs KTable and joins", nullptr});
-  w.push_back({"stream_stream_join", "KStream.Join(KStream, JoinWindows)",
-               "needs windowed joins", nullptr});
-  w.push_back({"table_table_join", "KTable.Join(KTable)", "needs KTable and joins", nullptr});
+  w.push_back({"windowed_count",
+               "GroupByKey().WindowedBy(hopping 1 s / 500 ms).Count() -> ToStream -> sink "
+               "(RocksDB window store, cached)",
+               "", WindowedCount});
+  w.push_back({"stream_table_join",
+               "KStream.Join(KTable) -> sink; the table preloaded with every key (RocksDB, cached)",
+               "", StreamTableJoin});
+  w.push_back({"stream_stream_join",
+               "KStream.Join(KStream, 10 s window) -> sink; the sides alternate, 1 record/ms",
+               "", StreamStreamJoin});
+  w.push_back({"table_table_join",
+               "KTable.Join(KTable) -> ToStream -> sink; the sides alternate (RocksDB, cached)", "",
+               TableTableJoin});
   w.push_back({"restore",
                "rebuild the RocksDB store of kv_store_uncached from a changelog of `records` "
                "records (10,000 keys)",

@@ -4,7 +4,7 @@
 // (big-endian int32, as Java's IntegerSerializer) over a space of `keys`, byte
 // values of `value_size` (see input.h). A workload is one entry in the
 // registry: a name, a description and a function that builds its plan: the
-// topology, its input topics (one or more, streams or tables), its output
+// topology, its input topics (one or more, timed or preloaded), its output
 // topic and, for the modes that read the output back from a broker, what
 // that output must be. Adding a workload is adding one function to
 // workloads.cc.
@@ -66,11 +66,14 @@ struct BenchParams {
 struct InputTopic {
   enum class Kind {
     // Takes part in the measured stream: the run's `records` records are
-    // dealt to the stream inputs in turn.
+    // dealt to the stream inputs in turn (whether the topology reads the
+    // topic as a KStream or as a KTable, as table_table_join does).
     kStream,
-    // Loaded first with one record per key (keys 0..keys-1), timestamped
-    // before the stream: e.g. the table side of a join.
-    kTable,
+    // Loaded before the timer starts, with one record per key (keys
+    // 0..keys-1), stamped before the stream: the table side of a
+    // stream-table join. Neither timed nor counted in the results; see
+    // input.h and the runners for how each mode loads it.
+    kPreload,
   };
   std::string topic;
   Kind kind = Kind::kStream;
@@ -89,6 +92,14 @@ struct WorkloadPlan {
   // Event time advances 1 ms every this many records of the run (a windowed
   // join wants fewer, so that its window spans a realistic record count).
   int64_t records_per_ms = 1000;
+  // Embedded/broker modes: after the stream records, one end marker in
+  // every partition of every stream input: key -1 - (input index), which no
+  // stream record has, an empty value, stamped an hour after the last stream
+  // record. A task that keeps its input partitions in time order
+  // (max.task.idle.ms > 0) then never waits at the end of the input for a
+  // partition that has nothing more to give: the markers come last. They
+  // are not counted; the output check must expect nothing of them.
+  bool end_markers = false;
   // The restore workload: the logged store whose changelog the run's stream
   // records are, restored instead of processed (Workload::Runner::kRestore).
   std::string restore_store;

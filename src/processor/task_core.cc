@@ -345,7 +345,7 @@ StateStore* TaskCore::GetStateStore(std::string_view name) {
   for (auto& store : stores_) {
     if (store->name() == name) return store.get();
   }
-  return nullptr;
+  return options_.global_stores ? options_.global_stores(name) : nullptr;
 }
 
 void TaskCore::RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) {
@@ -368,7 +368,8 @@ void TaskCore::RecordDropped(std::string_view node, std::string_view reason) {
 
 std::filesystem::path TaskCore::state_dir() const {
   return std::filesystem::path(*options_.config.Get(StreamsConfig::kStateDir)) /
-         options_.application_id / options_.task_id.ToString();
+         options_.application_id /
+         (options_.state_dir_name.empty() ? options_.task_id.ToString() : options_.state_dir_name);
 }
 
 namespace {
@@ -380,6 +381,10 @@ class CollectorChangelogSink final : public ChangelogSink {
       : collector_(collector), topic_(std::move(topic)), partition_(partition) {}
   void Log(std::string_view key, BytesValue value, int64_t timestamp) override {
     collector_->Send(topic_, key, value, timestamp, headers_, partition_);
+  }
+  void LogWithHeaders(std::string_view key, BytesValue value, int64_t timestamp,
+                      const Headers& headers) override {
+    collector_->Send(topic_, key, value, timestamp, headers, partition_);
   }
 
  private:

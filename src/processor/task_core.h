@@ -41,6 +41,12 @@ class TaskCore final : public TaskContext, public StateStoreContext {
     // The record cache of the owning thread (not owned; outlives the task).
     // nullptr: the task makes its own of statestore.cache.max.bytes.
     ThreadCache* thread_cache = nullptr;
+    // Global stores (GlobalKTables), visible to this task's nodes by name
+    // after its own stores; nullptr when the topology has none.
+    std::function<StateStore*(std::string_view)> global_stores;
+    // The directory under <state.dir>/<application.id> for this task's
+    // state; default: the task id. The global thread uses "global".
+    std::string state_dir_name;
   };
 
   // Instantiates the nodes and stores of `subtopology`. Nothing is

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 #include "kstreams/internal/strings.h"
 
@@ -96,6 +97,36 @@ void TopologyData::AddInternalTopic(InternalTopicDef def) {
   internal_topics_.emplace(std::move(name), std::move(def));
 }
 
+void TopologyData::AddCopartitionGroup(std::vector<std::string> nodes) {
+  if (!status_.ok()) return;
+  copartition_groups_.push_back(std::move(nodes));
+}
+
+void TopologyData::MarkGlobal(const std::string& node) {
+  auto it = node_index_.find(node);
+  if (it != node_index_.end()) nodes_[it->second].global = true;
+}
+
+std::vector<std::vector<std::string>> TopologyData::CopartitionGroups() const {
+  std::vector<std::vector<std::string>> groups;
+  for (const std::vector<std::string>& nodes : copartition_groups_) {
+    std::set<std::string> topics;
+    std::vector<std::string> pending = nodes;
+    std::set<std::string> seen;
+    while (!pending.empty()) {
+      std::string name = std::move(pending.back());
+      pending.pop_back();
+      if (!seen.insert(name).second) continue;
+      const NodeDef* node = FindNode(name);
+      if (node == nullptr) continue;
+      topics.insert(node->topics.begin(), node->topics.end());
+      pending.insert(pending.end(), node->parents.begin(), node->parents.end());
+    }
+    groups.emplace_back(topics.begin(), topics.end());
+  }
+  return groups;
+}
+
 const NodeDef* TopologyData::FindNode(std::string_view name) const {
   auto it = node_index_.find(std::string(name));
   return it == node_index_.end() ? nullptr : &nodes_[it->second];
@@ -109,6 +140,18 @@ const StoreDef* TopologyData::FindStore(std::string_view name) const {
 }
 
 std::vector<Subtopology> TopologyData::Subtopologies() const {
+  std::vector<Subtopology> all = AllSubtopologies();
+  std::erase_if(all, [](const Subtopology& s) { return s.global; });
+  return all;
+}
+
+std::vector<Subtopology> TopologyData::GlobalSubtopologies() const {
+  std::vector<Subtopology> all = AllSubtopologies();
+  std::erase_if(all, [](const Subtopology& s) { return !s.global; });
+  return all;
+}
+
+std::vector<Subtopology> TopologyData::AllSubtopologies() const {
   // Union-find over node indices.
   std::vector<size_t> root(nodes_.size());
   std::iota(root.begin(), root.end(), 0);
@@ -151,6 +194,7 @@ std::vector<Subtopology> TopologyData::Subtopologies() const {
     Subtopology& sub = result[it->second];
     const NodeDef& node = nodes_[i];
     sub.nodes.push_back(node.name);
+    sub.global = sub.global || node.global;
     for (const std::string& t : node.topics) sub.source_topics.push_back(t);
     if (node.pattern) sub.source_patterns.push_back(*node.pattern);
     if (node.kind == NodeKind::kSink && !node.dynamic_topic) {

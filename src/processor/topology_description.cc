@@ -242,6 +242,7 @@ class JavaTreeSet {
 // each with its successors and predecessors in Java's print order.
 struct TopologyDescription::Described {
   int32_t id = 0;
+  bool global = false;
   std::vector<const NodeDef*> nodes;
   std::vector<std::vector<const NodeDef*>> successors;    // parallel to nodes
   std::vector<std::vector<const NodeDef*>> predecessors;  // parallel to nodes
@@ -249,7 +250,7 @@ struct TopologyDescription::Described {
 
 TopologyDescription::TopologyDescription(std::shared_ptr<const internal::TopologyData> data)
     : data_(std::move(data)), subtopologies_(data_->Subtopologies()) {
-  for (const internal::Subtopology& sub : subtopologies_) {
+  for (const internal::Subtopology& sub : data_->AllSubtopologies()) {
     // Java fills a HashSet with the sources (sorted), then the other nodes
     // (sorted), and copies it into a HashMap it iterates while connecting.
     std::vector<const NodeDef*> defs;
@@ -294,6 +295,7 @@ TopologyDescription::TopologyDescription(std::shared_ptr<const internal::Topolog
 
     Described d;
     d.id = sub.id;
+    d.global = sub.global;
     std::vector<int> order(defs.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), less);
@@ -336,6 +338,22 @@ std::string TopologyDescription::ToString() const {
   // with a blank line; so only the first is indented by three spaces.
   std::string out = "Topologies:\n ";
   for (const Described& d : described_) {
+    if (d.global) {
+      // Java's GlobalStore#toString: source and processor, no blank line.
+      StrAppend(&out, "  Sub-topology: ", d.id, " for global store (will not generate tasks)\n");
+      for (size_t i = 0; i < d.nodes.size(); ++i) {
+        const NodeDef& node = *d.nodes[i];
+        if (node.kind == NodeKind::kSource) {
+          StrAppend(&out, "    Source: ", node.name, " (topics: ", JavaSetString(node.topics),
+                    ")\n      --> ", names(d.successors[i]), "\n");
+        } else {
+          StrAppend(&out, "    Processor: ", node.name, " (stores: ", JavaSetString(node.stores),
+                    ")\n      --> ", names(d.successors[i]), "\n      <-- ",
+                    names(d.predecessors[i]), "\n");
+        }
+      }
+      continue;
+    }
     StrAppend(&out, "  Sub-topology: ", d.id, "\n");
     for (size_t i = 0; i < d.nodes.size(); ++i) {
       const NodeDef& node = *d.nodes[i];

@@ -60,9 +60,9 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
   };
   std::vector<Subtopology> subs = topology.Subtopologies();
 
-  // 1. Source topics must exist.
+  // 1. Source topics must exist (global tables' too).
   std::set<std::string> missing;
-  for (const Subtopology& sub : subs) {
+  for (const Subtopology& sub : topology.AllSubtopologies()) {
     for (const std::string& t : sub.source_topics) {
       if (!topology.IsInternalTopic(t) && !counts.contains(t)) missing.insert(t);
     }
@@ -106,6 +106,46 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
       if (best > 0) internal[name] = best;
     }
   }
+  // 2b. Co-partition groups (the inputs of joins), as Java's
+  // CopartitionedTopicsEnforcer: user topics of a group must have equal
+  // partition counts; its repartition topics get that count (or, with no
+  // user topic in the group, the largest of theirs).
+  for (const std::vector<std::string>& group : topology.CopartitionGroups()) {
+    std::set<int32_t> user_counts;
+    std::vector<std::string> described;
+    for (const std::string& t : group) {
+      if (topology.IsInternalTopic(t)) continue;
+      user_counts.insert(counts[t]);
+      described.push_back(StrCat(t, " (", counts[t], " partitions)"));
+    }
+    if (user_counts.size() > 1) {
+      return absl::FailedPreconditionError(StrCat(
+          "topics joined together must be co-partitioned (have the same number of "
+          "partitions): ", StrJoin(described, ", "),
+          "; repartition one side (KStream::Repartition) or recreate the topics"));
+    }
+    int32_t want = 0;
+    if (!user_counts.empty()) {
+      want = *user_counts.begin();
+    } else {
+      for (const std::string& t : group) {
+        if (internal.contains(t)) want = std::max(want, internal[t]);
+      }
+    }
+    if (want == 0) continue;
+    for (const std::string& t : group) {
+      auto def = topology.internal_topics().find(t);
+      if (def == topology.internal_topics().end()) continue;
+      if (def->second.partitions && *def->second.partitions != want) {
+        return absl::FailedPreconditionError(StrCat(
+            "repartition topic '", decorate(t), "' has ", *def->second.partitions,
+            " partitions (Repartitioned) but is joined with topics of ", want,
+            " partitions; joins need co-partitioned inputs"));
+      }
+      internal[t] = want;
+    }
+  }
+
   // Creates `topic` unless it exists with `want` partitions.
   auto ensure = [&](const std::string& topic, int32_t want,
                     const std::map<std::string, std::string>& configs) -> absl::Status {

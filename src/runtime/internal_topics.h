@@ -11,6 +11,10 @@
 //    existing internal topic must have the expected count;
 //  - changelog topics "<application.id>-<store>-changelog" of logged stores
 //    get one partition per task of the owning sub-topology (compacted);
+//  - the inputs of each join (TopologyData::CopartitionGroups) are
+//    co-partitioned: their user topics have equal partition counts (else a
+//    FailedPrecondition naming each topic and count), and their repartition
+//    topics get that count (Java's CopartitionedTopicsEnforcer);
 //  - the source topics of each sub-topology have equal partition counts
 //    (co-partitioning; the range assignor relies on it).
 //

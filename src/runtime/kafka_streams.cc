@@ -12,6 +12,7 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
+#include "runtime/global_stream_thread.h"
 #include "runtime/internal_topics.h"
 #include "runtime/local_store_registry.h"
 #include "runtime/runtime_config.h"
@@ -127,6 +128,9 @@ class KafkaStreamsImpl {
   absl::StatusOr<std::unique_ptr<StreamThread>> MakeThread();
   void OnThreadStateChange(StreamThread* thread, ThreadState now, ThreadState before);
   void OnThreadFailure(StreamThread* thread, const absl::Status& error);
+  // The global thread cannot be replaced: the handler is told, and the
+  // client shuts down (Java does the same).
+  void OnGlobalThreadFailure(const absl::Status& error);
   // Shuts every thread down and joins them, then moves to `final_state`.
   void ShutDownThreads(State final_state);
   void JoinHelpers();
@@ -141,6 +145,7 @@ class KafkaStreamsImpl {
   std::condition_variable cv_;
   State state_ = State::kCreated;
   std::vector<std::unique_ptr<StreamThread>> threads_;  // live and replaced ones
+  std::unique_ptr<GlobalStreamThread> global_thread_;   // when there are global stores
   int next_thread_index_ = 1;
   KafkaStreams::UncaughtExceptionHandler handler_;
   std::shared_ptr<StateRestoreListener> restore_listener_;
@@ -232,7 +237,15 @@ absl::Status KafkaStreamsImpl::Start() {
   std::set<std::string> store_names;
   for (const StoreDef& store : topology_->stores()) store_names.insert(store.name);
   registry_ = std::make_shared<LocalStoreRegistry>(rc_.application_id, std::move(store_names));
-  // 3. (Global stores are bootstrapped here, before any stream thread runs.)
+  // 3. Global stores are complete before any stream thread processes.
+  if (!topology_->GlobalSubtopologies().empty()) {
+    auto global = std::make_unique<GlobalStreamThread>(
+        topology_, config_, rc_, [this](const absl::Status& error) { OnGlobalThreadFailure(error); });
+    KSTREAMS_RETURN_IF_ERROR(global->Bootstrap());
+    rc_.global_stores = [g = global.get()](std::string_view name) { return g->GetStore(name); };
+    global->Start();
+    global_thread_ = std::move(global);
+  }
   // 4. The stream threads.
   std::vector<std::unique_ptr<StreamThread>> threads;
   {
@@ -311,6 +324,20 @@ void KafkaStreamsImpl::OnThreadFailure(StreamThread* thread, const absl::Status&
   helpers_.emplace_back([this] { ShutDownThreads(State::kError); });
 }
 
+void KafkaStreamsImpl::OnGlobalThreadFailure(const absl::Status& error) {
+  KafkaStreams::UncaughtExceptionHandler handler;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutdown_started_) return;
+    shutdown_started_ = true;
+    handler = handler_;
+  }
+  if (handler) (void)handler(error);  // any response: the client shuts down
+  if (!TransitionTo(State::kPendingError)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  helpers_.emplace_back([this] { ShutDownThreads(State::kError); });
+}
+
 void KafkaStreamsImpl::ShutDownThreads(State final_state) {
   std::vector<StreamThread*> threads;
   {
@@ -319,6 +346,8 @@ void KafkaStreamsImpl::ShutDownThreads(State final_state) {
   }
   for (StreamThread* t : threads) t->RequestShutdown();
   for (StreamThread* t : threads) t->Join();
+  // After the stream threads: their tasks read the global stores.
+  if (global_thread_) global_thread_->Shutdown();
   TransitionTo(final_state);
 }
 

@@ -15,9 +15,12 @@
 
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "kstreams/state/state_store.h"
 #include "kstreams/streams_config.h"
 
 namespace kstreams::internal {
@@ -48,6 +51,9 @@ struct RuntimeConfig {
   // The restore consumer (group-less, reads changelogs): the consumer's
   // properties, then "restore.consumer."-prefixed ones.
   ClientConfig restore_consumer;
+  // Finds a global store (GlobalKTable) by name for every task; set by
+  // KafkaStreams when the topology has global stores. Thread-safe.
+  std::function<StateStore*(std::string_view)> global_stores;
 };
 
 // Validates `config` (required keys, integer ranges, processing.guarantee,

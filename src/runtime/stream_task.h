@@ -72,6 +72,8 @@ class StreamTask {
   // Caches written down and stores made durable (before a checkpoint).
   absl::Status Flush();
   bool TakeCommitRequest() { return core_->TakeCommitRequest(); }
+  // Records dropped so far (late windowed records, skipped records).
+  int64_t dropped_records() const { return core_->dropped_records(); }
 
   // The next offset to read of every partition processed since the last
   // MarkCommitted().

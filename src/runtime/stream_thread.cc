@@ -196,6 +196,7 @@ void StreamThread::UpdateMetadata() {
     }
     t.time_current_idling_started = task->partition_group().idle_since_ms();
     t.restoring = task->restoring();
+    t.dropped_records = task->dropped_records();
     tasks.push_back(std::move(t));
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -474,6 +475,7 @@ void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
     options.config = config_;
     options.collector = collector_.get();
     options.thread_cache = cache_.get();
+    options.global_stores = rc_.global_stores;
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
         topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
     absl::Status s = task.ok() ? (*task)->InitStores() : task.status();

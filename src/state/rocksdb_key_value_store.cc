@@ -22,7 +22,8 @@
 #include "kstreams/log.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/rocksdb_config_setter.h"
-#include "state/rocksdb_shared.h"
+#include "kstreams/status_macros.h"
+#include "state/rocksdb_util.h"
 
 namespace kstreams {
 
@@ -127,59 +128,142 @@ absl::StatusOr<size_t> SizeConfig(const StreamsConfig& config, const char* key,
   return static_cast<size_t>(*v);
 }
 
-class RocksDBKeyValueStore;
+}  // namespace
 
-class RocksDBIterator final : public BytesIterator {
- public:
-  RocksDBIterator(RocksDBKeyValueStore* store, std::unique_ptr<rocksdb::Iterator> it,
-                  std::optional<std::string_view> from, std::optional<std::string_view> to,
-                  bool reverse);
-  ~RocksDBIterator() override;
+absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out) {
+  absl::StatusOr<size_t> cache_bytes =
+      SizeConfig(config, RocksDBOptions::kBlockCacheBytes, size_t{64} << 20);
+  if (!cache_bytes.ok()) return cache_bytes.status();
+  absl::StatusOr<size_t> wbm_bytes =
+      SizeConfig(config, RocksDBOptions::kWriteBufferManagerBytes, size_t{32} << 20);
+  if (!wbm_bytes.ok()) return wbm_bytes.status();
+  out->shared = RocksDBShared::Get(*cache_bytes, *wbm_bytes);
 
-  bool Valid() const override { return valid_; }
-  std::string_view key() const override {
-    rocksdb::Slice k = it_->key();
-    return {k.data(), k.size()};
-  }
-  std::string_view value() const override {
-    rocksdb::Slice v = it_->value();
-    return {v.data(), v.size()};
-  }
-  void Next() override {
-    if (!valid_) return;
-    if (reverse_) it_->Prev(); else it_->Next();
-    Settle();
-  }
-  absl::Status status() const override { return status_; }
+  rocksdb::Options& options = out->options;
+  rocksdb::BlockBasedTableOptions table;
+  options.create_if_missing = true;
+  options.error_if_exists = false;
+  options.compression = rocksdb::kNoCompression;
+  options.compaction_style = rocksdb::kCompactionStyleUniversal;
+  options.write_buffer_size = size_t{16} << 20;
+  options.max_write_buffer_number = 3;
+  // Memtables grow in 16 KiB arena blocks instead of min(1 MiB,
+  // write_buffer_size / 8): every store with a non-empty memtable holds
+  // at least one block, so with many stores the block size, not the data,
+  // would fill the shared write buffer budget.
+  options.arena_block_size = 16 << 10;
+  options.max_background_jobs = 2;
+  options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
+  options.keep_log_file_num = 1;
+  options.stats_dump_period_sec = 0;
+  // The MANIFEST of a key-value store stays tiny; RocksDB's 4 MiB
+  // preallocation would cost 4 GiB of disk for 1,000 stores.
+  options.manifest_preallocation_size = 64 << 10;
+  options.stats_persist_period_sec = 0;
+  options.write_buffer_manager = out->shared->write_buffer_manager;
+  table.block_cache = out->shared->cache;
+  table.block_size = 4 * 1024;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = false;
 
-  // The store is closing: drop the RocksDB iterator (it must not outlive the DB).
-  void Release() {
-    it_.reset();
-    valid_ = false;
-    store_ = nullptr;
-    status_ = absl::FailedPreconditionError("store closed while iterating");
-  }
-
- private:
-  void Settle() {
-    valid_ = it_->Valid();
-    if (!valid_) {
-      status_ = FromRocksDB(it_->status(), "iterator");
-      return;
+  if (std::optional<std::string> setter_name = config.Get(RocksDBOptions::kConfigSetter);
+      setter_name && !setter_name->empty()) {
+    RocksDBConfigSetterFactory factory;
+    {
+      std::lock_guard<std::mutex> lock(SetterMutex());
+      auto it = Setters().find(*setter_name);
+      if (it != Setters().end()) factory = it->second;
     }
-    rocksdb::Slice k = it_->key();
-    std::string_view key(k.data(), k.size());
-    if (!reverse_ && to_ && key > *to_) valid_ = false;
-    if (reverse_ && from_ && key < *from_) valid_ = false;
+    if (!factory) {
+      return absl::InvalidArgumentError(StrCat(
+          "config '", RocksDBOptions::kConfigSetter, "' names '", *setter_name,
+          "', which is not registered (kstreams::RegisterRocksDBConfigSetter)"));
+    }
+    out->setter = factory();
+    RocksDBOptions handle(&options, &table);
+    out->setter->SetConfig(name, handle, config);
   }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
-  RocksDBKeyValueStore* store_;
-  std::unique_ptr<rocksdb::Iterator> it_;
-  std::optional<std::string> from_, to_;
-  bool reverse_;
-  bool valid_ = false;
-  absl::Status status_;
-};
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    return absl::UnavailableError(StrCat("cannot create directory '", path.string(),
+                                         "': ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CloseRocksDB(std::unique_ptr<rocksdb::DB>& db, RocksDBStoreOptions& options,
+                          const std::string& name) {
+  absl::Status s = FromRocksDB(db->Close(), StrCat("closing store '", name, "'"));
+  db.reset();
+  if (options.setter) {
+    options.setter->Close(name);
+    options.setter.reset();
+  }
+  options.options = rocksdb::Options();  // drops its references to the shared cache
+  options.shared.reset();
+  return s;
+}
+
+// --- Iterators ---------------------------------------------------------------
+
+void RocksDBIteratorRegistry::ReleaseAll() {
+  absl::flat_hash_set<RocksDBIterator*> live;
+  live.swap(live_);
+  for (RocksDBIterator* it : live) it->Release();
+}
+
+RocksDBIterator::RocksDBIterator(RocksDBIteratorRegistry* registry,
+                                 std::unique_ptr<rocksdb::Iterator> it,
+                                 std::optional<std::string_view> from,
+                                 std::optional<std::string_view> to, bool reverse)
+    : registry_(registry), it_(std::move(it)), reverse_(reverse) {
+  if (from) from_ = std::string(*from);
+  if (to) to_ = std::string(*to);
+  if (registry_ != nullptr) registry_->Register(this);
+  if (!reverse_) {
+    if (from_) it_->Seek(*from_); else it_->SeekToFirst();
+  } else {
+    if (to_) it_->SeekForPrev(*to_); else it_->SeekToLast();
+  }
+  Settle();
+}
+
+RocksDBIterator::~RocksDBIterator() {
+  if (registry_ != nullptr) registry_->Unregister(this);
+}
+
+void RocksDBIterator::Next() {
+  if (!valid_) return;
+  if (reverse_) it_->Prev(); else it_->Next();
+  Settle();
+}
+
+void RocksDBIterator::Release() {
+  it_.reset();
+  valid_ = false;
+  registry_ = nullptr;
+  status_ = absl::FailedPreconditionError("store closed while iterating");
+}
+
+void RocksDBIterator::Settle() {
+  valid_ = it_->Valid();
+  if (!valid_) {
+    status_ = FromRocksDB(it_->status(), "iterator");
+    return;
+  }
+  rocksdb::Slice k = it_->key();
+  std::string_view key(k.data(), k.size());
+  if (!reverse_ && to_ && key > *to_) valid_ = false;
+  if (reverse_ && from_ && key < *from_) valid_ = false;
+}
+
+namespace {
 
 class RocksDBKeyValueStore final : public KeyValueBytesStore {
  public:
@@ -194,65 +278,8 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
 
   absl::Status Init(StateStoreContext& context) override {
     if (db_ != nullptr) return absl::OkStatus();
-    const StreamsConfig& config = context.config();
-    absl::StatusOr<size_t> cache_bytes =
-        SizeConfig(config, RocksDBOptions::kBlockCacheBytes, size_t{64} << 20);
-    if (!cache_bytes.ok()) return cache_bytes.status();
-    absl::StatusOr<size_t> wbm_bytes =
-        SizeConfig(config, RocksDBOptions::kWriteBufferManagerBytes, size_t{32} << 20);
-    if (!wbm_bytes.ok()) return wbm_bytes.status();
-    shared_ = RocksDBShared::Get(*cache_bytes, *wbm_bytes);
-
-    rocksdb::Options options;
-    rocksdb::BlockBasedTableOptions table;
-    options.create_if_missing = true;
-    options.error_if_exists = false;
-    options.compression = rocksdb::kNoCompression;
-    options.compaction_style = rocksdb::kCompactionStyleUniversal;
-    options.write_buffer_size = size_t{16} << 20;
-    options.max_write_buffer_number = 3;
-    // Memtables grow in 16 KiB arena blocks instead of min(1 MiB,
-    // write_buffer_size / 8): every store with a non-empty memtable holds
-    // at least one block, so with many stores the block size, not the data,
-    // would fill the shared write buffer budget.
-    options.arena_block_size = 16 << 10;
-    options.max_background_jobs = 2;
-    options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
-    options.keep_log_file_num = 1;
-    options.stats_dump_period_sec = 0;
-    // The MANIFEST of a key-value store stays tiny; RocksDB's 4 MiB
-    // preallocation would cost 4 GiB of disk for 1,000 stores.
-    options.manifest_preallocation_size = 64 << 10;
-    options.stats_persist_period_sec = 0;
-    options.write_buffer_manager = shared_->write_buffer_manager;
-    table.block_cache = shared_->cache;
-    table.block_size = 4 * 1024;
-    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    table.cache_index_and_filter_blocks = true;
-    table.cache_index_and_filter_blocks_with_high_priority = true;
-    table.pin_l0_filter_and_index_blocks_in_cache = false;
-
-    if (std::optional<std::string> setter_name = config.Get(RocksDBOptions::kConfigSetter);
-        setter_name && !setter_name->empty()) {
-      RocksDBConfigSetterFactory factory;
-      {
-        std::lock_guard<std::mutex> lock(SetterMutex());
-        auto it = Setters().find(*setter_name);
-        if (it != Setters().end()) factory = it->second;
-      }
-      if (!factory) {
-        return absl::InvalidArgumentError(StrCat(
-            "config '", RocksDBOptions::kConfigSetter, "' names '", *setter_name,
-            "', which is not registered (kstreams::RegisterRocksDBConfigSetter)"));
-      }
-      setter_ = factory();
-      RocksDBOptions handle(&options, &table);
-      setter_->SetConfig(name_, handle, config);
-    }
-    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    options_ = options;
-
     path_ = context.state_dir() / "rocksdb" / name_;
+    KSTREAMS_RETURN_IF_ERROR(PrepareRocksDBOptions(context.config(), name_, path_, &options_));
     return Open();
   }
 
@@ -290,12 +317,11 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       it->SeekToFirst();
       if (!it->Valid() && it->status().ok()) return absl::OkStatus();
     }
-    for (RocksDBIterator* it : iterators_) it->Release();
-    iterators_.clear();
+    iterators_.ReleaseAll();
     absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "' to wipe it"));
     db_.reset();
     if (!c.ok()) return c;
-    absl::Status d = FromRocksDB(rocksdb::DestroyDB(path_.string(), options_),
+    absl::Status d = FromRocksDB(rocksdb::DestroyDB(path_.string(), options_.options),
                                  StrCat("wiping store '", name_, "' at '", path_.string(), "'"));
     if (!d.ok()) return d;
     unflushed_ = false;
@@ -315,16 +341,8 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ == nullptr) return absl::OkStatus();
     // Without a WAL, unflushed memtables would be lost: flush first.
     absl::Status s = Flush();
-    for (RocksDBIterator* it : iterators_) it->Release();
-    iterators_.clear();
-    absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "'"));
-    db_.reset();
-    if (setter_) {
-      setter_->Close(name_);
-      setter_.reset();
-    }
-    options_ = rocksdb::Options();  // drops its references to the shared cache
-    shared_.reset();
+    iterators_.ReleaseAll();
+    absl::Status c = CloseRocksDB(db_, options_, name_);
     return s.ok() ? c : s;
   }
 
@@ -366,7 +384,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
                                        bool reverse) override {
     if (db_ == nullptr || (from && to && *from > *to)) return EmptyBytesIterator();
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
-    return std::make_unique<RocksDBIterator>(this, std::move(it), from, to, reverse);
+    return std::make_unique<RocksDBIterator>(&iterators_, std::move(it), from, to, reverse);
   }
 
   uint64_t ApproximateNumEntries() override {
@@ -376,14 +394,12 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     return n;
   }
 
-  void Register(RocksDBIterator* it) { iterators_.insert(it); }
-  void Unregister(RocksDBIterator* it) { iterators_.erase(it); }
-
  private:
   absl::Status NotOpen() const {
     return absl::FailedPreconditionError(StrCat("store '", name_, "' is not open"));
   }
 
+  // Opens (or reopens, after Wipe) the instance with options_.
   absl::Status Open() {
     std::error_code ec;
     std::filesystem::create_directories(path_, ec);
@@ -392,7 +408,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
                                            "': ", ec.message()));
     }
     rocksdb::DB* db = nullptr;
-    absl::Status s = FromRocksDB(rocksdb::DB::Open(options_, path_.string(), &db),
+    absl::Status s = FromRocksDB(rocksdb::DB::Open(options_.options, path_.string(), &db),
                                  StrCat("opening store '", name_, "' at '", path_.string(), "'"));
     if (!s.ok()) return s;
     db_.reset(db);
@@ -401,37 +417,15 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
 
   std::string name_;
   std::filesystem::path path_;
-  rocksdb::Options options_;  // kept to reopen after Wipe()
-  std::shared_ptr<RocksDBShared> shared_;  // outlives db_
-  std::unique_ptr<RocksDBConfigSetter> setter_;
+  RocksDBStoreOptions options_;  // outlives db_; kept to reopen after Wipe()
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ReadOptions read_options_;
   rocksdb::WriteOptions write_options_;
-  absl::flat_hash_set<RocksDBIterator*> iterators_;
+  RocksDBIteratorRegistry iterators_;
   // RestoreBatch: the index of each key's last record (kept for its capacity).
   absl::flat_hash_map<absl::string_view, size_t> last_of_key_;
   bool unflushed_ = false;
 };
-
-RocksDBIterator::RocksDBIterator(RocksDBKeyValueStore* store,
-                                 std::unique_ptr<rocksdb::Iterator> it,
-                                 std::optional<std::string_view> from,
-                                 std::optional<std::string_view> to, bool reverse)
-    : store_(store), it_(std::move(it)), reverse_(reverse) {
-  if (from) from_ = std::string(*from);
-  if (to) to_ = std::string(*to);
-  store_->Register(this);
-  if (!reverse_) {
-    if (from_) it_->Seek(*from_); else it_->SeekToFirst();
-  } else {
-    if (to_) it_->SeekForPrev(*to_); else it_->SeekToLast();
-  }
-  Settle();
-}
-
-RocksDBIterator::~RocksDBIterator() {
-  if (store_ != nullptr) store_->Unregister(this);
-}
 
 }  // namespace
 

@@ -109,7 +109,13 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
   }
   impl_->thread_cache = std::make_unique<internal::ThreadCache>(
       config.GetInt(StreamsConfig::kStatestoreCacheMaxBytes).value_or(10 * 1024 * 1024));
-  for (const internal::Subtopology& sub : data.Subtopologies()) {
+  // Global stores' sub-topologies first: records piped to a global topic
+  // update the global store at once, and every task reads it by name.
+  std::vector<internal::Subtopology> subs = data.GlobalSubtopologies();
+  const size_t globals = subs.size();
+  for (internal::Subtopology& sub : data.Subtopologies()) subs.push_back(std::move(sub));
+  for (size_t i = 0; i < subs.size(); ++i) {
+    const internal::Subtopology& sub = subs[i];
     internal::TaskCore::Options options;
     options.application_id = impl_->application_id;
     options.task_id = TaskId{sub.id, 0};
@@ -117,6 +123,16 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     options.collector = impl_.get();
     options.thread_cache = impl_->thread_cache.get();
     options.wall_clock_ms = [this] { return wall_clock_ms_; };
+    if (sub.global) {
+      options.state_dir_name = "global";
+    } else if (globals > 0) {
+      options.global_stores = [impl = impl_.get(), globals](std::string_view name) -> StateStore* {
+        for (size_t g = 0; g < globals; ++g) {
+          if (StateStore* s = impl->tasks[g]->GetStateStore(name)) return s;
+        }
+        return nullptr;
+      };
+    }
     auto task = internal::TaskCore::Create(impl_->topology, sub, std::move(options));
     if (!task.ok()) {
       (void)Fail(task.status());

@@ -32,6 +32,10 @@ template <typename V>
 struct Change {
   std::optional<V> new_value;
   std::optional<V> old_value;
+  // False for an out-of-order update of a versioned table (older than the
+  // key's latest version): it changed the table's history, not its current
+  // value, so joins ignore it (Java's Change.isLatest). Not serialized.
+  bool is_latest = true;
   friend bool operator==(const Change&, const Change&) = default;
   friend std::ostream& operator<<(std::ostream& os, const Change& c) {
     os << "Change(new=";

@@ -34,9 +34,14 @@
 #include <utility>
 #include <vector>
 
+#include "kstreams/dsl/global_ktable.h"
 #include "kstreams/dsl/grouped.h"
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/internal/stateless_nodes.h"
+#include "kstreams/dsl/internal/join_nodes.h"
+#include "kstreams/dsl/join_windows.h"
+#include "kstreams/dsl/joined.h"
+#include "kstreams/dsl/stream_joined.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
 #include "kstreams/dsl/printed.h"
@@ -301,6 +306,57 @@ class KStream {
     return ToTable(Named(), materialized);
   }
 
+  // KStream-KTable joins (Java's KStream#join / leftJoin with a KTable): each
+  // record is joined with the table's current value for its key (the value
+  // as of the record's timestamp when the table is versioned); table updates
+  // produce no output. Output: the record's key and timestamp with
+  // joiner(value, table_value) -> VR. Join drops records without a match;
+  // LeftJoin calls joiner(value, std::nullopt) for them. A joiner may take
+  // the key first. Records with a null value (and, in Join, a null key) are
+  // dropped and counted. If the stream's key changed upstream it is first
+  // repartitioned through "<Joined name or upstream node>-repartition". The
+  // stream and the table must be co-partitioned (checked at startup).
+  template <typename VT, typename J>
+  auto Join(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined = {}) const;
+  template <typename VT, typename J>
+  auto LeftJoin(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined = {}) const;
+
+  // KStream-KStream windowed joins (Java's KStream#join / leftJoin /
+  // outerJoin with JoinWindows): a record joins every record of the other
+  // stream with the same key whose timestamp lies in the window around its
+  // own (see join_windows.h); output timestamp = the larger of the two. Both
+  // sides are kept in window stores for the window plus grace. LeftJoin and
+  // OuterJoin emit a record without a match (joiner with std::nullopt for the
+  // missing side) only once its window has closed (Kafka Streams 3.1+: no
+  // early, later-contradicted results). Joiners: Join VR(const V&, const
+  // VO&); LeftJoin VR(const V&, const std::optional<VO>&); OuterJoin
+  // VR(const std::optional<V>&, const std::optional<VO>&); each may take the
+  // key first. Records with a null key or value are dropped (a null key with
+  // a value is emitted at once as unmatched by the outer side). A side whose
+  // key changed upstream is repartitioned first.
+  template <typename VO, typename J>
+  auto Join(const KStream<K, VO>& other, J joiner, const JoinWindows& windows,
+            const StreamJoined<K, V, VO>& joined = {}) const;
+  template <typename VO, typename J>
+  auto LeftJoin(const KStream<K, VO>& other, J joiner, const JoinWindows& windows,
+                const StreamJoined<K, V, VO>& joined = {}) const;
+  template <typename VO, typename J>
+  auto OuterJoin(const KStream<K, VO>& other, J joiner, const JoinWindows& windows,
+                 const StreamJoined<K, V, VO>& joined = {}) const;
+
+  // KStream-GlobalKTable joins: each record looks up
+  // key_selector(key, value) -> KG in the global table, whose store every
+  // instance holds whole, so neither side is repartitioned. Joiners as for
+  // KTable joins; a null lookup key drops the record in Join and joins it
+  // with "no match" in LeftJoin. Output: the stream record's key and
+  // timestamp.
+  template <typename KG, typename VG, typename Sel, typename J>
+  auto Join(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+            const Named& named = {}) const;
+  template <typename KG, typename VG, typename Sel, typename J>
+  auto LeftJoin(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+                const Named& named = {}) const;
+
   // Library use.
   const std::string& node_name() const { return node_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
@@ -352,6 +408,15 @@ class KStream {
     return KStream(data_, name, key_serde_, value_serde_, repartition_required_);
   }
 
+  template <bool kLeft, typename VT, typename J>
+  auto StreamTableJoin(const KTable<K, VT>& table, J joiner, const Joined<K, V, VT>& joined) const;
+  template <internal::JoinKind kKind, typename VO, typename J>
+  auto StreamStreamJoin(const KStream<K, VO>& other, J joiner, const JoinWindows& windows,
+                        const StreamJoined<K, V, VO>& joined) const;
+  template <bool kLeft, typename KG, typename VG, typename Sel, typename J>
+  auto GlobalTableJoin(const GlobalKTable<KG, VG>& table, Sel selector, J joiner,
+                       const Named& named) const;
+
   // True for names like "KSTREAM-REPARTITION-0000000003" (Java: "KSTREAM.*-[0-9]{10}").
   static bool IsGeneratedName(std::string_view name) {
     if (!name.starts_with("KSTREAM") || name.size() < 11) return false;
@@ -376,5 +441,6 @@ class KStream {
 // definition needs BranchedKStream complete.
 #include "kstreams/dsl/branched_kstream.h"
 #include "kstreams/dsl/ktable.h"
+#include "kstreams/dsl/internal/kstream_joins.h"
 
 #endif  // KSTREAMS_DSL_KSTREAM_H_

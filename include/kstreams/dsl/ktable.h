@@ -45,11 +45,17 @@
 
 #include "kstreams/dsl/change.h"
 #include "kstreams/dsl/grouped.h"
+#include "kstreams/dsl/internal/fk_join_nodes.h"
+#include "kstreams/dsl/internal/join_nodes.h"
 #include "kstreams/dsl/internal/table_nodes.h"
 #include "kstreams/dsl/internal/table_support.h"
+#include "kstreams/dsl/internal/window_nodes.h"
+#include "kstreams/dsl/windows.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
+#include "kstreams/dsl/suppressed.h"
+#include "kstreams/dsl/table_joined.h"
 
 namespace kstreams {
 
@@ -57,6 +63,14 @@ template <typename K, typename V>
 class KGroupedTable;
 template <typename K, typename VA>
 class CogroupedKStream;
+template <typename K, typename V>
+class TimeWindowedKStream;
+template <typename K, typename V>
+class SessionWindowedKStream;
+template <typename K, typename VA>
+class TimeWindowedCogroupedKStream;
+template <typename K, typename VA>
+class SessionWindowedCogroupedKStream;
 
 template <typename K, typename V>
 class KTable {
@@ -108,7 +122,15 @@ class KTable {
                                                                              send_old);
         },
         store ? std::vector<std::string>{*store} : std::vector<std::string>{});
-    return KTable<K, VR>(data_, name, key_serde_, materialized.value_serde(), store, origin);
+    internal::ValueGetterSupplierPtr<K, VR> getter;
+    if (!store) {
+      getter = internal::DerivedGetterSupplier<K, V, VR>(
+          getter_, [f](const K& key, V v) mutable -> std::optional<VR> {
+            return internal::CallWithValue(f, key, std::move(v));
+          });
+    }
+    return KTable<K, VR>(data_, name, key_serde_, materialized.value_serde(), store, origin,
+                         std::move(getter));
   }
   template <typename F, typename VR = typename internal::ValueCallResult<F, K, V>::type>
   KTable<K, VR> MapValues(F f, const Materialized<K, VR>& materialized) const {
@@ -135,21 +157,140 @@ class KTable {
                                              std::invoke_result_t<F&, const K&, const V&>>>::Value>&
                                grouped = {}) const;
 
+  // Holds updates back (see suppressed.h): one final result per window
+  // (Suppressed::UntilWindowCloses, on windowed aggregations) or the latest
+  // update per key after a time limit (UntilTimeLimit).
+  KTable Suppress(const Suppressed& suppressed) const;
+  // KTable-KTable joins on the key (Java's KTable#join / leftJoin /
+  // outerJoin): an update on either side joins with the other side's current
+  // value; the result is a table (old and new values propagated, so
+  // aggregations over it stay correct; deletes forwarded as tombstones, per
+  // Kafka Streams' join semantics). Joiners: Join VR(const V&, const VO&);
+  // LeftJoin VR(const V&, const std::optional<VO>&); OuterJoin
+  // VR(const std::optional<V>&, const std::optional<VO>&); each may take the
+  // key first. The result has a store only with a Materialized. Both tables
+  // must be co-partitioned (checked at startup).
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<K, VO>& other, J joiner, const Named& named = {},
+                     const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kInner, J, K, V, VO>,
+                  "KTable::Join expects VR(const V& value, const VO& other) "
+                  "or VR(const K& key, const V& value, const VO& other)");
+    return DoJoin<internal::JoinKind::kInner, VO, VR>(other, std::move(joiner), named,
+                                                      materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<K, VO>& other, J joiner,
+                     const Materialized<K, VR>& materialized) const {
+    return Join(other, std::move(joiner), Named(), materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<K, VO>& other, J joiner, const Named& named = {},
+                         const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kLeft, J, K, V, VO>,
+                  "KTable::LeftJoin expects VR(const V& value, const std::optional<VO>& other) "
+                  "(optionally with const K& key first)");
+    return DoJoin<internal::JoinKind::kLeft, VO, VR>(other, std::move(joiner), named,
+                                                     materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<K, VO>& other, J joiner,
+                         const Materialized<K, VR>& materialized) const {
+    return LeftJoin(other, std::move(joiner), Named(), materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kOuter, J, K, V, VO>>
+  KTable<K, VR> OuterJoin(const KTable<K, VO>& other, J joiner, const Named& named = {},
+                          const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kOuter, J, K, V, VO>,
+                  "KTable::OuterJoin expects VR(const std::optional<V>& value, "
+                  "const std::optional<VO>& other) (optionally with const K& key first)");
+    return DoJoin<internal::JoinKind::kOuter, VO, VR>(other, std::move(joiner), named,
+                                                      materialized);
+  }
+  template <typename VO, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kOuter, J, K, V, VO>>
+  KTable<K, VR> OuterJoin(const KTable<K, VO>& other, J joiner,
+                          const Materialized<K, VR>& materialized) const {
+    return OuterJoin(other, std::move(joiner), Named(), materialized);
+  }
+
+  // Foreign-key joins (Java's KTable#join / leftJoin with a foreign-key
+  // extractor): each left record (key K, value V) joins the right table's
+  // value at foreign_key_extractor(value) -> KO (or (key, value); return
+  // std::optional<KO> to say "no foreign key": such records are dropped and
+  // counted). The result is keyed like this table and updates when either
+  // side changes: a change of foreign key, a left delete (tombstone), a right
+  // delete (tombstone in Join, joiner(value, std::nullopt) in LeftJoin).
+  // Built as Kafka Streams builds it: subscriptions go to
+  // "<app>-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-<n>-topic" (keyed by
+  // foreign key, co-partitioned with `other`), answers come back on
+  // "<app>-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-<n>-topic"; an answer computed
+  // for an older left value is recognized by a hash of the value and
+  // discarded, so out-of-order answers give the right final result. The
+  // result is always materialized (Materialized names the store).
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                     const TableJoined<K, KO>& table_joined = {},
+                     const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kInner, J, K, V, VO>,
+                  "foreign-key KTable::Join expects VR(const V& value, const VO& other)");
+    return DoForeignKeyJoin<false, KO, VO, VR>(other, std::move(foreign_key_extractor),
+                                               std::move(joiner), table_joined, materialized);
+  }
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kInner, J, K, V, VO>>
+  KTable<K, VR> Join(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                     const Materialized<K, VR>& materialized) const {
+    return Join(other, std::move(foreign_key_extractor), std::move(joiner), TableJoined<K, KO>(),
+                materialized);
+  }
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                         const TableJoined<K, KO>& table_joined = {},
+                         const Materialized<K, VR>& materialized = {}) const {
+    static_assert(internal::kKindJoinerCallable<internal::JoinKind::kLeft, J, K, V, VO>,
+                  "foreign-key KTable::LeftJoin expects VR(const V& value, "
+                  "const std::optional<VO>& other)");
+    return DoForeignKeyJoin<true, KO, VO, VR>(other, std::move(foreign_key_extractor),
+                                              std::move(joiner), table_joined, materialized);
+  }
+  template <typename KO, typename VO, typename F, typename J,
+            typename VR = internal::KindJoinerResult<internal::JoinKind::kLeft, J, K, V, VO>>
+  KTable<K, VR> LeftJoin(const KTable<KO, VO>& other, F foreign_key_extractor, J joiner,
+                         const Materialized<K, VR>& materialized) const {
+    return LeftJoin(other, std::move(foreign_key_extractor), std::move(joiner),
+                    TableJoined<K, KO>(), materialized);
+  }
+
   // The name of this table's store when it can be queried, else empty.
   const std::optional<std::string>& queryable_store_name() const { return store_name_; }
 
   // Library use.
+  // `getter` reads the table's values for joins; by default the store
+  // `store_name` is read.
   KTable(std::shared_ptr<internal::TopologyData> data, std::string node, SerdePtr<K> key_serde,
          SerdePtr<V> value_serde, std::optional<std::string> store_name,
-         std::shared_ptr<internal::TableOrigin> origin)
+         std::shared_ptr<internal::TableOrigin> origin,
+         internal::ValueGetterSupplierPtr<K, V> getter = nullptr)
       : data_(std::move(data)), node_(std::move(node)), key_serde_(std::move(key_serde)),
         value_serde_(std::move(value_serde)), store_name_(std::move(store_name)),
-        origin_(std::move(origin)) {}
+        origin_(std::move(origin)), getter_(std::move(getter)) {
+    if (!getter_ && store_name_) getter_ = internal::StoreGetterSupplier<K, V>(*store_name_, false);
+  }
   const std::string& node_name() const { return node_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }
   const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
   void EnableSendingOldValues() const { internal::EnableSendingOldValues(*origin_); }
+  const std::shared_ptr<internal::TableOrigin>& origin() const { return origin_; }
+  const internal::ValueGetterSupplierPtr<K, V>& value_getter() const { return getter_; }
 
  private:
   std::shared_ptr<internal::TableOrigin> Child(bool materialized) const {
@@ -176,7 +317,206 @@ class KTable {
                                                                          store, send_old);
         },
         store ? std::vector<std::string>{*store} : std::vector<std::string>{});
-    return KTable(data_, name, key_serde_, value_serde_, store, origin);
+    internal::ValueGetterSupplierPtr<K, V> getter;
+    if (!store) {
+      getter = internal::DerivedGetterSupplier<K, V, V>(
+          getter_, [pred, negate](const K& key, V v) mutable -> std::optional<V> {
+            if (static_cast<bool>(pred(key, v)) != negate) return v;
+            return std::nullopt;
+          });
+    }
+    return KTable(data_, name, key_serde_, value_serde_, store, origin, std::move(getter));
+  }
+
+  template <bool kLeft, typename KO, typename VO, typename VR, typename F, typename J>
+  KTable<K, VR> DoForeignKeyJoin(const KTable<KO, VO>& other, F extractor, J joiner,
+                                 const TableJoined<K, KO>& table_joined,
+                                 const Materialized<K, VR>& materialized) const {
+    using Subscription = internal::SubscriptionWrapper<K>;
+    using Response = internal::SubscriptionResponseWrapper<VO>;
+    internal::TopologyData& data = *data_;
+    SerdePtr<K> key_serde = SerdeOrDefault<K>(key_serde_);
+    SerdePtr<V> value_serde = SerdeOrDefault<V>(value_serde_);
+    SerdePtr<KO> fk_serde = SerdeOrDefault<KO>(other.key_serde());
+    SerdePtr<VO> foreign_serde = SerdeOrDefault<VO>(other.value_serde());
+    if (!getter_ || !other.value_getter() || !key_serde || !value_serde || !fk_serde ||
+        !foreign_serde) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "foreign-key join of '", node_, "' with '", other.node_name(),
+          "': both tables need readable values and serdes for their keys and values")));
+      return KTable<K, VR>(data_, node_, key_serde_, nullptr, std::nullopt, origin_);
+    }
+    const std::optional<std::string>& name = table_joined.name();
+    auto named = [&](const char* suffix, const char* prefix) {
+      return name ? *name + suffix : internal::GeneratedName(data, prefix);
+    };
+    // Java's naming order (KTableImpl#doJoinOnForeignKey).
+    const std::string subscription_topic =
+        named("-subscription-registration", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-") + "-topic";
+    data.AddInternalTopic({subscription_topic, std::nullopt});
+    const std::string send = named("-subscription-registration-processor",
+                                   "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
+    const std::string subscription_sink = named("-subscription-registration-sink", "KSTREAM-SINK-");
+    const std::string subscription_source =
+        named("-subscription-registration-source", "KSTREAM-SOURCE-");
+    const std::string subscription_store =
+        named("-subscription-store", "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-");
+    const std::string receive = named("-subscription-receive", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+    const std::string join_foreign =
+        named("-subscription-join-foreign", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+    const std::string foreign_join =
+        named("-foreign-join-subscription", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
+    const std::string response_topic =
+        named("-subscription-response", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-") + "-topic";
+    data.AddInternalTopic({response_topic, std::nullopt});
+    const std::string response_sink = named("-subscription-response-sink", "KSTREAM-SINK-");
+    const std::string response_source = named("-subscription-response-source", "KSTREAM-SOURCE-");
+    const std::string resolver = named("-subscription-response-resolver",
+                                       "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-");
+    const std::string result = named("-result", "KTABLE-FK-JOIN-OUTPUT-");
+    const std::string store = internal::AddTableStore<K, VR>(
+        data_, materialized, "KTABLE-FK-JOIN-OUTPUT-STATE-STORE-", key_serde, nullptr);
+
+    EnableSendingOldValues();  // the old foreign key must be unsubscribed
+    auto subscription_serde = std::make_shared<internal::SubscriptionWrapperSerde<K>>(key_serde);
+    auto response_serde = std::make_shared<internal::SubscriptionResponseWrapperSerde<VO>>(foreign_serde);
+    Topology topology(data_);
+    internal::AddProcessorNode<K, Change<V>, KO, Subscription>(
+        data, send, {node_}, [=]() {
+          return std::make_unique<internal::FkSubscriptionSendNode<K, V, KO, F>>(
+              send, extractor, value_serde, fk_serde, subscription_topic, kLeft);
+        });
+    internal::StreamPartitioner<KO, Subscription> subscription_partitioner;
+    if (table_joined.other_partitioner()) {
+      subscription_partitioner = [p = table_joined.other_partitioner()](
+                                     const KO& fk, const Subscription&, int32_t n) { return p(fk, n); };
+    }
+    topology.AddSink<KO, Subscription>(subscription_sink, subscription_topic, {send}, fk_serde,
+                                       subscription_serde, subscription_partitioner);
+    topology.AddSource<KO, Subscription>(subscription_source, {subscription_topic}, fk_serde,
+                                         subscription_serde);
+    topology.AddStateStore(Stores::TimestampedKeyValueStoreBuilder<std::string, Subscription>(
+        Stores::PersistentKeyValueStore(subscription_store), serdes::String(), subscription_serde));
+    internal::AddProcessorNode<KO, Subscription, KO, Subscription>(
+        data, receive, {subscription_source},
+        [=]() {
+          return std::make_unique<internal::FkSubscriptionReceiveNode<KO, K>>(
+              receive, subscription_store, fk_serde, key_serde, subscription_topic);
+        },
+        {subscription_store});
+    internal::ValueGetterSupplierPtr<KO, VO> foreign_getter = other.value_getter();
+    internal::AddProcessorNode<KO, Subscription, K, Response>(
+        data, join_foreign, {receive},
+        [=]() {
+          return std::make_unique<internal::FkSubscriptionJoinNode<KO, VO, K>>(join_foreign,
+                                                                                foreign_getter);
+        },
+        foreign_getter->stores);
+    internal::AddProcessorNode<KO, Change<VO>, K, Response>(
+        data, foreign_join, {other.node_name()},
+        [=]() {
+          return std::make_unique<internal::FkForeignTableJoinNode<KO, VO, K>>(
+              foreign_join, subscription_store, fk_serde, subscription_topic);
+        },
+        {subscription_store});
+    // Answers go back to the partition the subscription came from, unless
+    // the user partitions the left table themselves.
+    internal::StreamPartitioner<K, Response> response_partitioner =
+        [p = table_joined.partitioner()](const K& key, const Response& r,
+                                         int32_t n) -> std::optional<int32_t> {
+      if (p) return p(key, n);
+      if (r.primary_partition >= 0) return r.primary_partition;
+      return std::nullopt;
+    };
+    topology.AddSink<K, Response>(response_sink, response_topic, {join_foreign, foreign_join},
+                                  key_serde, response_serde, response_partitioner);
+    topology.AddSource<K, Response>(response_source, {response_topic}, key_serde, response_serde);
+    internal::ValueGetterSupplierPtr<K, V> left_getter = getter_;
+    internal::AddProcessorNode<K, Response, K, std::optional<VR>>(
+        data, resolver, {response_source},
+        [=]() {
+          return std::make_unique<internal::FkResponseJoinNode<K, V, VO, VR, J, kLeft>>(
+              resolver, left_getter, value_serde, response_topic, joiner);
+        },
+        left_getter->stores);
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = true;
+    internal::AddProcessorNode<K, std::optional<VR>, K, Change<VR>>(
+        data, result, {resolver},
+        [result, store, send_old = origin->send_old_values]() {
+          return std::make_unique<internal::TableSourceNode<K, VR, std::optional<VR>>>(
+              result, store, send_old);
+        },
+        {store});
+    data.AddCopartitionGroup({other.node_name(), subscription_source});
+    data.AddCopartitionGroup({node_, response_source});
+    return KTable<K, VR>(data_, result, materialized.key_serde() ? materialized.key_serde() : key_serde,
+                         materialized.value_serde(), store, origin);
+  }
+
+  template <internal::JoinKind kKind, typename VO, typename VR, typename J>
+  KTable<K, VR> DoJoin(const KTable<K, VO>& other, J joiner, const Named& named,
+                       const Materialized<K, VR>& materialized) const {
+    internal::TopologyData& data = *data_;
+    if (!getter_ || !other.value_getter()) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "KTable join of '", node_, "' and '", other.node_name(),
+          "': a table without a value getter cannot be joined")));
+      return KTable<K, VR>(data_, node_, key_serde_, nullptr, std::nullopt, origin_);
+    }
+    // Java's naming order: the result store, the merge node, then each side.
+    std::optional<std::string> store;
+    if (materialized.given()) {
+      store = internal::AddTableStore<K, VR>(data_, materialized, "KTABLE-MERGE-STATE-STORE-",
+                                             key_serde_, nullptr);
+    }
+    std::string merge = internal::NameFor(data, named, "KTABLE-MERGE-");
+    data.AddCopartitionGroup({node_, other.node_name()});
+    if constexpr (kKind != internal::JoinKind::kInner) EnableSendingOldValues();
+    if constexpr (kKind == internal::JoinKind::kOuter) other.EnableSendingOldValues();
+    std::string this_name = named.name() ? *named.name() + "-join-this"
+                                         : internal::GeneratedName(data, "KTABLE-JOINTHIS-");
+    std::string other_name = named.name() ? *named.name() + "-join-other"
+                                          : internal::GeneratedName(data, "KTABLE-JOINOTHER-");
+    auto origin = std::make_shared<internal::TableOrigin>();
+    origin->materialized = store.has_value();
+    origin->join_parents = {origin_, other.origin()};
+    std::shared_ptr<const bool> send_old = origin->send_old_values;
+    internal::ValueGetterSupplierPtr<K, V> this_getter = getter_;
+    internal::ValueGetterSupplierPtr<K, VO> other_getter = other.value_getter();
+    internal::AddProcessorNode<K, Change<V>, K, Change<VR>>(
+        data, this_name, {node_},
+        [this_name, other_getter, joiner, send_old]() {
+          return std::make_unique<internal::TableTableJoinNode<K, V, VO, VR, J, kKind, true>>(
+              this_name, other_getter, joiner, send_old);
+        },
+        other_getter->stores);
+    internal::AddProcessorNode<K, Change<VO>, K, Change<VR>>(
+        data, other_name, {other.node_name()},
+        [other_name, this_getter, joiner, send_old]() {
+          return std::make_unique<internal::TableTableJoinNode<K, VO, V, VR, J, kKind, false>>(
+              other_name, this_getter, joiner, send_old);
+        },
+        this_getter->stores);
+    internal::AddProcessorNode<K, Change<VR>, K, Change<VR>>(
+        data, merge, {this_name, other_name},
+        [merge, store, send_old]() {
+          return std::make_unique<internal::TableJoinMergerNode<K, VR>>(merge, store, send_old);
+        },
+        store ? std::vector<std::string>{*store} : std::vector<std::string>{});
+    internal::ValueGetterSupplierPtr<K, VR> getter;
+    if (!store) {
+      auto s = std::make_shared<internal::TableValueGetterSupplier<K, VR>>();
+      s->make = [this_getter, other_getter, joiner]() -> std::unique_ptr<internal::TableValueGetter<K, VR>> {
+        return std::make_unique<internal::TableJoinValueGetter<K, V, VO, VR, J, kKind>>(
+            this_getter->make(), other_getter->make(), joiner);
+      };
+      s->stores = this_getter->stores;
+      s->stores.insert(s->stores.end(), other_getter->stores.begin(), other_getter->stores.end());
+      getter = std::move(s);
+    }
+    return KTable<K, VR>(data_, merge, materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                         materialized.value_serde(), store, origin, std::move(getter));
   }
 
   std::shared_ptr<internal::TopologyData> data_;
@@ -185,6 +525,7 @@ class KTable {
   SerdePtr<V> value_serde_;
   std::optional<std::string> store_name_;
   std::shared_ptr<internal::TableOrigin> origin_;
+  internal::ValueGetterSupplierPtr<K, V> getter_;
 };
 
 // The records of a stream grouped by key, ready to aggregate (Java's
@@ -267,6 +608,13 @@ class KGroupedStream {
   template <typename VA, typename Agg>
   CogroupedKStream<K, VA> Cogroup(Agg aggregator) const;
 
+  // Windowed aggregations (see windowed_kstream.h): tumbling or hopping
+  // time windows, sliding windows, unlimited windows, sessions.
+  TimeWindowedKStream<K, V> WindowedBy(const TimeWindows& windows) const;
+  TimeWindowedKStream<K, V> WindowedBy(const SlidingWindows& windows) const;
+  TimeWindowedKStream<K, V> WindowedBy(const UnlimitedWindows& windows) const;
+  SessionWindowedKStream<K, V> WindowedBy(const SessionWindows& windows) const;
+
   // Library use.
   KGroupedStream(KStream<K, V> stream, std::optional<std::string> name, SerdePtr<K> key_serde,
                  SerdePtr<V> value_serde)
@@ -284,6 +632,7 @@ class KGroupedStream {
   }
   const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
+  const SerdePtr<V>& value_serde() const { return value_serde_; }
 
  private:
   static std::shared_ptr<internal::TableOrigin> NewOrigin() {
@@ -424,18 +773,35 @@ class CogroupedKStream {
   CogroupedKStream& Cogroup(const KGroupedStream<K, V>& grouped, Agg aggregator) {
     static_assert(std::is_invocable_r_v<VA, Agg&, const K&, V&&, const VA&>,
                   "Cogroup expects an aggregator VA(const K& key, V value, const VA& aggregate)");
-    inputs_.push_back([grouped, aggregator](const std::string& store, const std::string& name,
-                                            std::function<VA()> init,
-                                            std::shared_ptr<const bool> send_old) {
-      internal::AddProcessorNode<K, V, K, Change<VA>>(
-          *grouped.data(), name, {grouped.SourceForAggregation(store)},
-          [name, store, init, aggregator, send_old]() {
-            return std::make_unique<
-                internal::StreamAggregateNode<K, V, VA, std::function<VA()>, Agg>>(
-                name, store, send_old, init, aggregator);
+    Input input;
+    input.source = [grouped](const std::string& store) {
+      return grouped.SourceForAggregation(store);
+    };
+    input.add = [grouped, aggregator](const std::string& source, const std::string& store,
+                                      const std::string& name, std::function<VA()> init,
+                                      std::shared_ptr<const bool> send_old,
+                                      const internal::WindowingSpec& windowing,
+                                      const Merger& merger) {
+      if (windowing.kind == internal::WindowingSpec::Kind::kNone) {
+        internal::AddProcessorNode<K, V, K, Change<VA>>(
+            *grouped.data(), name, {source},
+            [name, store, init, aggregator, send_old]() {
+              return std::make_unique<
+                  internal::StreamAggregateNode<K, V, VA, std::function<VA()>, Agg>>(
+                  name, store, send_old, init, aggregator);
+            },
+            {store});
+        return;
+      }
+      internal::AddProcessorNode<K, V, Windowed<K>, Change<VA>>(
+          *grouped.data(), name, {source},
+          [name, store, init, aggregator, send_old, windowing, merger]() {
+            return internal::NewWindowAggregateNode<K, V, VA, std::function<VA()>, Agg, Merger>(
+                name, store, send_old, windowing, init, aggregator, merger);
           },
           {store});
-    });
+    };
+    inputs_.push_back(std::move(input));
     return *this;
   }
 
@@ -444,44 +810,73 @@ class CogroupedKStream {
   KTable<K, VA> Aggregate(Init initializer, const Named& named = {},
                           const Materialized<K, VA>& materialized = {}) const {
     static_assert(std::is_invocable_r_v<VA, Init&>, "Aggregate expects an initializer VA()");
-    internal::TopologyData& data = *data_;
     std::string store = internal::AddTableStore<K, VA>(
         data_, materialized, "COGROUPKSTREAM-AGGREGATE-STATE-STORE-", key_serde_, nullptr);
     auto origin = std::make_shared<internal::TableOrigin>();
     origin->materialized = true;
-    std::vector<std::string> parents;
-    for (size_t i = 0; i < inputs_.size(); ++i) {
-      std::string name =
-          named.name() ? internal::StrCat(*named.name(), "-cogroup-agg-", i)
-                       : internal::GeneratedName(data, "COGROUPKSTREAM-AGGREGATE-");
-      inputs_[i](store, name, std::function<VA()>(initializer), origin->send_old_values);
-      parents.push_back(name);
-    }
-    std::string merge = named.name() ? *named.name() + "-cogroup-merge"
-                                     : internal::GeneratedName(data, "COGROUPKSTREAM-MERGE-");
-    internal::AddProcessorNode<K, Change<VA>, K, Change<VA>>(data, merge, parents, [merge]() {
-      return std::make_unique<internal::PassThroughNode<K, Change<VA>>>(merge);
-    });
-    return KTable<K, VA>(data_, merge,
-                         materialized.key_serde() ? materialized.key_serde() : key_serde_,
-                         materialized.value_serde(), store, origin);
+    return Build<K>(std::function<VA()>(std::move(initializer)), named, store, {}, nullptr,
+                    materialized.key_serde() ? materialized.key_serde() : key_serde_,
+                    materialized.value_serde(), origin);
   }
   template <typename Init>
   KTable<K, VA> Aggregate(Init initializer, const Materialized<K, VA>& materialized) const {
     return Aggregate(std::move(initializer), Named(), materialized);
   }
 
+  // Windows the cogrouped aggregation (see windowed_kstream.h).
+  TimeWindowedCogroupedKStream<K, VA> WindowedBy(const TimeWindows& windows) const;
+  TimeWindowedCogroupedKStream<K, VA> WindowedBy(const SlidingWindows& windows) const;
+  TimeWindowedCogroupedKStream<K, VA> WindowedBy(const UnlimitedWindows& windows) const;
+  SessionWindowedCogroupedKStream<K, VA> WindowedBy(const SessionWindows& windows) const;
+
   // Library use.
+  using Merger = std::function<VA(const K&, const VA&, const VA&)>;
   CogroupedKStream(std::shared_ptr<internal::TopologyData> data, SerdePtr<K> key_serde)
       : data_(std::move(data)), key_serde_(std::move(key_serde)) {}
+  const std::shared_ptr<internal::TopologyData>& data() const { return data_; }
+  const SerdePtr<K>& key_serde() const { return key_serde_; }
+  // Adds every input's aggregation node (repartitions first, then nodes, as
+  // Java's CogroupedStreamAggregateBuilder draws names) over `store` and the
+  // merge node; returns the table. KOut is K, or Windowed<K> when windowed.
+  template <typename KOut>
+  KTable<KOut, VA> Build(std::function<VA()> init, const Named& named, const std::string& store,
+                         const internal::WindowingSpec& windowing, const Merger& merger,
+                         SerdePtr<KOut> key_serde, SerdePtr<VA> value_serde,
+                         std::shared_ptr<internal::TableOrigin> origin) const {
+    internal::TopologyData& data = *data_;
+    std::vector<std::string> sources;
+    for (const Input& input : inputs_) sources.push_back(input.source(store));
+    std::vector<std::string> parents;
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      std::string name =
+          named.name() ? internal::StrCat(*named.name(), "-cogroup-agg-", i)
+                       : internal::GeneratedName(data, "COGROUPKSTREAM-AGGREGATE-");
+      inputs_[i].add(sources[i], store, name, init, origin->send_old_values, windowing, merger);
+      parents.push_back(name);
+    }
+    std::string merge = named.name() ? *named.name() + "-cogroup-merge"
+                                     : internal::GeneratedName(data, "COGROUPKSTREAM-MERGE-");
+    internal::AddProcessorNode<KOut, Change<VA>, KOut, Change<VA>>(data, merge, parents,
+                                                                  [merge]() {
+      return std::make_unique<internal::PassThroughNode<KOut, Change<VA>>>(merge);
+    });
+    return KTable<KOut, VA>(data_, merge, std::move(key_serde), std::move(value_serde), store,
+                            std::move(origin));
+  }
 
  private:
-  using AddInput = std::function<void(const std::string& store, const std::string& name,
-                                      std::function<VA()> init,
-                                      std::shared_ptr<const bool> send_old)>;
+  struct Input {
+    // The node the input's aggregation reads (a repartition source if needed).
+    std::function<std::string(const std::string& store)> source;
+    std::function<void(const std::string& source, const std::string& store,
+                       const std::string& name, std::function<VA()> init,
+                       std::shared_ptr<const bool> send_old,
+                       const internal::WindowingSpec& windowing, const Merger& merger)>
+        add;
+  };
   std::shared_ptr<internal::TopologyData> data_;
   SerdePtr<K> key_serde_;
-  std::vector<AddInput> inputs_;
+  std::vector<Input> inputs_;
 };
 
 template <typename K, typename V>
@@ -537,7 +932,8 @@ KGroupedStream<KR, V> KStream<K, V>::GroupBy(F selector, const Grouped<KR, V>& g
 template <typename K, typename V>
 KTable<K, V> KStream<K, V>::ToTable(const Named& named, const Materialized<K, V>& materialized) const {
   std::string store = internal::AddTableStore<K, V>(data_, materialized, "KSTREAM-TOTABLE-STATE-STORE-",
-                                                    key_serde_, value_serde_);
+                                                    key_serde_, value_serde_,
+                                                    /*allow_versioned=*/true);
   std::string name = internal::NameFor(*data_, named, "KSTREAM-TOTABLE-");
   std::string source = node_;
   if (repartition_required_) {
@@ -554,9 +950,140 @@ KTable<K, V> KStream<K, V>::ToTable(const Named& named, const Materialized<K, V>
       {store});
   return KTable<K, V>(data_, name, materialized.key_serde() ? materialized.key_serde() : key_serde_,
                       materialized.value_serde() ? materialized.value_serde() : value_serde_,
-                      materialized.store_name(), origin);
+                      materialized.store_name(), origin,
+                      internal::StoreGetterSupplier<K, V>(store, internal::IsVersioned(materialized)));
+}
+
+template <typename K, typename V>
+template <bool kLeft, typename VT, typename J>
+auto KStream<K, V>::StreamTableJoin(const KTable<K, VT>& table, J joiner,
+                                    const Joined<K, V, VT>& joined) const {
+  constexpr internal::JoinKind kKind = kLeft ? internal::JoinKind::kLeft : internal::JoinKind::kInner;
+  static_assert(internal::kKindJoinerCallable<kKind, J, K, V, VT>,
+                "KStream::Join(KTable) expects VR(const V& value, const VT& table_value); "
+                "LeftJoin expects VR(const V& value, const std::optional<VT>& table_value); "
+                "either may take const K& key first");
+  using VR = internal::KindJoinerResult<kKind, J, K, V, VT>;
+  internal::TopologyData& data = *data_;
+  KStream<K, V> input = *this;
+  SerdePtr<K> key_serde = joined.key_serde() ? joined.key_serde() : key_serde_;
+  if (repartition_required_) {
+    input = ThroughRepartitionTopic(joined.name() ? *joined.name() : node_, key_serde,
+                                    joined.value_serde() ? joined.value_serde() : value_serde_,
+                                    std::nullopt, nullptr);
+  }
+  std::string name =
+      internal::NameFor(data, joined.name(), kLeft ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+  internal::ValueGetterSupplierPtr<K, VT> getter = table.value_getter();
+  if (!getter) {
+    data.SetError(absl::InvalidArgumentError(internal::StrCat(
+        "join '", name, "': table '", table.node_name(), "' cannot be read (no value getter)")));
+    return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
+  }
+  data.AddCopartitionGroup({input.node_name(), table.node_name()});
+  std::vector<std::string> stores = getter->stores;
+  std::shared_ptr<internal::StreamTableGrace<K, V>> grace;
+  if (joined.grace_period()) {
+    if (!getter->versioned) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "join '", name, "': a grace period needs a versioned table (materialize it with "
+          "Stores::PersistentVersionedKeyValueStore)")));
+      return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
+    }
+    grace = std::make_shared<internal::StreamTableGrace<K, V>>();
+    grace->grace_ms = joined.grace_period()->count();
+    grace->store = name + "-Buffer";
+    grace->key_serde = SerdeOrDefault<K>(key_serde);
+    grace->value_serde =
+        SerdeOrDefault<V>(joined.value_serde() ? joined.value_serde() : value_serde_);
+    if (!grace->key_serde || !grace->value_serde) {
+      data.SetError(absl::InvalidArgumentError(internal::StrCat(
+          "join '", name, "': the grace buffer needs key and value serdes; pass them with "
+          "Joined::With")));
+      return KStream<K, VR>(data_, node_, key_serde, nullptr, false);
+    }
+    Topology(data_).AddStateStore(Stores::KeyValueStoreBuilder<std::string, std::string>(
+        Stores::PersistentKeyValueStore(grace->store), serdes::String(), serdes::String()));
+    stores.push_back(grace->store);
+  }
+  std::shared_ptr<const internal::StreamTableGrace<K, V>> grace_spec = grace;
+  auto identity = [](const K& key, const V&) -> const K& { return key; };
+  internal::AddProcessorNode<K, V, K, VR>(
+      data, name, {input.node_name()},
+      [name, getter, identity, joiner, grace_spec]() {
+        return std::make_unique<internal::StreamTableJoinNode<K, V, K, VT, VR, decltype(identity),
+                                                              J, kLeft>>(name, getter, identity,
+                                                                         joiner, grace_spec);
+      },
+      stores);
+  return KStream<K, VR>(data_, name, key_serde, nullptr, false);
+}
+
+template <typename K, typename V>
+template <typename VT, typename J>
+auto KStream<K, V>::Join(const KTable<K, VT>& table, J joiner,
+                         const Joined<K, V, VT>& joined) const {
+  return StreamTableJoin<false>(table, std::move(joiner), joined);
+}
+
+template <typename K, typename V>
+template <typename VT, typename J>
+auto KStream<K, V>::LeftJoin(const KTable<K, VT>& table, J joiner,
+                             const Joined<K, V, VT>& joined) const {
+  return StreamTableJoin<true>(table, std::move(joiner), joined);
+}
+
+template <typename K, typename V>
+template <bool kLeft, typename KG, typename VG, typename Sel, typename J>
+auto KStream<K, V>::GlobalTableJoin(const GlobalKTable<KG, VG>& table, Sel selector, J joiner,
+                                    const Named& named) const {
+  static_assert(
+      std::is_invocable_v<Sel&, const K&, const V&> &&
+          (std::is_same_v<std::remove_cvref_t<std::invoke_result_t<Sel&, const K&, const V&>>, KG> ||
+           std::is_same_v<std::remove_cvref_t<std::invoke_result_t<Sel&, const K&, const V&>>,
+                          std::optional<KG>>),
+      "KStream::Join(GlobalKTable) expects a key selector KG(const K& key, const V& value) "
+      "(or std::optional<KG>, std::nullopt meaning no key)");
+  constexpr internal::JoinKind kKind = kLeft ? internal::JoinKind::kLeft : internal::JoinKind::kInner;
+  static_assert(internal::kKindJoinerCallable<kKind, J, K, V, VG>,
+                "KStream::Join(GlobalKTable) expects VR(const V& value, const VG& table_value); "
+                "LeftJoin expects VR(const V& value, const std::optional<VG>& table_value); "
+                "either may take const K& key first");
+  using VR = internal::KindJoinerResult<kKind, J, K, V, VG>;
+  internal::TopologyData& data = *data_;
+  std::string name = internal::NameFor(data, named, kLeft ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+  internal::ValueGetterSupplierPtr<KG, VG> getter = table.value_getter();
+  if (!getter) {
+    data.SetError(absl::InvalidArgumentError(
+        internal::StrCat("join '", name, "': the global table cannot be read")));
+    return KStream<K, VR>(data_, node_, key_serde_, nullptr, repartition_required_);
+  }
+  // Global stores are visible to every task by name: not connected, so the
+  // join stays in this stream's sub-topology (Java: "stores: []").
+  internal::AddProcessorNode<K, V, K, VR>(data, name, {node_}, [name, getter, selector, joiner]() {
+    return std::make_unique<internal::StreamTableJoinNode<K, V, KG, VG, VR, Sel, J, kLeft>>(
+        name, getter, selector, joiner);
+  });
+  return KStream<K, VR>(data_, name, key_serde_, nullptr, repartition_required_);
+}
+
+template <typename K, typename V>
+template <typename KG, typename VG, typename Sel, typename J>
+auto KStream<K, V>::Join(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+                         const Named& named) const {
+  return GlobalTableJoin<false>(table, std::move(key_selector), std::move(joiner), named);
+}
+
+template <typename K, typename V>
+template <typename KG, typename VG, typename Sel, typename J>
+auto KStream<K, V>::LeftJoin(const GlobalKTable<KG, VG>& table, Sel key_selector, J joiner,
+                             const Named& named) const {
+  return GlobalTableJoin<true>(table, std::move(key_selector), std::move(joiner), named);
 }
 
 }  // namespace kstreams
+
+// Windowed aggregations and Suppress are defined with the windowed streams.
+#include "kstreams/dsl/windowed_kstream.h"
 
 #endif  // KSTREAMS_DSL_KTABLE_H_

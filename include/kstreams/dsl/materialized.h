@@ -2,10 +2,12 @@
 //
 // Materialized<K, V>: how a KTable or aggregation keeps its state: the store
 // name (which makes it queryable: TopologyTestDriver::GetKeyValueStore,
-// KafkaStreams::Store), or a store supplier (e.g. in-memory), the serdes, and
-// whether the store is cached and change-logged. Defaults as in Kafka
-// Streams: a RocksDB store with a generated name, caching enabled, logging
-// enabled ("<application.id>-<store>-changelog").
+// KafkaStreams::Store), or a store supplier (key-value, window or session,
+// e.g. in-memory), the store type, the serdes, whether the store is cached
+// and change-logged, and (windowed aggregations) how long windows are kept.
+// Defaults as in Kafka Streams: a RocksDB store with a generated name,
+// caching enabled, logging enabled ("<application.id>-<store>-changelog"),
+// retention = window size (or session gap) + grace.
 //
 // Value type.
 //
@@ -13,9 +15,13 @@
 //   .Count(kstreams::Materialized<std::string, int64_t>::As("counts"))
 //   .Count(kstreams::Materialized<std::string, int64_t>::As(
 //       kstreams::Stores::InMemoryKeyValueStore("counts")).WithCachingDisabled())
+//   .WindowedBy(kstreams::TimeWindows::OfSizeWithNoGrace(std::chrono::minutes(1)))
+//   .Count(kstreams::Materialized<std::string, int64_t>::As("clicks")
+//              .WithRetention(std::chrono::hours(1)))
 #ifndef KSTREAMS_DSL_MATERIALIZED_H_
 #define KSTREAMS_DSL_MATERIALIZED_H_
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +30,10 @@
 #include "kstreams/state/stores.h"
 
 namespace kstreams {
+
+// Which built-in store an aggregation makes when no supplier is given (Java's
+// Materialized.StoreType).
+enum class StoreType { kRocksDB, kInMemory };
 
 template <typename K, typename V>
 class Materialized {
@@ -39,6 +49,22 @@ class Materialized {
     Materialized m;
     m.store_name_ = supplier->name();
     m.supplier_ = std::move(supplier);
+    m.given_ = true;
+    return m;
+  }
+  // The store of a windowed aggregation over TimeWindows / SlidingWindows.
+  static Materialized As(WindowBytesStoreSupplierPtr supplier) {
+    Materialized m;
+    m.store_name_ = supplier->name();
+    m.window_supplier_ = std::move(supplier);
+    m.given_ = true;
+    return m;
+  }
+  // The store of a session-windowed aggregation.
+  static Materialized As(SessionBytesStoreSupplierPtr supplier) {
+    Materialized m;
+    m.store_name_ = supplier->name();
+    m.session_supplier_ = std::move(supplier);
     m.given_ = true;
     return m;
   }
@@ -80,12 +106,29 @@ class Materialized {
     given_ = true;
     return std::move(*this);
   }
+  // Windowed aggregations: keep windows this long after the newest window
+  // (at least window size + grace). Ignored when a supplier is given.
+  Materialized WithRetention(std::chrono::milliseconds retention) && {
+    retention_ = retention.count();
+    given_ = true;
+    return std::move(*this);
+  }
+  // RocksDB (default) or in-memory, when no supplier is given.
+  Materialized WithStoreType(StoreType type) && {
+    store_type_ = type;
+    given_ = true;
+    return std::move(*this);
+  }
 
   // True when the user passed a Materialized (a KTable operator then keeps a
   // store even where it would not need one).
   bool given() const { return given_; }
   const std::optional<std::string>& store_name() const { return store_name_; }
   const KeyValueBytesStoreSupplierPtr& supplier() const { return supplier_; }
+  const WindowBytesStoreSupplierPtr& window_supplier() const { return window_supplier_; }
+  const SessionBytesStoreSupplierPtr& session_supplier() const { return session_supplier_; }
+  const std::optional<int64_t>& retention() const { return retention_; }
+  StoreType store_type() const { return store_type_; }
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }
   bool caching_enabled() const { return caching_; }
@@ -96,6 +139,10 @@ class Materialized {
   bool given_ = false;
   std::optional<std::string> store_name_;
   KeyValueBytesStoreSupplierPtr supplier_;
+  WindowBytesStoreSupplierPtr window_supplier_;
+  SessionBytesStoreSupplierPtr session_supplier_;
+  std::optional<int64_t> retention_;
+  StoreType store_type_ = StoreType::kRocksDB;
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   bool caching_ = true;

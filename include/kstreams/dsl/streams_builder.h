@@ -22,8 +22,10 @@
 #include <vector>
 
 #include "kstreams/dsl/consumed.h"
+#include "kstreams/dsl/global_ktable.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/processor/topology.h"
+#include "kstreams/state/internal/synchronized_key_value_store.h"
 
 namespace kstreams {
 
@@ -62,7 +64,8 @@ class StreamsBuilder {
     SerdePtr<V> value_serde =
         materialized.value_serde() ? materialized.value_serde() : consumed.value_serde();
     std::string store = internal::AddTableStore<K, V>(data_, materialized, topic + "-STATE-STORE-",
-                                                      key_serde, value_serde);
+                                                      key_serde, value_serde,
+                                                      /*allow_versioned=*/true);
     std::string source = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
     std::string table_source = consumed.name() ? *consumed.name() + "-table-source"
                                                : internal::GeneratedName(*data_, "KTABLE-SOURCE-");
@@ -80,11 +83,62 @@ class StreamsBuilder {
         },
         {store});
     return KTable<K, V>(data_, table_source, key_serde, value_serde, materialized.store_name(),
-                        origin);
+                        origin,
+                        internal::StoreGetterSupplier<K, V>(store, internal::IsVersioned(materialized)));
   }
   template <typename K, typename V>
   KTable<K, V> Table(const std::string& topic, const Materialized<K, V>& materialized) {
     return Table<K, V>(topic, Consumed<K, V>(), materialized);
+  }
+
+  // A table of `topic` replicated whole into every instance (see
+  // global_ktable.h). Store: Materialized's name and supplier, else
+  // "<topic>-STATE-STORE-<n>" in RocksDB; never cached or change-logged.
+  template <typename K, typename V>
+  GlobalKTable<K, V> GlobalTable(const std::string& topic, const Consumed<K, V>& consumed = {},
+                                 const Materialized<K, V>& materialized = {}) {
+    SerdePtr<K> key_serde = SerdeOrDefault<K>(materialized.key_serde() ? materialized.key_serde()
+                                                                       : consumed.key_serde());
+    SerdePtr<V> value_serde = SerdeOrDefault<V>(
+        materialized.value_serde() ? materialized.value_serde() : consumed.value_serde());
+    std::string store = internal::NameFor(*data_, materialized.store_name(), topic + "-STATE-STORE-");
+    std::string source = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
+    std::string table_source = consumed.name() ? *consumed.name() + "-table-source"
+                                               : internal::GeneratedName(*data_, "KTABLE-SOURCE-");
+    if (!key_serde || !value_serde) {
+      data_->SetError(absl::InvalidArgumentError(internal::StrCat(
+          "global table of '", topic, "' needs a ", key_serde ? "value" : "key",
+          " serde, which has no default; pass one with Consumed::With")));
+      return GlobalKTable<K, V>(data_, store, nullptr);
+    }
+    if (internal::IsVersioned(materialized)) {
+      data_->SetError(absl::InvalidArgumentError(internal::StrCat(
+          "global table of '", topic, "': versioned stores are not supported for global tables")));
+      return GlobalKTable<K, V>(data_, store, nullptr);
+    }
+    KeyValueBytesStoreSupplierPtr supplier = materialized.supplier();
+    if (!supplier) supplier = Stores::PersistentKeyValueStore(store);
+    Topology topology(data_);
+    topology.AddStateStore(internal::GlobalStoreBuilder<K, V>(
+        store, [supplier] { return supplier->Get(); }, key_serde,
+        std::make_shared<ValueAndTimestampSerde<V>>(value_serde)));
+    topology.AddSource<K, std::optional<V>>(source, {topic}, key_serde,
+                                            serdes::Optional<V>(value_serde));
+    auto send_old = std::make_shared<const bool>(false);
+    internal::AddProcessorNode<K, std::optional<V>, K, Change<V>>(
+        *data_, table_source, {source},
+        [table_source, store, send_old]() {
+          return std::make_unique<internal::TableSourceNode<K, V, std::optional<V>>>(
+              table_source, store, send_old);
+        },
+        {store});
+    data_->MarkGlobal(source);
+    data_->MarkGlobal(table_source);
+    return GlobalKTable<K, V>(data_, store, internal::StoreGetterSupplier<K, V>(store, false));
+  }
+  template <typename K, typename V>
+  GlobalKTable<K, V> GlobalTable(const std::string& topic, const Materialized<K, V>& materialized) {
+    return GlobalTable<K, V>(topic, Consumed<K, V>(), materialized);
   }
 
   // Adds a store for processors added later with KStream::Process /

@@ -155,6 +155,14 @@ Topology& Topology::AddStateStore(StoreBuilder builder,
     { b.logging_enabled() } -> std::convertible_to<bool>;
     { b.Build() };
   }, "AddStateStore needs a store builder, e.g. kstreams::Stores::KeyValueStoreBuilder(...)");
+  if constexpr (requires { builder.status(); }) {
+    // A supplier made with invalid arguments (e.g. a window larger than its
+    // retention) is reported here, as Java throws it from Stores.
+    if (!builder.status().ok()) {
+      data_->SetError(builder.status());
+      return *this;
+    }
+  }
   internal::StoreDef def;
   def.name = builder.name();
   def.logging_enabled = builder.logging_enabled();

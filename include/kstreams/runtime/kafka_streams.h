@@ -68,6 +68,7 @@
 #include "kstreams/processor/topic_partition.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/runtime/internal/composite_key_value_store.h"
+#include "kstreams/runtime/internal/composite_window_store.h"
 #include "kstreams/runtime/internal/local_store_provider.h"
 #include "kstreams/runtime/store_query_parameters.h"
 #include "kstreams/streams_config.h"
@@ -132,6 +133,12 @@ class KafkaStreams {
     // True while the task restores its stores from their changelogs (it
     // processes nothing until then). Not in Java's TaskMetadata.
     bool restoring = false;
+    // Records the task dropped since it was created here, as of the last
+    // commit: records too late for their window (end + grace passed) or
+    // with a null key an aggregation cannot group, and records skipped by
+    // the deserialization or processing error handler (Java's task-level
+    // dropped-records-total metric). Not in Java's TaskMetadata.
+    int64_t dropped_records = 0;
   };
 
   // A snapshot of one stream thread (Java: ThreadMetadata), as of the
@@ -187,8 +194,10 @@ class KafkaStreams {
   // one handle over the store's instances in every task of this instance.
   // T is the queryable store type, e.g. ReadOnlyKeyValueStore<K, V> (also
   // for timestamped key-value stores, whose timestamps it drops;
-  // ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>> keeps them). The handle
-  // is thread-safe, cheap to keep, and finds the current instances on each
+  // ReadOnlyKeyValueStore<K, ValueAndTimestamp<V>> keeps them),
+  // ReadOnlyWindowStore<K, V> (window stores, timestamped ones too;
+  // ReadOnlyWindowStore<K, ValueAndTimestamp<V>> keeps the timestamps) or
+  // ReadOnlySessionStore<K, V>. The handle is thread-safe, cheap to keep, and finds the current instances on each
   // call; reads copy data out under the owning task's lock.
   // Errors: FailedPrecondition unless the client is RUNNING or REBALANCING;
   // NotFound for a name the topology has no store for; InvalidArgument when

@@ -75,23 +75,32 @@ class KeyValueIterator {
                    SerdePtr<V> value_serde, const std::string* topic)
       : it_(std::move(it)), key_serde_(std::move(key_serde)),
         value_serde_(std::move(value_serde)), topic_(topic) {}
+  // Iterates entries already decoded, in the given order (store facades).
+  explicit KeyValueIterator(std::vector<std::pair<K, V>> entries)
+      : entries_(std::move(entries)) {}
   KeyValueIterator(KeyValueIterator&&) noexcept = default;
   KeyValueIterator& operator=(KeyValueIterator&&) noexcept = default;
 
-  bool Valid() const { return it_ != nullptr && it_->Valid(); }
+  bool Valid() const { return it_ != nullptr ? it_->Valid() : pos_ < entries_.size(); }
   // Java's hasNext()/next() in one: true while there is a current entry.
   bool HasNext() const { return Valid(); }
   // REQUIRES: Valid(). Deserialized on first use.
   const K& key() {
+    if (it_ == nullptr) return entries_[pos_].first;
     if (!key_) key_.emplace(Decode(key_serde_, it_->key()));
     return *key_;
   }
   const V& value() {
+    if (it_ == nullptr) return entries_[pos_].second;
     if (!value_) value_.emplace(Decode(value_serde_, it_->value()));
     return *value_;
   }
   // REQUIRES: Valid().
   void Next() {
+    if (it_ == nullptr) {
+      ++pos_;
+      return;
+    }
     key_.reset();
     value_.reset();
     it_->Next();
@@ -120,6 +129,8 @@ class KeyValueIterator {
   const std::string* topic_ = nullptr;  // owned by the store
   std::optional<K> key_;
   std::optional<V> value_;
+  std::vector<std::pair<K, V>> entries_;  // when it_ is nullptr
+  size_t pos_ = 0;
 };
 
 // Reads of a key-value store (what interactive queries get).

@@ -51,8 +51,11 @@
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/serde/serde.h"
+#include "kstreams/state/internal/window_store_facade.h"
 #include "kstreams/state/key_value_store.h"
+#include "kstreams/state/session_store.h"
 #include "kstreams/state/timestamped_key_value_store.h"
+#include "kstreams/state/window_store.h"
 #include "kstreams/status_macros.h"
 #include "kstreams/streams_config.h"
 
@@ -153,6 +156,27 @@ class TopologyTestDriver {
   TimestampedKeyValueStore<K, V>* GetTimestampedKeyValueStore(std::string_view name) {
     return GetStateStore<TimestampedKeyValueStore<K, V>>(name);
   }
+  // The window store `name` (Java's getWindowStore). For the timestamped
+  // stores windowed aggregations keep, a view without the timestamps (writes
+  // through it store timestamp -1, as Java's facade). nullptr when there is
+  // no window store of that name and type.
+  template <typename K, typename V>
+  WindowStore<K, V>* GetWindowStore(std::string_view name) {
+    if (auto* plain = GetStateStore<WindowStore<K, V>>(name)) return plain;
+    auto* timestamped = GetTimestampedWindowStore<K, V>(name);
+    if (timestamped == nullptr) return nullptr;
+    facades_.push_back(std::make_unique<internal::WindowStoreFacade<K, V>>(timestamped));
+    return static_cast<WindowStore<K, V>*>(facades_.back().get());
+  }
+  template <typename K, typename V>
+  TimestampedWindowStore<K, V>* GetTimestampedWindowStore(std::string_view name) {
+    return GetStateStore<TimestampedWindowStore<K, V>>(name);
+  }
+  // The session store `name` (Java's getSessionStore), or nullptr.
+  template <typename K, typename V>
+  SessionStore<K, V>* GetSessionStore(std::string_view name) {
+    return GetStateStore<SessionStore<K, V>>(name);
+  }
   // Every topic a sink has written to so far, decorated names. Changelogs of
   // logged stores appear as "<application.id>-<store>-changelog" and can be
   // read with CreateOutputTopic like any output topic.
@@ -170,6 +194,8 @@ class TopologyTestDriver {
   absl::Status ProcessPending();
 
   std::unique_ptr<Impl> impl_;
+  // Views handed out by GetWindowStore; they point into the tasks' stores.
+  std::vector<std::unique_ptr<StateStore>> facades_;
   int64_t wall_clock_ms_ = 0;
   bool commit_after_each_record_ = true;
   absl::Status status_;

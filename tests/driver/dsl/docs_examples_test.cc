@@ -58,6 +58,39 @@ kstreams::Topology CountTopology() {
   return topology;
 }
 
+// --- docs/dsl.md: "Windowing" ---
+// Clicks per user per 1-minute window advancing every 10 s, one final count
+// per window once it closes (30 s of grace for late clicks).
+kstreams::Topology ClicksPerMinute() {
+  using std::chrono::minutes, std::chrono::seconds;
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("clicks")
+      .GroupByKey()
+      .WindowedBy(kstreams::TimeWindows::OfSizeAndGrace(minutes(1), seconds(30))
+                      .AdvanceBy(seconds(10)))
+      .Count(kstreams::Materialized<std::string, int64_t>::As("clicks-per-minute"))
+      .Suppress(kstreams::Suppressed::UntilWindowCloses(kstreams::BufferConfig::Unbounded()))
+      .ToStream()
+      .To("final-clicks");  // key: TimeWindowedSerde (user + 8-byte start), value: int64
+  return builder.Build();
+}
+
+TEST(DocsExamplesTest, ClicksPerMinute) {
+  kstreams::TopologyTestDriver driver(ClicksPerMinute(), {{"application.id", "clicks"}}, 0);
+  auto clicks = driver.CreateInputTopic<std::string, std::string>("clicks");
+  auto final_clicks = driver.CreateOutputTopic<kstreams::Windowed<std::string>, int64_t>(
+      "final-clicks", kstreams::serdes::TimeWindowed<std::string>(std::chrono::minutes(1)),
+      kstreams::serdes::Int64());
+  KSTREAMS_ASSERT_OK(clicks.PipeInput("ann", "/", 5'000));   // window [0, 60 s)
+  KSTREAMS_ASSERT_OK(clicks.PipeInput("ann", "/", 15'000));  // [0, 60 s) and [10 s, 70 s)
+  EXPECT_TRUE(final_clicks.IsEmpty());
+  // Stream time 90 s: windows ending by 60 s are final (end + 30 s grace).
+  KSTREAMS_ASSERT_OK(clicks.PipeInput("bob", "/", 90'000));
+  using KV = kstreams::KeyValue<kstreams::Windowed<std::string>, int64_t>;
+  EXPECT_THAT(final_clicks.ReadKeyValuesToList(),
+              ElementsAre(KV{{"ann", kstreams::Window(0, 60'000)}, 2}));
+}
+
 // --- docs/dsl.md: "Testing with TopologyTestDriver" ---
 TEST(DocsExamplesTest, WordLengths) {
   kstreams::TopologyTestDriver driver(WordLengths(), {{"application.id", "word-lengths"}},

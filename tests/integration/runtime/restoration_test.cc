@@ -101,7 +101,7 @@ TEST_F(RestorationIT, CleanRestartResumesFromTheCheckpointAndNoCheckpointRestore
   }
   ASSERT_EQ(second->partitions().size(), 2u);
   for (int p = 0; p < 2; ++p) {
-    const auto& r = second->partitions().at(Changelog(p));
+    const auto r = second->partitions().at(Changelog(p));
     EXPECT_EQ(r.start, end_at_close[p]) << p;
     EXPECT_EQ(r.end, end_at_close[p]) << p;
     EXPECT_EQ(r.total, 0) << p;
@@ -121,7 +121,7 @@ TEST_F(RestorationIT, CleanRestartResumesFromTheCheckpointAndNoCheckpointRestore
   RunUntil(streams, CountOf(all));
   EXPECT_EQ(third->TotalRestored(), changelog_records);
   for (int p = 0; p < 2; ++p) {
-    const auto& r = third->partitions().at(Changelog(p));
+    const auto r = third->partitions().at(Changelog(p));
     EXPECT_EQ(r.start, 0) << p;
     EXPECT_EQ(r.batch_records, *r.total) << p;
   }
@@ -222,7 +222,7 @@ TEST_F(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBa
   const absl::Time start = absl::Now();
   RunUntil(streams, CountOf(input));
   const absl::Duration took = absl::Now() - start;
-  const auto& r = listener->partitions().at(Changelog(0));
+  const auto r = listener->partitions().at(Changelog(0));
   EXPECT_EQ(r.total, 25000);
   EXPECT_EQ(r.batch_records, 25000);
   EXPECT_GE(r.batches, 3);  // at most 10,000 records per batch

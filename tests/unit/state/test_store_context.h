@@ -23,6 +23,7 @@ struct LoggedChange {
   std::string key;
   std::optional<std::string> value;
   int64_t timestamp;
+  Headers headers = {};
   friend bool operator==(const LoggedChange&, const LoggedChange&) = default;
 };
 
@@ -75,13 +76,33 @@ class TestStoreContext final : public StateStoreContext {
   const std::vector<LoggedChange>& changelog(const std::string& store) {
     return sinks_[store].changes;
   }
+  // Replays `changes` (another store's changelog) through `store`'s restore target.
+  absl::Status Restore(const std::string& store, const std::vector<LoggedChange>& changes) {
+    StateRestoreCallback* restore = restore_callback(store);
+    if (restore == nullptr) return absl::NotFoundError("no restore target for " + store);
+    std::vector<ChangelogRecord> records;
+    int64_t offset = 0;
+    for (const LoggedChange& c : changes) {
+      ChangelogRecord r;
+      r.key = c.key;
+      if (c.value) r.value = *c.value;
+      r.timestamp = c.timestamp;
+      r.offset = offset++;
+      records.push_back(r);
+    }
+    return restore->RestoreBatch(records);
+  }
 
  private:
   struct Sink final : internal::ChangelogSink {
     void Log(std::string_view key, internal::BytesValue value, int64_t ts) override {
+      LogWithHeaders(key, value, ts, {});
+    }
+    void LogWithHeaders(std::string_view key, internal::BytesValue value, int64_t ts,
+                        const Headers& headers) override {
       std::optional<std::string> v;
       if (value) v.emplace(*value);
-      changes.push_back({std::string(key), std::move(v), ts});
+      changes.push_back({std::string(key), std::move(v), ts, headers});
     }
     std::vector<LoggedChange> changes;
   };

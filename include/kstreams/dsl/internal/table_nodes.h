@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "kstreams/dsl/change.h"
+#include "kstreams/dsl/internal/value_getters.h"
 #include "kstreams/processor/internal/node.h"
 #include "kstreams/state/internal/metered_key_value_store.h"
 #include "kstreams/state/timestamped_key_value_store.h"
@@ -89,6 +90,9 @@ class TableForwarder {
 
 // Materializes a changelog-like stream (a table's source topic, or
 // KStream::ToTable): VIn is std::optional<V> (a null value deletes) or V.
+// With a versioned store (Java's KTableSource over a versioned store), an
+// update older than the key's latest version is forwarded with
+// is_latest = false, and one older than the history retention is dropped.
 template <typename K, typename V, typename VIn>
 class TableSourceNode final : public Node<K, VIn, K, Change<V>> {
  public:
@@ -98,8 +102,8 @@ class TableSourceNode final : public Node<K, VIn, K, Change<V>> {
 
   absl::Status Init(TaskContext& task) override {
     task_ = &task;
-    store_ = GetTimestampedStore<K, V>(task, this->name(), store_name_);
-    forwarder_.Init(store_, &this->downstream_, *send_old_);
+    store_.Init(task, this->name(), store_name_);
+    forwarder_.Init(store_.base(), &this->downstream_, *send_old_);
     return absl::OkStatus();
   }
 
@@ -108,19 +112,16 @@ class TableSourceNode final : public Node<K, VIn, K, Change<V>> {
       task_->RecordDropped(this->name(), "null key in a table update");
       return;
     }
-    std::optional<V> value;
-    if constexpr (IsOptional<VIn>::value) {
-      value = std::move(r.value());
-    } else {
-      value = std::move(r.value());
-    }
-    std::optional<ValueAndTimestamp<V>> old = store_->Get(r.key());
-    if (value) {
-      store_->Put(r.key(), ValueAndTimestamp<V>(*value, r.timestamp()));
-    } else {
-      store_->Delete(r.key());
+    std::optional<V> value = std::move(r.value());
+    std::optional<ValueAndTimestamp<V>> old = store_.Get(r.key());
+    const int64_t code = store_.Put(r.key(), value, r.timestamp());
+    if (code == TableStoreRef<K, V>::kNotPut) {
+      task_->RecordDropped(this->name(),
+                           "table update older than the versioned store's history retention");
+      return;
     }
     Change<V> change{std::move(value), std::nullopt};
+    change.is_latest = code == TableStoreRef<K, V>::kIsLatest;
     if (*send_old_ && old) change.old_value = std::move(*old).value();
     forwarder_.MaybeForward(std::move(r).WithValue(std::move(change)));
   }
@@ -129,7 +130,7 @@ class TableSourceNode final : public Node<K, VIn, K, Change<V>> {
   std::string store_name_;
   std::shared_ptr<const bool> send_old_;
   TaskContext* task_ = nullptr;
-  TimestampedKeyValueStore<K, V>* store_ = nullptr;
+  TableStoreRef<K, V> store_;
   TableForwarder<K, V> forwarder_;
 };
 
@@ -189,7 +190,9 @@ class TableFilterNode final : public Node<K, Change<V>, K, Change<V>> {
     }
     // Nothing passed before or now: downstream already knows the key is absent.
     if (*send_old_ && !old_value && !new_value) return;
-    store_.Update(std::move(r).WithValue(Change<V>{std::move(new_value), std::move(old_value)}));
+    Change<V> out{std::move(new_value), std::move(old_value)};
+    out.is_latest = r.value().is_latest;
+    store_.Update(std::move(r).WithValue(std::move(out)));
   }
 
  private:
@@ -218,6 +221,7 @@ class TableMapValuesNode final : public Node<K, Change<V>, K, Change<VR>> {
 
   void Process(Record<K, Change<V>>&& r) override {
     Change<VR> out;
+    out.is_latest = r.value().is_latest;
     if (r.value().new_value) out.new_value = Apply(r.key(), std::move(*r.value().new_value));
     if (*send_old_) {
       if (store_.materialized()) {

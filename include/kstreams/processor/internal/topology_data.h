@@ -53,6 +53,9 @@ struct NodeDef {
   bool dynamic_topic = false;
   // Names of stores this node may access.
   std::vector<std::string> stores;
+  // Part of a global store's sub-topology (a GlobalKTable's source and
+  // processor): run by the global thread, never by tasks.
+  bool global = false;
 };
 
 // A store the topology needs; each task builds its own instance.
@@ -78,6 +81,9 @@ struct Subtopology {
   std::vector<std::string> source_patterns;
   std::vector<std::string> sink_topics;     // fixed ones only
   std::vector<std::string> stores;
+  // A global store's sub-topology ("for global store (will not generate
+  // tasks)"): its source topics are read whole by every instance.
+  bool global = false;
 };
 
 class TopologyData {
@@ -88,6 +94,11 @@ class TopologyData {
   void AddStore(StoreDef def);
   void ConnectStore(const std::string& store, const std::string& processor);
   void AddInternalTopic(InternalTopicDef def);
+  // The inputs of a join (node names): their source topics must be
+  // co-partitioned (Java's copartitionSources).
+  void AddCopartitionGroup(std::vector<std::string> nodes);
+  // Marks a node as part of a global store's sub-topology.
+  void MarkGlobal(const std::string& node);
   void SetError(absl::Status status) {
     if (status_.ok()) status_ = std::move(status);
   }
@@ -104,10 +115,19 @@ class TopologyData {
     return internal_topics_.find(std::string(topic)) != internal_topics_.end();
   }
 
+  // Per co-partition group, the source topics (undecorated) feeding its
+  // nodes within their sub-topology, sorted and without duplicates.
+  std::vector<std::vector<std::string>> CopartitionGroups() const;
+
   // Connected components of nodes (parent edges and shared stores), numbered
   // as Kafka Streams numbers them: in the order of each component's
   // alphabetically smallest source node name. Nodes are in definition order.
+  // Only the components that make tasks; global stores' components are
+  // numbered with them but returned by GlobalSubtopologies().
   std::vector<Subtopology> Subtopologies() const;
+  std::vector<Subtopology> GlobalSubtopologies() const;
+  // Every component, tasks' and global ones, in id order.
+  std::vector<Subtopology> AllSubtopologies() const;
 
   // Next index for generated names ("KSTREAM-FILTER-0000000003"): one counter
   // per topology, shared by nodes and stores, as in Java.
@@ -118,6 +138,7 @@ class TopologyData {
   absl::flat_hash_map<std::string, size_t> node_index_;
   std::vector<StoreDef> stores_;
   std::map<std::string, InternalTopicDef> internal_topics_;
+  std::vector<std::vector<std::string>> copartition_groups_;  // node names
   absl::Status status_;
   int next_index_ = 0;
 };

@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/processor/record.h"
 #include "kstreams/state/state_store.h"
 
 namespace kstreams::internal {
@@ -122,6 +123,13 @@ class ChangelogSink {
  public:
   virtual ~ChangelogSink() = default;
   virtual void Log(std::string_view key, BytesValue value, int64_t timestamp) = 0;
+  // The same with Kafka headers on the changelog record (the suppression
+  // buffer's format version header "v"). Default: the headers are dropped.
+  virtual void LogWithHeaders(std::string_view key, BytesValue value, int64_t timestamp,
+                              const Headers& headers) {
+    (void)headers;
+    Log(key, value, timestamp);
+  }
 };
 
 // Logs every write of `inner` to the sink the task context gives for the

@@ -1,0 +1,173 @@
+#include "runtime/global_stream_thread.h"
+
+#include <chrono>
+
+#include "kafka/admin.h"
+#include "kstreams/internal/strings.h"
+#include "kstreams/log.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::internal {
+namespace {
+
+// Global sub-topologies have no sinks and their stores no changelog.
+class NoOutputCollector final : public RecordCollector {
+ public:
+  void Send(std::string_view topic, RawBytes, RawBytes, int64_t, const Headers&,
+            int32_t) override {
+    LogLine(LogLevel::kError,
+            StrCat("global thread: unexpected output to topic '", topic, "' dropped"));
+  }
+};
+NoOutputCollector no_output;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+GlobalStreamThread::GlobalStreamThread(std::shared_ptr<const TopologyData> topology,
+                                       StreamsConfig config, RuntimeConfig runtime_config,
+                                       std::function<void(const absl::Status&)> on_failure)
+    : name_(StrCat(runtime_config.application_id, "-GlobalStreamThread")),
+      topology_(std::move(topology)),
+      config_(std::move(config)),
+      rc_(std::move(runtime_config)),
+      on_failure_(std::move(on_failure)) {}
+
+GlobalStreamThread::~GlobalStreamThread() { Shutdown(); }
+
+absl::Status GlobalStreamThread::Bootstrap() {
+  for (const Subtopology& sub : topology_->GlobalSubtopologies()) {
+    TaskCore::Options options;
+    options.application_id = rc_.application_id;
+    options.task_id = TaskId{sub.id, 0};
+    options.config = config_;
+    options.collector = &no_output;
+    options.state_dir_name = "global";
+    KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> task,
+                              TaskCore::Create(topology_, sub, std::move(options)));
+    KSTREAMS_RETURN_IF_ERROR(task->Init());
+    for (const std::string& topic : sub.source_topics) task_by_topic_[topic] = task.get();
+    tasks_.push_back(std::move(task));
+  }
+
+  // Every partition of every global topic, from the beginning.
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(rc_.admin));
+  std::map<TopicPartition, int64_t> start;
+  for (const auto& [topic, task] : task_by_topic_) {
+    KSTREAMS_ASSIGN_OR_RETURN(std::optional<int32_t> partitions, admin->PartitionCount(topic));
+    if (!partitions) {
+      return absl::NotFoundError(
+          StrCat("global table topic '", topic, "' not found in the cluster"));
+    }
+    for (int32_t p = 0; p < *partitions; ++p) start[{topic, p}] = kOffsetBeginning;
+  }
+  ConsumerOptions consumer_options;
+  consumer_options.config = rc_.consumer;
+  consumer_options.config["client.id"] = StrCat(name_, "-global-consumer");
+  consumer_options.on_error = [this](const absl::Status& s) {
+    LogLine(LogLevel::kWarning, StrCat(name_, ": consumer: ", s.message()));
+  };
+  KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
+  KSTREAMS_RETURN_IF_ERROR(consumer_->Assign(start));
+
+  // Catch up with the end offsets as of now.
+  std::map<TopicPartition, int64_t> remaining;  // partition -> end offset
+  for (const auto& [tp, unused] : start) {
+    KSTREAMS_ASSIGN_OR_RETURN(auto watermarks, consumer_->WatermarkOffsets(tp));
+    if (watermarks.second > watermarks.first) remaining[tp] = watermarks.second;
+  }
+  const int64_t began = NowMs();
+  while (!remaining.empty()) {
+    KSTREAMS_ASSIGN_OR_RETURN(
+        std::vector<ConsumerRecord> batch,
+        consumer_->PollBatch(static_cast<int>(rc_.max_poll_records), absl::Milliseconds(rc_.poll_ms)));
+    for (const ConsumerRecord& record : batch) {
+      KSTREAMS_RETURN_IF_ERROR(Apply(record));
+      auto it = remaining.find({record.topic, record.partition});
+      if (it != remaining.end() && record.offset + 1 >= it->second) remaining.erase(it);
+    }
+  }
+  KSTREAMS_RETURN_IF_ERROR(FlushTasks());
+  LogLine(LogLevel::kInfo, StrCat(name_, ": global stores bootstrapped from ", start.size(),
+                                  " partitions in ", NowMs() - began, " ms"));
+  return absl::OkStatus();
+}
+
+absl::Status GlobalStreamThread::Apply(const ConsumerRecord& record) {
+  auto it = task_by_topic_.find(record.topic);
+  if (it == task_by_topic_.end()) return absl::OkStatus();
+  RawRecord raw;
+  raw.topic = record.topic;
+  raw.partition = record.partition;
+  raw.offset = record.offset;
+  raw.timestamp = record.timestamp;
+  if (record.key) raw.key = *record.key;
+  if (record.value) raw.value = *record.value;
+  for (const OwnedHeader& h : record.headers) raw.headers.Add(h.key, h.value);
+  return it->second->Process(raw);
+}
+
+absl::Status GlobalStreamThread::FlushTasks() {
+  for (auto& task : tasks_) KSTREAMS_RETURN_IF_ERROR(task->Flush());
+  return absl::OkStatus();
+}
+
+void GlobalStreamThread::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void GlobalStreamThread::Run() {
+  int64_t last_flush = NowMs();
+  absl::Status status;
+  while (!stop_.load() && status.ok()) {
+    absl::StatusOr<std::vector<ConsumerRecord>> batch =
+        consumer_->PollBatch(static_cast<int>(rc_.max_poll_records), absl::Milliseconds(rc_.poll_ms));
+    if (!batch.ok()) {
+      status = batch.status();
+      break;
+    }
+    for (const ConsumerRecord& record : *batch) {
+      status = Apply(record);
+      if (!status.ok()) break;
+    }
+    if (status.ok() && NowMs() - last_flush >= rc_.commit_interval_ms) {
+      status = FlushTasks();
+      last_flush = NowMs();
+    }
+  }
+  if (!status.ok() && !stop_.load()) {
+    absl::Status error(status.code(), StrCat(name_, " failed: ", status.message()));
+    LogLine(LogLevel::kError, std::string(error.message()));
+    if (on_failure_) on_failure_(error);
+  }
+}
+
+void GlobalStreamThread::Shutdown() {
+  if (closed_) return;
+  closed_ = true;
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  if (consumer_) {
+    absl::Status s = consumer_->Close();
+    if (!s.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": closing consumer: ", s.message()));
+  }
+  for (auto& task : tasks_) {
+    absl::Status s = task->Flush();
+    if (!s.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", s.message()));
+    task->Close();
+  }
+}
+
+StateStore* GlobalStreamThread::GetStore(std::string_view name) const {
+  for (const auto& task : tasks_) {
+    if (StateStore* s = task->GetStateStore(name)) return s;
+  }
+  return nullptr;
+}
+
+}  // namespace kstreams::internal

@@ -1,0 +1,99 @@
+// What every RocksDB-backed store in src/state shares: the options a store
+// opens with (src/state/README.md explains each), the config-setter hook, and
+// a bounded iterator over one column family. Includes RocksDB: src/state only.
+//
+// Thread-compatible: a store and its iterators belong to one StreamThread.
+#ifndef KSTREAMS_SRC_STATE_ROCKSDB_UTIL_H_
+#define KSTREAMS_SRC_STATE_ROCKSDB_UTIL_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/rocksdb_config_setter.h"
+#include "state/rocksdb_shared.h"
+
+namespace kstreams::internal {
+
+// The options of one store, built by PrepareRocksDBOptions. Keep it alive as
+// long as the DB: `shared` (cache, write buffer manager) must outlive it, and
+// `setter` is closed with the store.
+struct RocksDBStoreOptions {
+  rocksdb::Options options;
+  std::shared_ptr<RocksDBShared> shared;
+  std::unique_ptr<RocksDBConfigSetter> setter;
+};
+
+// Kafka Streams' RocksDBStore defaults with kstreams' shared memory, then the
+// `rocksdb.config.setter` (named by `config`) for store `name`; creates
+// `path`. Errors name the config key or the directory.
+absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out);
+
+// Closes `db` (then resets it) and releases `options` (closing the config
+// setter). REQUIRES: no iterator or column family handle of `db` is alive.
+absl::Status CloseRocksDB(std::unique_ptr<rocksdb::DB>& db, RocksDBStoreOptions& options,
+                          const std::string& name);
+
+class RocksDBIterator;
+
+// The live iterators of a store, released when it closes (a RocksDB iterator
+// must not outlive its DB).
+class RocksDBIteratorRegistry {
+ public:
+  void Register(RocksDBIterator* it) { live_.insert(it); }
+  void Unregister(RocksDBIterator* it) { live_.erase(it); }
+  void ReleaseAll();
+
+ private:
+  absl::flat_hash_set<RocksDBIterator*> live_;
+};
+
+// Keys in [from, to] (nullopt: open end) of one column family, ascending or
+// descending, read from the implicit snapshot RocksDB takes at creation.
+class RocksDBIterator final : public BytesIterator {
+ public:
+  // `registry` may be nullptr when the owner releases the iterator itself.
+  RocksDBIterator(RocksDBIteratorRegistry* registry, std::unique_ptr<rocksdb::Iterator> it,
+                  std::optional<std::string_view> from, std::optional<std::string_view> to,
+                  bool reverse);
+  ~RocksDBIterator() override;
+
+  bool Valid() const override { return valid_; }
+  std::string_view key() const override {
+    rocksdb::Slice k = it_->key();
+    return {k.data(), k.size()};
+  }
+  std::string_view value() const override {
+    rocksdb::Slice v = it_->value();
+    return {v.data(), v.size()};
+  }
+  void Next() override;
+  absl::Status status() const override { return status_; }
+
+  // The store is closing: drop the RocksDB iterator.
+  void Release();
+
+ private:
+  void Settle();
+
+  RocksDBIteratorRegistry* registry_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::optional<std::string> from_, to_;
+  bool reverse_;
+  bool valid_ = false;
+  absl::Status status_;
+};
+
+}  // namespace kstreams::internal
+
+#endif  // KSTREAMS_SRC_STATE_ROCKSDB_UTIL_H_

@@ -1,0 +1,236 @@
+// Joins on the real runtime against the embedded broker: a GlobalKTable is
+// bootstrapped before any stream record is processed and then followed; a
+// stream-table join runs across partitions; joining topics that are not
+// co-partitioned fails Start() naming both topics.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "common/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include <unistd.h>
+#include "integration/kafka/kafka_test_util.h"
+#include "kafka/consumer.h"
+#include "kafka/producer.h"
+#include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/kstreams.h"
+#include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/runtime/topic_creator.h"
+
+namespace {
+
+using kstreams::KafkaStreams;
+using kstreams::StreamsConfig;
+using KV = std::pair<std::string, std::string>;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAreArray;
+
+class JoinRuntimeIT : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(kafka_, kstreams::EmbeddedKafka::Start());
+    bootstrap_ = kafka_->BootstrapServers();
+    creator_ = std::make_unique<kstreams::ScopedTopicCreator>(
+        bootstrap_, [k = kafka_.get()](std::string_view topic, int32_t partitions) {
+          return k->CreateTopic(topic, partitions);
+        });
+    state_dir_ = (std::filesystem::temp_directory_path() /
+                  ("kstreams-join-it-" + std::to_string(::getpid())))
+                     .string();
+    std::filesystem::remove_all(state_dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(state_dir_); }
+
+  StreamsConfig Config(const std::string& app) {
+    return StreamsConfig{{"application.id", app},
+                         {"bootstrap.servers", bootstrap_},
+                         {"state.dir", state_dir_},
+                         {"commit.interval.ms", "100"},
+                         {"consumer.session.timeout.ms", "6000"},
+                         {"consumer.heartbeat.interval.ms", "500"},
+                         {"producer.linger.ms", "5"}};
+  }
+
+  void Produce(const std::string& topic, const std::vector<KV>& records, int64_t ts = 1000) {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(
+        auto producer, kstreams::internal::Producer::Create(
+                           kstreams::kafka_test::ProducerConfig(bootstrap_)));
+    for (const auto& [k, v] : records) KSTREAMS_ASSERT_OK(producer->Send(topic, -1, k, v, ts++, {}));
+    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
+  }
+
+  std::vector<KV> Read(const std::string& topic, int partitions, size_t count) {
+    auto records = kstreams::kafka_test::ReadTopic(bootstrap_, topic, partitions, count);
+    EXPECT_TRUE(records.ok()) << records.status();
+    std::vector<KV> out;
+    if (!records.ok()) return out;
+    for (const auto& r : *records) out.emplace_back(r.key.value_or("<null>"), r.value.value_or("<null>"));
+    return out;
+  }
+
+  std::unique_ptr<kstreams::EmbeddedKafka> kafka_;
+  std::string bootstrap_;
+  std::string state_dir_;
+  std::unique_ptr<kstreams::ScopedTopicCreator> creator_;
+};
+
+// orders: order id -> product id; products (global): product id -> name.
+kstreams::Topology OrdersWithProducts() {
+  kstreams::StreamsBuilder builder;
+  auto products = builder.GlobalTable<std::string, std::string>(
+      "products", kstreams::Materialized<std::string, std::string>::As(
+                      kstreams::Stores::InMemoryKeyValueStore("products")));
+  builder.Stream<std::string, std::string>("orders")
+      .Join(products, [](const std::string&, const std::string& product) { return product; },
+            [](const std::string& product, const std::string& name) { return product + ":" + name; })
+      .To("orders-named");
+  return builder.Build();
+}
+
+TEST_F(JoinRuntimeIT, GlobalTableIsCompleteBeforeStreamsProcessAndFollowsUpdates) {
+  // The global topic has more partitions than the stream: no co-partitioning.
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("products", 3));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders-named", 2));
+  std::vector<KV> products, orders, expected;
+  for (int p = 0; p < 30; ++p) products.emplace_back("p" + std::to_string(p), "name" + std::to_string(p));
+  for (int o = 0; o < 60; ++o) {
+    std::string product = "p" + std::to_string(o % 30);
+    orders.emplace_back("o" + std::to_string(o), product);
+    expected.emplace_back("o" + std::to_string(o), product + ":name" + std::to_string(o % 30));
+  }
+  Produce("products", products);
+  // Orders are older than the products: without the bootstrap, stream
+  // records would be processed against an empty table and dropped.
+  Produce("orders", orders, 10);
+
+  KafkaStreams streams(OrdersWithProducts(), Config("global-join"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  EXPECT_THAT(Read("orders-named", 2, expected.size()), UnorderedElementsAreArray(expected));
+
+  // Updates of the global topic reach the store while running: orders for a
+  // new product are dropped until the global thread has applied it, then
+  // joined.
+  Produce("products", {{"p100", "new"}}, 5000);
+  bool joined_new = false;
+  kstreams::internal::ConsumerOptions options;
+  options.config = {{"bootstrap.servers", bootstrap_}};
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer,
+                                kstreams::internal::Consumer::Create(std::move(options)));
+  KSTREAMS_ASSERT_OK(consumer->Assign({{{"orders-named", 0}, kstreams::internal::kOffsetBeginning},
+                                       {{"orders-named", 1}, kstreams::internal::kOffsetBeginning}}));
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  for (int i = 0; !joined_new && absl::Now() < deadline; ++i) {
+    Produce("orders", {{"late-" + std::to_string(i), "p100"}}, 6000 + i);
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto batch, consumer->PollBatch(1000, absl::Milliseconds(200)));
+    for (const auto& r : batch) joined_new |= r.value == std::optional<std::string>("p100:new");
+  }
+  EXPECT_TRUE(joined_new);
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+  EXPECT_EQ(streams.state(), KafkaStreams::State::kNotRunning);
+}
+
+kstreams::Topology ViewsWithRegions() {
+  kstreams::StreamsBuilder builder;
+  auto users = builder.Table<std::string, std::string>("users");
+  builder.Stream<std::string, std::string>("views")
+      .LeftJoin(users, [](const std::string& page, const std::optional<std::string>& region) {
+        return page + "@" + region.value_or("unknown");
+      })
+      .To("views-with-region");
+  return builder.Build();
+}
+
+TEST_F(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
+  for (const char* t : {"users", "views", "views-with-region"}) {
+    KSTREAMS_ASSERT_OK(kafka_->CreateTopic(t, 3));
+  }
+  std::vector<KV> users, views, expected;
+  for (int u = 0; u < 20; ++u) users.emplace_back("u" + std::to_string(u), u % 2 ? "eu" : "us");
+  Produce("users", users, 10);
+  for (int v = 0; v < 50; ++v) {
+    const int u = v % 25;  // users 20..24 have no region
+    views.emplace_back("u" + std::to_string(u), "page" + std::to_string(v));
+    expected.emplace_back("u" + std::to_string(u),
+                          "page" + std::to_string(v) + "@" +
+                              (u >= 20 ? "unknown" : (u % 2 ? "eu" : "us")));
+  }
+  KafkaStreams streams(ViewsWithRegions(), Config("stream-table"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  // Views only once every user is in the table: its changelog has them all.
+  Read("stream-table-users-STATE-STORE-0000000000-changelog", 3, users.size());
+  Produce("views", views, 1000);
+  EXPECT_THAT(Read("views-with-region", 3, expected.size()), UnorderedElementsAreArray(expected));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
+// Foreign-key joins need no co-partitioning of the two tables: the
+// subscription and response topics take the partition counts of the side
+// they feed. Whatever order the two sides are processed in, the final result
+// per order is the join with its product.
+TEST_F(JoinRuntimeIT, ForeignKeyJoinAcrossTablesWithDifferentPartitionCounts) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders", 3));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("products", 2));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders-with-products", 3));
+  kstreams::StreamsBuilder builder;
+  auto orders = builder.Table<std::string, std::string>("orders");
+  auto products = builder.Table<std::string, std::string>("products");
+  orders
+      .Join(products, [](const std::string& product) { return product; },
+            [](const std::string& product, const std::string& name) { return product + ":" + name; })
+      .ToStream()
+      .To("orders-with-products");
+  std::vector<KV> order_records, product_records;
+  std::map<std::string, std::string> expected;
+  for (int p = 0; p < 10; ++p) product_records.emplace_back("p" + std::to_string(p), "name" + std::to_string(p));
+  for (int o = 0; o < 40; ++o) {
+    const std::string product = "p" + std::to_string(o % 10);
+    order_records.emplace_back("o" + std::to_string(o), product);
+    expected["o" + std::to_string(o)] = product + ":name" + std::to_string(o % 10);
+  }
+  Produce("orders", order_records, 10);
+  Produce("products", product_records, 20);
+  KafkaStreams streams(builder.Build(), Config("fk-join"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  kstreams::internal::ConsumerOptions options;
+  options.config = {{"bootstrap.servers", bootstrap_}};
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer,
+                                kstreams::internal::Consumer::Create(std::move(options)));
+  std::map<kstreams::internal::TopicPartition, int64_t> start;
+  for (int p = 0; p < 3; ++p) start[{"orders-with-products", p}] = kstreams::internal::kOffsetBeginning;
+  KSTREAMS_ASSERT_OK(consumer->Assign(start));
+  std::map<std::string, std::string> latest;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (latest != expected && absl::Now() < deadline) {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto batch, consumer->PollBatch(1000, absl::Milliseconds(100)));
+    for (const auto& r : batch) {
+      if (!r.key) continue;
+      if (r.value) {
+        latest[*r.key] = *r.value;
+      } else {
+        latest.erase(*r.key);
+      }
+    }
+  }
+  EXPECT_EQ(latest, expected);
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
+TEST_F(JoinRuntimeIT, JoiningTopicsWithDifferentPartitionCountsFailsStart) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("users", 3));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("views", 2));
+  KafkaStreams streams(ViewsWithRegions(), Config("not-copartitioned"));
+  absl::Status s = streams.Start();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("co-partitioned"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("users (3 partitions)"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("views (2 partitions)"));
+}
+
+}  // namespace
