@@ -15,18 +15,12 @@
 // The sample input is produced and the output read back with kstreams'
 // internal client wrappers (src/kafka); a real application would use any
 // Kafka client. Only the StreamsBuilder and KafkaStreams parts are the API.
-#include <stdlib.h>
-
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "common/embedded_demo.h"
 #include "kafka/producer.h"
@@ -34,7 +28,6 @@
 
 namespace {
 
-std::atomic<bool> stop{false};
 constexpr char kViews[] = "page-views";
 constexpr char kUsers[] = "users";
 constexpr char kOutput[] = "views-per-region";
@@ -74,14 +67,7 @@ int RunAgainstCluster(const Args& args) {
   kstreams::KafkaStreams streams(PageViewEnrichment(),
                                  kstreams::StreamsConfig{{"application.id", "page-view-enrichment"},
                                                          {"bootstrap.servers", args.bootstrap}});
-  std::signal(SIGINT, [](int) { stop = true; });
-  std::signal(SIGTERM, [](int) { stop = true; });
-  if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
-  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  streams.Close(absl::Seconds(30));
-  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+  return kstreams::examples::RunUntilSignal(streams, "page_view_enrichment");
 }
 
 int RunEmbedded(const Args& args) {
@@ -108,23 +94,15 @@ int RunEmbedded(const Args& args) {
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
   if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
 
-  std::string state_dir =
-      (std::filesystem::temp_directory_path() / "kstreams-page-views-XXXXXX").string();
-  if (mkdtemp(state_dir.data()) == nullptr) {
+  kstreams::examples::TempStateDir state_dir("kstreams-page-views");
+  if (state_dir.path().empty()) {
     return Fail(absl::InternalError("cannot create a temporary state directory"));
   }
-  struct RemoveDir {
-    std::string dir;
-    ~RemoveDir() {
-      std::error_code ignored;
-      std::filesystem::remove_all(dir, ignored);
-    }
-  } remove_state_dir{state_dir};
   kstreams::KafkaStreams streams(PageViewEnrichment(),
                                  kstreams::StreamsConfig{{"application.id", "page-view-enrichment"},
                                                          {"bootstrap.servers", bootstrap},
                                                          {"commit.interval.ms", "500"},
-                                                         {"state.dir", state_dir}});
+                                                         {"state.dir", state_dir.path()}});
   const auto t0 = std::chrono::steady_clock::now();
   if (absl::Status s = streams.Start(); !s.ok()) return Fail(s);
 
@@ -187,30 +165,18 @@ int RunEmbedded(const Args& args) {
 int main(int argc, char** argv) {
   Args args;
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "page_view_enrichment: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--bootstrap-servers") {
-      args.bootstrap = next();
-    } else if (a == "--users") {
-      args.users = std::atoll(next().c_str());
-    } else if (a == "--views") {
-      args.views = std::atoll(next().c_str());
-    } else if (a == "--partitions") {
-      args.partitions = std::atoi(next().c_str());
-    } else {
-      std::fprintf(stderr,
-                   "usage: page_view_enrichment [--bootstrap-servers HOSTS] [--users N] "
-                   "[--views N] [--partitions P]\n");
-      return 2;
-    }
-  }
+  kstreams::examples::ParseFlags(
+      argc, argv, "page_view_enrichment",
+      "usage: page_view_enrichment [--bootstrap-servers HOSTS] [--users N] [--views N] "
+      "[--partitions P]",
+      {}, [&](const std::string& flag, const std::string& value) {
+        if (flag == "--bootstrap-servers") args.bootstrap = value;
+        else if (flag == "--users") args.users = std::atoll(value.c_str());
+        else if (flag == "--views") args.views = std::atoll(value.c_str());
+        else if (flag == "--partitions") args.partitions = std::atoi(value.c_str());
+        else return false;
+        return true;
+      });
   if (args.users < 1 || args.views < 1 || args.partitions < 1) {
     std::fprintf(stderr, "page_view_enrichment: --users, --views and --partitions must be positive\n");
     return 2;

@@ -243,6 +243,7 @@ absl::Status KafkaStreamsImpl::Start() {
         topology_, config_, rc_, [this](const absl::Status& error) { OnGlobalThreadFailure(error); });
     KSTREAMS_RETURN_IF_ERROR(global->Bootstrap());
     rc_.global_stores = [g = global.get()](std::string_view name) { return g->GetStore(name); };
+    registry_->SetGlobalStores(rc_.global_stores);
     global->Start();
     global_thread_ = std::move(global);
   }
@@ -347,7 +348,10 @@ void KafkaStreamsImpl::ShutDownThreads(State final_state) {
   for (StreamThread* t : threads) t->RequestShutdown();
   for (StreamThread* t : threads) t->Join();
   // After the stream threads: their tasks read the global stores.
-  if (global_thread_) global_thread_->Shutdown();
+  if (global_thread_) {
+    registry_->SetGlobalStores(nullptr);  // waits for a query reading them
+    global_thread_->Shutdown();
+  }
   TransitionTo(final_state);
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/state/internal/synchronized_key_value_store.h"
 
 namespace kstreams::internal {
 
@@ -16,6 +17,11 @@ void LocalStoreRegistry::Remove(TaskId id) {
   tasks_.erase(id);
 }
 
+void LocalStoreRegistry::SetGlobalStores(std::function<StateStore*(std::string_view)> find) {
+  std::lock_guard<std::mutex> lock(global_mu_);
+  global_stores_ = std::move(find);
+}
+
 std::string LocalStoreRegistry::StoreTopic(const std::string& store_name) const {
   return StrCat(application_id_, "-", store_name, "-changelog");
 }
@@ -27,6 +33,14 @@ absl::Status LocalStoreRegistry::ForEachInstance(
   if (!store_names_.contains(name)) {
     return absl::NotFoundError(
         StrCat("cannot get state store '", name, "': the topology has no store of that name"));
+  }
+  {
+    std::lock_guard<std::mutex> lock(global_mu_);
+    StateStore* global = global_stores_ ? global_stores_(name) : nullptr;
+    if (auto* locked = dynamic_cast<LockedStateStore*>(global)) {
+      locked->WithInnerLocked([&](StateStore& inner) { visit(TaskId{-1, -1}, inner); });
+      return absl::OkStatus();
+    }
   }
   std::vector<std::shared_ptr<QueryableTask>> tasks;
   {

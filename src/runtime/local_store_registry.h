@@ -9,17 +9,21 @@
 // hot path pays one uncontended lock per batch of records, not per record.
 //
 // Lock order: the registry's mutex is never held while taking a task's
-// mutex; a task's mutex is never held while taking the registry's.
+// mutex; a task's mutex is never held while taking the registry's. The
+// global-store mutex is taken before a global store's own lock, never the
+// other way round.
 //
 // Thread-safety: thread-safe.
 #ifndef KSTREAMS_SRC_RUNTIME_LOCAL_STORE_REGISTRY_H_
 #define KSTREAMS_SRC_RUNTIME_LOCAL_STORE_REGISTRY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "kstreams/runtime/internal/local_store_provider.h"
 #include "processor/task_core.h"
@@ -44,6 +48,12 @@ class LocalStoreRegistry final : public LocalStoreProvider {
   void Add(std::shared_ptr<QueryableTask> task);
   // Hides the task (call after clearing its core under its lock).
   void Remove(TaskId id);
+  // Makes the global stores (GlobalKTables) queryable: `find` returns the
+  // global store of a name, or nullptr. Set it once they are bootstrapped;
+  // clear it (nullptr) before they close: a query running meanwhile is
+  // waited for. A global store holds every partition of its topic and is
+  // visited once, with task id {-1, -1}, under the store's own lock.
+  void SetGlobalStores(std::function<StateStore*(std::string_view)> find);
 
   absl::Status ForEachInstance(
       const StoreQueryParameters& params,
@@ -55,6 +65,8 @@ class LocalStoreRegistry final : public LocalStoreProvider {
   const std::set<std::string> store_names_;
   std::mutex mu_;
   std::map<TaskId, std::shared_ptr<QueryableTask>> tasks_;
+  std::mutex global_mu_;  // held while a global store is visited
+  std::function<StateStore*(std::string_view)> global_stores_;  // guarded by global_mu_
 };
 
 }  // namespace kstreams::internal

@@ -132,8 +132,32 @@ TEST_F(JoinRuntimeIT, GlobalTableIsCompleteBeforeStreamsProcessAndFollowsUpdates
     for (const auto& r : batch) joined_new |= r.value == std::optional<std::string>("p100:new");
   }
   EXPECT_TRUE(joined_new);
+
+  // The global store is queryable like the tasks' stores, with every
+  // partition of its topic: the 30 products and the new one.
+  auto store = streams.Store<kstreams::ReadOnlyKeyValueStore<std::string, std::string>>("products");
+  KSTREAMS_ASSERT_OK(store.status());
+  EXPECT_EQ((*store)->Get("p7"), std::optional<std::string>("name7"));
+  EXPECT_EQ((*store)->Get("p100"), std::optional<std::string>("new"));
+  EXPECT_EQ((*store)->Get("p31"), std::nullopt);
+  EXPECT_EQ((*store)->ApproximateNumEntries(), 31u);
+  std::vector<KV> all;
+  for (auto& [k, v] : (*store)->All().ToVector()) all.emplace_back(k, v);
+  std::vector<KV> expected_products = products;
+  expected_products.emplace_back("p100", "new");
+  EXPECT_THAT(all, UnorderedElementsAreArray(expected_products));
+  auto stamped = streams.Store<kstreams::ReadOnlyKeyValueStore<
+      std::string, kstreams::ValueAndTimestamp<std::string>>>("products");
+  KSTREAMS_ASSERT_OK(stamped.status());
+  EXPECT_EQ((*stamped)->Get("p100")->timestamp(), 5000);
+  using WrongType = kstreams::ReadOnlyKeyValueStore<std::string, int64_t>;
+  EXPECT_EQ(streams.Store<WrongType>("products").status().code(),
+            absl::StatusCode::kInvalidArgument);
+
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
   EXPECT_EQ(streams.state(), KafkaStreams::State::kNotRunning);
+  // Closed: the handle reports the store gone instead of reading closed stores.
+  EXPECT_THROW((*store)->Get("p7"), kstreams::StateStoreException);
 }
 
 kstreams::Topology ViewsWithRegions() {

@@ -46,15 +46,19 @@ class StoreQueryIT : public RuntimeIT {
     KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 3));
     KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 3));
   }
-  // Waits until `streams` answers Get("w<keys-1>") with keys.
+  // Waits until `streams` answers Get("w<k>") with k + 1 for every k <
+  // keys (the partitions are processed independently: one key's count says
+  // nothing about the others').
   void WaitForCounts(KafkaStreams& streams, int keys) {
-    const std::string last = "w" + std::to_string(keys - 1);
     ASSERT_TRUE(WaitFor(
         [&] {
           auto store = streams.Store<KeyValueCounts>("counts");
           if (!store.ok()) return false;
           try {
-            return (*store)->Get(last) == keys;
+            for (int k = 0; k < keys; ++k) {
+              if ((*store)->Get("w" + std::to_string(k)) != k + 1) return false;
+            }
+            return true;
           } catch (const StateStoreException&) {
             return false;
           }

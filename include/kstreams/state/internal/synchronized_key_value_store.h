@@ -32,10 +32,25 @@ namespace kstreams::internal {
 std::unique_ptr<KeyValueBytesStore> NewCopyingIteratorsKeyValueBytesStore(
     std::unique_ptr<KeyValueBytesStore> inner);
 
+// A store whose calls serialize on a lock of its own. Interactive queries
+// (KafkaStreams::Store) read the inner, unsynchronized store through
+// WithInnerLocked, as they read a task's stores under the task's lock.
+class LockedStateStore {
+ public:
+  virtual ~LockedStateStore() = default;
+  // Runs fn(inner store) while holding the store's lock.
+  virtual void WithInnerLocked(const std::function<void(StateStore& inner)>& fn) = 0;
+};
+
 template <typename K, typename V, typename Interface>
-class SynchronizedKeyValueStore final : public Interface {
+class SynchronizedKeyValueStore final : public Interface, public LockedStateStore {
  public:
   explicit SynchronizedKeyValueStore(std::unique_ptr<Interface> inner) : inner_(std::move(inner)) {}
+
+  void WithInnerLocked(const std::function<void(StateStore& inner)>& fn) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    fn(*inner_);
+  }
 
   const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
