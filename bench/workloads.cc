@@ -270,7 +270,8 @@ WorkloadPlan StreamTableJoin(const BenchParams& p) {
   plan.output_check = [](const InputSchedule& input) {
     RecordsCheck::Builder expected;
     input.ForEachStreamRecord([&](const InputRecord& r) {
-      expected.Add(r.key, Int64Bytes(JoinedValue(r.value, input.preload_value(Int32FromBytes(r.key)))));
+      const std::string_view table_value = input.preload_value(Int32FromBytes(r.key));
+      expected.Add(r.key, Int64Bytes(JoinedValue(r.value, table_value)));
     });
     return expected.Build();
   };
