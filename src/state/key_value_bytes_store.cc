@@ -6,10 +6,15 @@ namespace {
 
 class EmptyIterator final : public BytesIterator {
  public:
+  explicit EmptyIterator(absl::Status status) : status_(std::move(status)) {}
   bool Valid() const override { return false; }
   std::string_view key() const override { return {}; }
   std::string_view value() const override { return {}; }
   void Next() override {}
+  absl::Status status() const override { return status_; }
+
+ private:
+  absl::Status status_;
 };
 
 // Stops the wrapped ascending iterator at the first key without the prefix.
@@ -32,8 +37,8 @@ class PrefixIterator final : public BytesIterator {
 
 }  // namespace
 
-std::unique_ptr<BytesIterator> EmptyBytesIterator() {
-  return std::make_unique<EmptyIterator>();
+std::unique_ptr<BytesIterator> EmptyBytesIterator(absl::Status status) {
+  return std::make_unique<EmptyIterator>(std::move(status));
 }
 
 absl::Status KeyValueBytesStore::PutAll(

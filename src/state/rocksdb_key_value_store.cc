@@ -21,6 +21,7 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/internal/query_read_scope.h"
 #include "kstreams/state/rocksdb_config_setter.h"
 #include "kstreams/status_macros.h"
 #include "state/rocksdb_util.h"
@@ -48,6 +49,9 @@ void RocksDBOptions::SetBloomFilterBitsPerKey(double bits) {
   }
 }
 void RocksDBOptions::SetMaxBackgroundJobs(int n) { options_->max_background_jobs = n; }
+void RocksDBOptions::SetInPlaceUpdates(bool enabled) {
+  options_->inplace_update_support = enabled;
+}
 
 namespace {
 std::mutex& SetterMutex() {
@@ -131,7 +135,8 @@ absl::StatusOr<size_t> SizeConfig(const StreamsConfig& config, const char* key,
 }  // namespace
 
 absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
-                                   const std::filesystem::path& path, RocksDBStoreOptions* out) {
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out,
+                                   bool in_place_updates) {
   absl::StatusOr<size_t> cache_bytes =
       SizeConfig(config, RocksDBOptions::kBlockCacheBytes, size_t{64} << 20);
   if (!cache_bytes.ok()) return cache_bytes.status();
@@ -154,6 +159,15 @@ absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::strin
   // would fill the shared write buffer budget.
   options.arena_block_size = 16 << 10;
   options.max_background_jobs = 2;
+  // With in-place updates, a Put of a key already in the active memtable,
+  // with a value no larger than its newest one (counts, fixed-size
+  // aggregates), overwrites that value instead of adding a version: the
+  // memtable keeps one entry per key rather than one per write, and point
+  // reads and writes stay shallow. Open iterators keep their snapshot
+  // (AddWrite). RocksDB requires a single memtable writer for it, which a
+  // store has anyway (its stream thread).
+  options.inplace_update_support = in_place_updates;
+  options.allow_concurrent_memtable_write = false;
   options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
   options.keep_log_file_num = 1;
   options.stats_dump_period_sec = 0;
@@ -208,6 +222,18 @@ absl::Status CloseRocksDB(std::unique_ptr<rocksdb::DB>& db, RocksDBStoreOptions&
   options.options = rocksdb::Options();  // drops its references to the shared cache
   options.shared.reset();
   return s;
+}
+
+// --- Perf context ------------------------------------------------------------
+
+void QuietPerfContext() {
+  static thread_local bool done = false;
+  if (done) return;
+  if (QueryReadScope::active()) return;  // a user's thread (a query): left alone
+  done = true;
+  if (rocksdb::GetPerfLevel() == rocksdb::PerfLevel::kEnableCount) {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  }
 }
 
 // --- Iterators ---------------------------------------------------------------
@@ -265,9 +291,40 @@ void RocksDBIterator::Settle() {
 
 namespace {
 
+// Writes `key` = `value` (nullopt: deletes it) into `batch`. With in-place
+// updates (src/state/README.md), a Put whose value is no larger than the
+// key's newest value in the active memtable overwrites that value, which an
+// open iterator would then see. With `keep_snapshots` (the store has open
+// iterators and updates in place), a Put is preceded by a Delete of the key:
+// the tombstone is the key's newest entry, so RocksDB appends the Put and
+// leaves the entry iterators read untouched.
+void AddWrite(rocksdb::WriteBatch& batch, std::string_view key, BytesValue value,
+              bool keep_snapshots) {
+  // WriteBatch::Put/Delete fail only past the batch's max_bytes (unset here).
+  rocksdb::Slice k(key.data(), key.size());
+  if (!value) {
+    (void)batch.Delete(k);
+    return;
+  }
+  if (keep_snapshots) (void)batch.Delete(k);
+  (void)batch.Put(k, rocksdb::Slice(value->data(), value->size()));
+}
+
+// One write as AddWrite describes, without a batch when it can.
+rocksdb::Status WriteOne(rocksdb::DB* db, const rocksdb::WriteOptions& options,
+                         std::string_view key, BytesValue value, bool keep_snapshots) {
+  rocksdb::Slice k(key.data(), key.size());
+  if (!value) return db->Delete(options, k);
+  if (!keep_snapshots) return db->Put(options, k, rocksdb::Slice(value->data(), value->size()));
+  rocksdb::WriteBatch batch;
+  AddWrite(batch, key, value, keep_snapshots);
+  return db->Write(options, &batch);
+}
+
 class RocksDBKeyValueStore final : public KeyValueBytesStore {
  public:
-  explicit RocksDBKeyValueStore(std::string name) : name_(std::move(name)) {
+  RocksDBKeyValueStore(std::string name, bool in_place_updates)
+      : name_(std::move(name)), in_place_updates_(in_place_updates) {
     write_options_.disableWAL = true;
   }
   ~RocksDBKeyValueStore() override { (void)Close(); }
@@ -279,7 +336,8 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   absl::Status Init(StateStoreContext& context) override {
     if (db_ != nullptr) return absl::OkStatus();
     path_ = context.state_dir() / "rocksdb" / name_;
-    KSTREAMS_RETURN_IF_ERROR(PrepareRocksDBOptions(context.config(), name_, path_, &options_));
+    KSTREAMS_RETURN_IF_ERROR(
+        PrepareRocksDBOptions(context.config(), name_, path_, &options_, in_place_updates_));
     return Open();
   }
 
@@ -296,16 +354,17 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       last_of_key_[absl::string_view(records[i].key.data(), records[i].key.size())] = i;
     }
     rocksdb::WriteBatch batch;
+    const bool keep_snapshots = KeepSnapshots();
     for (size_t i = 0; i < records.size(); ++i) {
       const ChangelogRecord& r = records[i];
       if (last_of_key_[absl::string_view(r.key.data(), r.key.size())] != i) continue;
-      rocksdb::Slice k(r.key.data(), r.key.size());
-      rocksdb::Status s = r.value ? batch.Put(k, rocksdb::Slice(r.value->data(), r.value->size()))
-                                  : batch.Delete(k);
-      if (!s.ok()) return FromRocksDB(s, StrCat("restore batch for store '", name_, "'"));
+      BytesValue v;
+      if (r.value) v = *r.value;
+      AddWrite(batch, r.key, v, keep_snapshots);
     }
-    return FromRocksDB(db_->Write(write_options_, &batch),
-                       StrCat("restore write to store '", name_, "'"));
+    rocksdb::Status s = db_->Write(write_options_, &batch);
+    if (s.ok()) return absl::OkStatus();
+    return FromRocksDB(s, StrCat("restore write to store '", name_, "'"));
   }
 
   // Deletes the instance's files and opens it again, empty.
@@ -348,19 +407,19 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
 
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     if (db_ == nullptr) return NotOpen();
+    QuietPerfContext();
     rocksdb::Status s = db_->Get(read_options_, rocksdb::Slice(key.data(), key.size()), value);
+    if (s.ok()) return true;
     if (s.IsNotFound()) return false;
-    if (!s.ok()) return FromRocksDB(s, StrCat("get from store '", name_, "'"));
-    return true;
+    return FromRocksDB(s, StrCat("get from store '", name_, "'"));
   }
 
   absl::Status Put(std::string_view key, BytesValue value, int64_t) override {
     if (db_ == nullptr) return NotOpen();
+    QuietPerfContext();
     unflushed_ = true;
-    rocksdb::Slice k(key.data(), key.size());
-    rocksdb::Status s = value ? db_->Put(write_options_, k, rocksdb::Slice(value->data(), value->size()))
-                              : db_->Delete(write_options_, k);
-    if (s.ok()) return absl::OkStatus();  // no message built per write
+    rocksdb::Status s = WriteOne(db_.get(), write_options_, key, value, KeepSnapshots());
+    if (s.ok()) return absl::OkStatus();  // no error message built per write
     return FromRocksDB(s, StrCat("write to store '", name_, "'"));
   }
 
@@ -370,9 +429,11 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ == nullptr) return NotOpen();
     unflushed_ = true;
     rocksdb::WriteBatch batch;
+    const bool keep_snapshots = KeepSnapshots();
     for (const auto& [key, value] : entries) {
-      rocksdb::Status s = value ? batch.Put(key, *value) : batch.Delete(key);
-      if (!s.ok()) return FromRocksDB(s, "batch");
+      BytesValue v;
+      if (value) v = *value;
+      AddWrite(batch, key, v, keep_snapshots);
     }
     rocksdb::Status s = db_->Write(write_options_, &batch);
     if (s.ok()) return absl::OkStatus();
@@ -383,6 +444,10 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
                                        std::optional<std::string_view> to,
                                        bool reverse) override {
     if (db_ == nullptr || (from && to && *from > *to)) return EmptyBytesIterator();
+    if (reverse && options_.options.inplace_update_support) {
+      // RocksDB refuses to iterate backwards over unflushed in-place data.
+      if (absl::Status s = Flush(); !s.ok()) return EmptyBytesIterator(s);
+    }
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
     return std::make_unique<RocksDBIterator>(&iterators_, std::move(it), from, to, reverse);
   }
@@ -397,6 +462,10 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
  private:
   absl::Status NotOpen() const {
     return absl::FailedPreconditionError(StrCat("store '", name_, "' is not open"));
+  }
+  // Writes must spare open iterators' snapshots (AddWrite).
+  bool KeepSnapshots() const {
+    return options_.options.inplace_update_support && !iterators_.empty();
   }
 
   // Opens (or reopens, after Wipe) the instance with options_.
@@ -416,6 +485,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   }
 
   std::string name_;
+  bool in_place_updates_;  // the default; options_ holds what the setter left
   std::filesystem::path path_;
   RocksDBStoreOptions options_;  // outlives db_; kept to reopen after Wipe()
   std::unique_ptr<rocksdb::DB> db_;
@@ -429,8 +499,9 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
 
 }  // namespace
 
-std::unique_ptr<KeyValueBytesStore> NewRocksDBKeyValueBytesStore(std::string name) {
-  return std::make_unique<RocksDBKeyValueStore>(std::move(name));
+std::unique_ptr<KeyValueBytesStore> NewRocksDBKeyValueBytesStore(std::string name,
+                                                                 bool in_place_updates) {
+  return std::make_unique<RocksDBKeyValueStore>(std::move(name), in_place_updates);
 }
 
 }  // namespace internal

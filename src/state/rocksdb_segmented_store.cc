@@ -54,6 +54,7 @@ class ColumnFamilySegment final : public KeyValueBytesStore {
   bool is_open() const override { return true; }
 
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
+    QuietPerfContext();
     rocksdb::Status s =
         db_->Get(read_options_, handle_, rocksdb::Slice(key.data(), key.size()), value);
     if (s.IsNotFound()) return false;
@@ -61,11 +62,13 @@ class ColumnFamilySegment final : public KeyValueBytesStore {
     return true;
   }
   absl::Status Put(std::string_view key, BytesValue value, int64_t) override {
+    QuietPerfContext();
     *unflushed_ = true;
     rocksdb::Slice k(key.data(), key.size());
     rocksdb::Status s =
         value ? db_->Put(write_options_, handle_, k, rocksdb::Slice(value->data(), value->size()))
               : db_->Delete(write_options_, handle_, k);
+    if (s.ok()) return absl::OkStatus();  // no error message built per write
     return FromRocksDB(s, StrCat("write to '", name_, "'"));
   }
   std::unique_ptr<BytesIterator> Range(std::optional<std::string_view> from,
@@ -105,6 +108,9 @@ class RocksDBBackend final : public SegmentBackend {
     path_ = context.state_dir() / "rocksdb" / name;
     KSTREAMS_RETURN_IF_ERROR(PrepareRocksDBOptions(context.config(), name, path_, &options_));
     options_.options.atomic_flush = true;
+    // Segments read backwards (BackwardFetch) and keep iterator snapshots
+    // without the key-value store's care: never in place (src/state/README.md).
+    options_.options.inplace_update_support = false;
     const rocksdb::ColumnFamilyOptions cf_options(options_.options);
 
     std::vector<std::string> names;

@@ -73,6 +73,14 @@ class RocksDBOptions {
   void SetBloomFilterBitsPerKey(double bits);
   // Background flush+compaction jobs of this store. Default: 2.
   void SetMaxBackgroundJobs(int n);
+  // In-place memtable updates (RocksDB's inplace_update_support): a write of
+  // a key already in the active memtable, no larger than its newest value,
+  // overwrites it instead of adding a version. Iterators keep their snapshot
+  // either way; a reverse range first flushes the memtable. Default: true for
+  // key-value stores, false for versioned stores (they read backwards on
+  // their hot path); window and session stores ignore it (Kafka Streams:
+  // false for all). See src/state/README.md.
+  void SetInPlaceUpdates(bool enabled);
 
   rocksdb::Options* raw_options() { return options_; }
   rocksdb::BlockBasedTableOptions* raw_table_options() { return table_; }

@@ -1,12 +1,15 @@
 // RocksDB-only behaviour: layout on disk, the config-setter hook, iterators
-// left open at close.
+// left open at close, in-place memtable updates and the snapshots of open
+// iterators under them.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kstreams/internal/strings.h"
 #include "kstreams/state/rocksdb_config_setter.h"
 #include "kstreams/state/stores.h"
 #include "unit/state/test_store_context.h"
@@ -83,6 +86,119 @@ TEST(RocksDBStoreTest, IteratorReadsSnapshotTakenAtCreation) {
   for (; it->Valid(); it->Next()) keys.emplace_back(it->key());
   EXPECT_EQ(keys, (std::vector<std::string>{"a"}));
   it.reset();
+  KSTREAMS_ASSERT_OK(store->Close());
+}
+
+// The value of `key`, nullopt when absent; a failed read fails the test.
+std::optional<std::string> Read(KeyValueBytesStore& store, std::string_view key) {
+  std::string value;
+  absl::StatusOr<bool> found = store.Get(key, &value);
+  EXPECT_TRUE(found.ok()) << found.status();
+  if (!found.ok() || !*found) return std::nullopt;
+  return value;
+}
+
+// In-place updates (src/state/README.md): rewriting a key already in the
+// active memtable with a value no larger than its newest one overwrites that
+// entry, so 1,000 writes of one key leave one memtable entry; RocksDB's
+// estimate-num-keys counts memtable entries, so it tells the two apart.
+TEST(RocksDBStoreTest, RewritesOfAKeyUpdateTheMemtableInPlace) {
+  testing::TestStoreContext context;
+  auto store = NewRocksDBKeyValueBytesStore("s");
+  KSTREAMS_ASSERT_OK(store->Init(context));
+  for (int i = 0; i < 1000; ++i) {
+    KSTREAMS_ASSERT_OK(store->Put("k", StrCat("v", 100 + i % 900), 0));  // 4 bytes each
+  }
+  EXPECT_EQ(store->ApproximateNumEntries(), 1u);
+  EXPECT_EQ(Read(*store, "k"), "v199");  // i = 999
+  // A smaller value is written in place too; a value larger than the current
+  // one is a new entry, as is a delete.
+  KSTREAMS_ASSERT_OK(store->Put("k", "ab", 0));
+  EXPECT_EQ(store->ApproximateNumEntries(), 1u);
+  EXPECT_EQ(Read(*store, "k"), "ab");
+  KSTREAMS_ASSERT_OK(store->Put("k", "longer", 0));
+  EXPECT_EQ(store->ApproximateNumEntries(), 2u);
+  EXPECT_EQ(Read(*store, "k"), "longer");
+  KSTREAMS_ASSERT_OK(store->Put("k", std::nullopt, 0));
+  EXPECT_EQ(Read(*store, "k"), std::nullopt);
+  KSTREAMS_ASSERT_OK(store->Put("k", "v", 0));
+  EXPECT_EQ(Read(*store, "k"), "v");
+  KSTREAMS_ASSERT_OK(store->Close());
+  // What was updated in place is what was flushed.
+  auto reopened = NewRocksDBKeyValueBytesStore("s");
+  KSTREAMS_ASSERT_OK(reopened->Init(context));
+  EXPECT_EQ(Read(*reopened, "k"), "v");
+  KSTREAMS_ASSERT_OK(reopened->Close());
+}
+
+class NoInPlaceUpdates : public RocksDBConfigSetter {
+ public:
+  void SetConfig(const std::string&, RocksDBOptions& options, const StreamsConfig&) override {
+    options.SetInPlaceUpdates(false);
+  }
+};
+
+TEST(RocksDBStoreTest, ConfigSetterCanTurnInPlaceUpdatesOff) {
+  RegisterRocksDBConfigSetter("no-in-place", [] { return std::make_unique<NoInPlaceUpdates>(); });
+  testing::TestStoreContext context;
+  context.mutable_config().Set(RocksDBOptions::kConfigSetter, "no-in-place");
+  auto store = NewRocksDBKeyValueBytesStore("s");
+  KSTREAMS_ASSERT_OK(store->Init(context));
+  for (int i = 0; i < 1000; ++i) KSTREAMS_ASSERT_OK(store->Put("k", "same", 0));
+  EXPECT_EQ(store->ApproximateNumEntries(), 1000u);  // one memtable entry per write
+  EXPECT_EQ(Read(*store, "k"), "same");
+  KSTREAMS_ASSERT_OK(store->Close());
+}
+
+// Open iterators (forward and reverse) read the snapshot taken at their
+// creation, even for writes that would otherwise be made in place: at the
+// cursor, ahead of it, shrinking the value, through Put, PutAll and
+// RestoreBatch. Once they are gone, writes are in place again.
+TEST(RocksDBStoreTest, OpenIteratorsKeepTheirSnapshotUnderInPlaceUpdates) {
+  testing::TestStoreContext context;
+  auto store = NewRocksDBKeyValueBytesStore("s");
+  KSTREAMS_ASSERT_OK(store->Init(context));
+  for (const char* k : {"a", "b", "c", "d"}) KSTREAMS_ASSERT_OK(store->Put(k, "1111", 0));
+  auto forward = store->Range(std::nullopt, std::nullopt, false);
+  auto reverse = store->Range(std::nullopt, std::nullopt, true);
+  ASSERT_TRUE(forward->Valid());
+  ASSERT_TRUE(reverse->Valid());
+  KSTREAMS_ASSERT_OK(store->Put("a", "2222", 0));  // at the forward cursor
+  KSTREAMS_ASSERT_OK(store->Put("d", "22", 0));    // at the reverse cursor, smaller
+  KSTREAMS_ASSERT_OK(store->PutAll({{"b", "3333"}}, 0));
+  std::vector<ChangelogRecord> restored(1);
+  restored[0].key = "c";
+  restored[0].value = "4444";
+  KSTREAMS_ASSERT_OK(store->RestoreBatch(restored));
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (; forward->Valid(); forward->Next()) seen.emplace_back(forward->key(), forward->value());
+  KSTREAMS_EXPECT_OK(forward->status());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"a", "1111"}, {"b", "1111"}, {"c", "1111"}, {"d", "1111"}}));
+  seen.clear();
+  for (; reverse->Valid(); reverse->Next()) seen.emplace_back(reverse->key(), reverse->value());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"d", "1111"}, {"c", "1111"}, {"b", "1111"}, {"a", "1111"}}));
+  forward.reset();
+  reverse.reset();
+  // Reads see the latest writes; each key now has three entries (its first
+  // value, the tombstone that kept the snapshot, the new value).
+  EXPECT_EQ(Read(*store, "a"), "2222");
+  EXPECT_EQ(Read(*store, "d"), "22");
+  auto all = store->Range(std::nullopt, std::nullopt, true);
+  seen.clear();
+  for (; all->Valid(); all->Next()) seen.emplace_back(all->key(), all->value());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"d", "22"}, {"c", "4444"}, {"b", "3333"}, {"a", "2222"}}));
+  all.reset();
+  // No iterator open: in place again. (The reverse range flushed the
+  // memtable first, so the first write of "a" adds an entry to the new one
+  // and the second overwrites it.)
+  KSTREAMS_ASSERT_OK(store->Put("a", "6666", 0));
+  uint64_t entries = store->ApproximateNumEntries();
+  KSTREAMS_ASSERT_OK(store->Put("a", "5555", 0));
+  EXPECT_EQ(store->ApproximateNumEntries(), entries);
+  EXPECT_EQ(Read(*store, "a"), "5555");
   KSTREAMS_ASSERT_OK(store->Close());
 }
 
