@@ -11,6 +11,8 @@
 #include <rocksdb/write_buffer_manager.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <system_error>
@@ -132,11 +134,38 @@ absl::StatusOr<size_t> SizeConfig(const StreamsConfig& config, const char* key,
   return static_cast<size_t>(*v);
 }
 
+// RocksDB's info log of one store, into the kstreams log, at the store's
+// info_log_level (ERROR unless a config setter lowers it; RocksDB's info
+// level logs every flush and compaction).
+class RocksDBLogger final : public rocksdb::Logger {
+ public:
+  explicit RocksDBLogger(std::string store)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL), store_(std::move(store)) {}
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::WARN_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    const LogLevel ours = level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? LogLevel::kError
+                                                                      : LogLevel::kWarning;
+    if (!LogEnabled(ours)) return;
+    char buffer[1024];
+    const int n = std::vsnprintf(buffer, sizeof(buffer), format, ap);
+    if (n < 0) return;
+    LogLine(ours, StrCat("RocksDB store '", store_, "': ",
+                         std::string_view(buffer, std::min<size_t>(n, sizeof(buffer) - 1))));
+  }
+
+ private:
+  std::string store_;
+};
+
 }  // namespace
 
 absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
-                                   const std::filesystem::path& path, RocksDBStoreOptions* out,
-                                   bool in_place_updates) {
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out) {
   absl::StatusOr<size_t> cache_bytes =
       SizeConfig(config, RocksDBOptions::kBlockCacheBytes, size_t{64} << 20);
   if (!cache_bytes.ok()) return cache_bytes.status();
@@ -159,17 +188,25 @@ absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::strin
   // would fill the shared write buffer budget.
   options.arena_block_size = 16 << 10;
   options.max_background_jobs = 2;
-  // With in-place updates, a Put of a key already in the active memtable,
-  // with a value no larger than its newest one (counts, fixed-size
-  // aggregates), overwrites that value instead of adding a version: the
-  // memtable keeps one entry per key rather than one per write, and point
-  // reads and writes stay shallow. Open iterators keep their snapshot
-  // (AddWrite). RocksDB requires a single memtable writer for it, which a
-  // store has anyway (its stream thread).
-  options.inplace_update_support = in_place_updates;
+  // Point-in-time iterators and no flush before reverse ranges (Kafka
+  // Streams' default too): a write adds a memtable entry. In-place updates
+  // are a config setter's opt-in (RocksDBOptions::SetInPlaceUpdates; their
+  // locks cost ~550 KiB per memtable, see src/state/README.md).
+  options.inplace_update_support = false;
+  // RocksDB's default of 10,000 locks (56 bytes each) would be allocated
+  // with every memtable of a store that opts in: 1,000 stores took 550 MiB
+  // at open. A store has one writer (its stream thread), so a few stripes
+  // serve the readers (queries) as well.
+  options.inplace_update_num_locks = 16;
   options.allow_concurrent_memtable_write = false;
+  // One table-cache shard instead of 64 (~24 KiB per store): a store's SST
+  // files are opened by its stream thread and, rarely, a query.
+  options.table_cache_numshardbits = 0;
+  // No LOG file per store (a file, a descriptor and a buffer each):
+  // RocksDB's errors go to the kstreams log, naming the store.
+  auto logger = std::make_shared<RocksDBLogger>(name);
+  options.info_log = logger;
   options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
-  options.keep_log_file_num = 1;
   options.stats_dump_period_sec = 0;
   // The MANIFEST of a key-value store stays tiny; RocksDB's 4 MiB
   // preallocation would cost 4 GiB of disk for 1,000 stores.
@@ -200,6 +237,7 @@ absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::strin
     RocksDBOptions handle(&options, &table);
     out->setter->SetConfig(name, handle, config);
   }
+  if (options.info_log == logger) logger->SetInfoLogLevel(options.info_log_level);
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   std::error_code ec;
@@ -323,8 +361,7 @@ rocksdb::Status WriteOne(rocksdb::DB* db, const rocksdb::WriteOptions& options,
 
 class RocksDBKeyValueStore final : public KeyValueBytesStore {
  public:
-  RocksDBKeyValueStore(std::string name, bool in_place_updates)
-      : name_(std::move(name)), in_place_updates_(in_place_updates) {
+  explicit RocksDBKeyValueStore(std::string name) : name_(std::move(name)) {
     write_options_.disableWAL = true;
   }
   ~RocksDBKeyValueStore() override { (void)Close(); }
@@ -337,7 +374,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ != nullptr) return absl::OkStatus();
     path_ = context.state_dir() / "rocksdb" / name_;
     KSTREAMS_RETURN_IF_ERROR(
-        PrepareRocksDBOptions(context.config(), name_, path_, &options_, in_place_updates_));
+        PrepareRocksDBOptions(context.config(), name_, path_, &options_));
     return Open();
   }
 
@@ -485,7 +522,6 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   }
 
   std::string name_;
-  bool in_place_updates_;  // the default; options_ holds what the setter left
   std::filesystem::path path_;
   RocksDBStoreOptions options_;  // outlives db_; kept to reopen after Wipe()
   std::unique_ptr<rocksdb::DB> db_;
@@ -499,9 +535,8 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
 
 }  // namespace
 
-std::unique_ptr<KeyValueBytesStore> NewRocksDBKeyValueBytesStore(std::string name,
-                                                                 bool in_place_updates) {
-  return std::make_unique<RocksDBKeyValueStore>(std::move(name), in_place_updates);
+std::unique_ptr<KeyValueBytesStore> NewRocksDBKeyValueBytesStore(std::string name) {
+  return std::make_unique<RocksDBKeyValueStore>(std::move(name));
 }
 
 }  // namespace internal

@@ -37,11 +37,8 @@ struct RocksDBStoreOptions {
 // Kafka Streams' RocksDBStore defaults with kstreams' shared memory, then the
 // `rocksdb.config.setter` (named by `config`) for store `name`; creates
 // `path`. Errors name the config key or the directory.
-// `in_place_updates` is the default of inplace_update_support (src/state/
-// README.md, "In-place updates"), which the setter may change.
 absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
-                                   const std::filesystem::path& path, RocksDBStoreOptions* out,
-                                   bool in_place_updates = false);
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out);
 
 // Closes `db` (then resets it) and releases `options` (closing the config
 // setter). REQUIRES: no iterator or column family handle of `db` is alive.
@@ -73,11 +70,11 @@ class RocksDBIteratorRegistry {
 };
 
 // Keys in [from, to] (nullopt: open end) of one column family, ascending or
-// descending, read from the implicit snapshot RocksDB takes at creation (which
-// in-place updates keep only while the iterator is registered: the key-value
-// store's writes check).
-// RocksDB cannot iterate backwards over unflushed data written with in-place
-// updates enabled (NotSupported): flush before creating a reverse one.
+// descending, read from the implicit snapshot RocksDB takes at creation.
+// Only when a config setter opts into in-place updates: the snapshot holds
+// only while the iterator is registered (the key-value store's writes check),
+// and RocksDB cannot iterate backwards over unflushed in-place data
+// (NotSupported), so a reverse one needs a flush first.
 class RocksDBIterator final : public BytesIterator {
  public:
   // `registry` may be nullptr when the owner releases the iterator itself.

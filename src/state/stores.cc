@@ -30,10 +30,8 @@ class VersionedSupplier final : public VersionedBytesStoreSupplier {
         segment_(segment) {}
   const std::string& name() const override { return name_; }
   std::unique_ptr<internal::KeyValueBytesStore> Get() const override {
-    // Versioned reads seek backwards: no in-place updates (src/state/README.md).
-    return persistent_
-               ? internal::NewRocksDBKeyValueBytesStore(name_, /*in_place_updates=*/false)
-               : internal::NewInMemoryKeyValueBytesStore(name_);
+    return persistent_ ? internal::NewRocksDBKeyValueBytesStore(name_)
+                       : internal::NewInMemoryKeyValueBytesStore(name_);
   }
   std::unique_ptr<internal::VersionedBytesStore> GetVersioned() const override {
     return internal::NewVersionedBytesStore(Get(), retention_);

@@ -73,13 +73,15 @@ class RocksDBOptions {
   void SetBloomFilterBitsPerKey(double bits);
   // Background flush+compaction jobs of this store. Default: 2.
   void SetMaxBackgroundJobs(int n);
-  // In-place memtable updates (RocksDB's inplace_update_support): a write of
-  // a key already in the active memtable, no larger than its newest value,
-  // overwrites it instead of adding a version. Iterators keep their snapshot
-  // either way; a reverse range first flushes the memtable. Default: true for
-  // key-value stores, false for versioned stores (they read backwards on
-  // their hot path); window and session stores ignore it (Kafka Streams:
-  // false for all). See src/state/README.md.
+  // In-place memtable updates (RocksDB's inplace_update_support), an
+  // opt-in for key-value stores (default false, as Kafka Streams; window and
+  // session stores ignore it): a write of a key already in the active
+  // memtable, no larger than its newest value, overwrites it instead of
+  // adding a version, so a hot key keeps one memtable entry. The cost: while
+  // an iterator is open each write adds a tombstone too (to keep the
+  // iterator's snapshot), and every reverse range after unflushed writes
+  // first flushes the memtable (one SST file each), so a processor that
+  // reverse-scans per record must not turn it on. See src/state/README.md.
   void SetInPlaceUpdates(bool enabled);
 
   rocksdb::Options* raw_options() { return options_; }

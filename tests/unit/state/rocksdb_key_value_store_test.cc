@@ -1,6 +1,7 @@
 // RocksDB-only behaviour: layout on disk, the config-setter hook, iterators
-// left open at close, in-place memtable updates and the snapshots of open
-// iterators under them.
+// left open at close, point-in-time iterators by default, and in-place
+// memtable updates (an opt-in) with the snapshots of open iterators under
+// them.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -98,12 +99,88 @@ std::optional<std::string> Read(KeyValueBytesStore& store, std::string_view key)
   return value;
 }
 
-// In-place updates (src/state/README.md): rewriting a key already in the
-// active memtable with a value no larger than its newest one overwrites that
-// entry, so 1,000 writes of one key leave one memtable entry; RocksDB's
-// estimate-num-keys counts memtable entries, so it tells the two apart.
-TEST(RocksDBStoreTest, RewritesOfAKeyUpdateTheMemtableInPlace) {
+// The .sst files of store `name` (a flush writes one).
+int SstFiles(const testing::TestStoreContext& context, const std::string& name) {
+  int n = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(context.state_dir() / "rocksdb" / name)) {
+    if (entry.path().extension() == ".sst") ++n;
+  }
+  return n;
+}
+
+// By default (as Kafka Streams) every write is a memtable entry of its own:
+// RocksDB's estimate-num-keys counts memtable entries.
+TEST(RocksDBStoreTest, ByDefaultEveryWriteIsAMemtableEntry) {
   testing::TestStoreContext context;
+  auto store = NewRocksDBKeyValueBytesStore("s");
+  KSTREAMS_ASSERT_OK(store->Init(context));
+  for (int i = 0; i < 1000; ++i) KSTREAMS_ASSERT_OK(store->Put("k", "same", 0));
+  EXPECT_EQ(store->ApproximateNumEntries(), 1000u);
+  EXPECT_EQ(Read(*store, "k"), "same");
+  KSTREAMS_ASSERT_OK(store->Close());
+}
+
+// Iterators read the store as of their creation whatever is written while
+// they are open, and a reverse range over unflushed writes reads the
+// memtable as it is: no flush, no SST file.
+TEST(RocksDBStoreTest, IteratorsArePointInTimeAndReverseRangesDoNotFlush) {
+  testing::TestStoreContext context;
+  auto store = NewRocksDBKeyValueBytesStore("s");
+  KSTREAMS_ASSERT_OK(store->Init(context));
+  for (const char* k : {"a", "b", "c"}) KSTREAMS_ASSERT_OK(store->Put(k, "1111", 0));
+  auto forward = store->Range(std::nullopt, std::nullopt, false);
+  auto reverse = store->Range(std::nullopt, std::nullopt, true);
+  ASSERT_TRUE(forward->Valid());
+  ASSERT_TRUE(reverse->Valid());
+  KSTREAMS_ASSERT_OK(store->Put("a", "2222", 0));  // at the forward cursor
+  KSTREAMS_ASSERT_OK(store->Put("c", "22", 0));    // at the reverse cursor, smaller
+  KSTREAMS_ASSERT_OK(store->Put("b", std::nullopt, 0));
+  KSTREAMS_ASSERT_OK(store->Put("d", "new", 0));  // ahead of the forward cursor
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (; forward->Valid(); forward->Next()) seen.emplace_back(forward->key(), forward->value());
+  KSTREAMS_EXPECT_OK(forward->status());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"a", "1111"}, {"b", "1111"}, {"c", "1111"}}));
+  seen.clear();
+  for (; reverse->Valid(); reverse->Next()) seen.emplace_back(reverse->key(), reverse->value());
+  KSTREAMS_EXPECT_OK(reverse->status());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"c", "1111"}, {"b", "1111"}, {"a", "1111"}}));
+  forward.reset();
+  reverse.reset();
+  // 100 reverse ranges, each after a write: still no SST file.
+  for (int i = 0; i < 100; ++i) {
+    KSTREAMS_ASSERT_OK(store->Put("e", StrCat(i), 0));
+    auto it = store->Range(std::nullopt, std::nullopt, true);
+    ASSERT_TRUE(it->Valid());
+    EXPECT_EQ(it->key(), "e");
+    EXPECT_EQ(it->value(), StrCat(i));
+  }
+  EXPECT_EQ(SstFiles(context, "s"), 0);
+  KSTREAMS_ASSERT_OK(store->Close());
+  EXPECT_EQ(SstFiles(context, "s"), 1);  // closing flushes, once
+}
+
+class InPlaceUpdates : public RocksDBConfigSetter {
+ public:
+  void SetConfig(const std::string&, RocksDBOptions& options, const StreamsConfig&) override {
+    options.SetInPlaceUpdates(true);
+  }
+};
+
+// A context whose RocksDB stores opt into in-place updates.
+void OptIntoInPlaceUpdates(testing::TestStoreContext& context) {
+  RegisterRocksDBConfigSetter("in-place", [] { return std::make_unique<InPlaceUpdates>(); });
+  context.mutable_config().Set(RocksDBOptions::kConfigSetter, "in-place");
+}
+
+// In-place updates (src/state/README.md), opted into: rewriting a key
+// already in the active memtable with a value no larger than its newest one
+// overwrites that entry, so 1,000 writes of one key leave one memtable entry.
+TEST(RocksDBStoreTest, InPlaceUpdatesOptedIntoRewriteTheMemtableEntry) {
+  testing::TestStoreContext context;
+  OptIntoInPlaceUpdates(context);
   auto store = NewRocksDBKeyValueBytesStore("s");
   KSTREAMS_ASSERT_OK(store->Init(context));
   for (int i = 0; i < 1000; ++i) {
@@ -131,31 +208,13 @@ TEST(RocksDBStoreTest, RewritesOfAKeyUpdateTheMemtableInPlace) {
   KSTREAMS_ASSERT_OK(reopened->Close());
 }
 
-class NoInPlaceUpdates : public RocksDBConfigSetter {
- public:
-  void SetConfig(const std::string&, RocksDBOptions& options, const StreamsConfig&) override {
-    options.SetInPlaceUpdates(false);
-  }
-};
-
-TEST(RocksDBStoreTest, ConfigSetterCanTurnInPlaceUpdatesOff) {
-  RegisterRocksDBConfigSetter("no-in-place", [] { return std::make_unique<NoInPlaceUpdates>(); });
-  testing::TestStoreContext context;
-  context.mutable_config().Set(RocksDBOptions::kConfigSetter, "no-in-place");
-  auto store = NewRocksDBKeyValueBytesStore("s");
-  KSTREAMS_ASSERT_OK(store->Init(context));
-  for (int i = 0; i < 1000; ++i) KSTREAMS_ASSERT_OK(store->Put("k", "same", 0));
-  EXPECT_EQ(store->ApproximateNumEntries(), 1000u);  // one memtable entry per write
-  EXPECT_EQ(Read(*store, "k"), "same");
-  KSTREAMS_ASSERT_OK(store->Close());
-}
-
 // Open iterators (forward and reverse) read the snapshot taken at their
 // creation, even for writes that would otherwise be made in place: at the
 // cursor, ahead of it, shrinking the value, through Put, PutAll and
 // RestoreBatch. Once they are gone, writes are in place again.
 TEST(RocksDBStoreTest, OpenIteratorsKeepTheirSnapshotUnderInPlaceUpdates) {
   testing::TestStoreContext context;
+  OptIntoInPlaceUpdates(context);
   auto store = NewRocksDBKeyValueBytesStore("s");
   KSTREAMS_ASSERT_OK(store->Init(context));
   for (const char* k : {"a", "b", "c", "d"}) KSTREAMS_ASSERT_OK(store->Put(k, "1111", 0));

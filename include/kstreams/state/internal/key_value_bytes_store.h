@@ -115,13 +115,8 @@ std::unique_ptr<KeyValueBytesStore> NewInMemoryKeyValueBytesStore(std::string na
 
 // A RocksDB instance at <task state dir>/rocksdb/<name>, opened in Init().
 // Iterators read a consistent snapshot taken when they were created.
-// `in_place_updates`: the default of RocksDB's inplace_update_support for
-// this store (a config setter may change it); stores that read backwards on
-// their hot path (the versioned store) pass false, since a reverse range over
-// unflushed in-place data flushes the memtable first.
 // See src/state/README.md for the options and why.
-std::unique_ptr<KeyValueBytesStore> NewRocksDBKeyValueBytesStore(std::string name,
-                                                                 bool in_place_updates = true);
+std::unique_ptr<KeyValueBytesStore> NewRocksDBKeyValueBytesStore(std::string name);
 
 // Sends the writes of one store to its changelog topic
 // ("<application.id>-<store>-changelog", partition = task partition).
