@@ -28,6 +28,7 @@
 #include "kafka_runner.h"
 #include "kstreams/log.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/state/rocksdb_config_setter.h"
 #include "report.h"
 #include "workloads.h"
 
@@ -293,7 +294,28 @@ void AddRun(ResultRow& row, const RunResult& res, bool first) {
   row.rss_before_start_kb = res.rss_before_start_kb;
 }
 
+// `--config rocksdb.config.setter=kstreams-bench` makes the RocksDB stores
+// of a run take two more settings from --config, to compare RocksDB options
+// in one binary:
+//   bench.rocksdb.in.place=true          RocksDBOptions::SetInPlaceUpdates
+//   bench.rocksdb.write.buffer.bytes=N   RocksDBOptions::SetWriteBufferSize
+class BenchRocksDBSetter final : public RocksDBConfigSetter {
+ public:
+  void SetConfig(const std::string&, RocksDBOptions& options,
+                 const StreamsConfig& config) override {
+    if (config.Get("bench.rocksdb.in.place").value_or("false") == "true") {
+      options.SetInPlaceUpdates(true);
+    }
+    if (absl::StatusOr<int64_t> bytes = config.GetInt("bench.rocksdb.write.buffer.bytes");
+        config.Get("bench.rocksdb.write.buffer.bytes") && bytes.ok() && *bytes > 0) {
+      options.SetWriteBufferSize(static_cast<size_t>(*bytes));
+    }
+  }
+};
+
 int Main(int argc, char** argv) {
+  RegisterRocksDBConfigSetter("kstreams-bench",
+                              [] { return std::make_unique<BenchRocksDBSetter>(); });
   absl::StatusOr<Args> parsed = ParseArgs(argc, argv);
   if (!parsed.ok()) {
     std::cerr << "kstreams_bench: " << parsed.status().message() << "\n" << kUsage;

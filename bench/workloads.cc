@@ -371,6 +371,48 @@ WorkloadPlan StreamStreamJoin(const BenchParams& p) {
   return plan;
 }
 
+// The memory row: three RocksDB stores per task, each as one application
+// would have them: source -> GroupByKey().Count() (cached) -> sink; the same
+// source -> hopping windowed Count() (cached) and -> Join(table preloaded
+// with every key) (their results consumed by Foreach: only the count's are
+// written and checked). With --mode embedded --partitions 100 it is an
+// application of 100 tasks x 3 stores under load; its peak RSS is the figure
+// (scripts/bench.sh --memory).
+WorkloadPlan ThreeStores(const BenchParams& p) {
+  using std::chrono::milliseconds;
+  StreamsBuilder builder;
+  const std::string table_topic = TopicName(p, "bench-table");
+  auto table = builder.Table<Key, Value>(table_topic, ValueSerdes());
+  KStream<Key, Value> source = Source(builder, p);
+  source.GroupByKey()
+      .Count(Materialized<Key, int64_t>::As("counts")
+                 .WithKeySerde(serdes::Int32())
+                 .WithValueSerde(serdes::Int64())
+                 .WithCachingEnabled())
+      .ToStream()
+      .To(OutputTopicName(p));
+  source.GroupByKey()
+      .WindowedBy(TimeWindows::OfSizeWithNoGrace(milliseconds(kWindowSizeMs))
+                      .AdvanceBy(milliseconds(kWindowAdvanceMs)))
+      .Count(Materialized<Key, int64_t>::As("windowed-counts")
+                 .WithKeySerde(serdes::Int32())
+                 .WithValueSerde(serdes::Int64())
+                 .WithCachingEnabled())
+      .ToStream()
+      .Foreach([](const Windowed<Key>&, const int64_t&) {});
+  source.Join(table, [](const Value& v, const Value& t) { return JoinedValue(v, t); })
+      .Foreach([](const Key&, const int64_t&) {});
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  plan.inputs.push_back({table_topic, InputTopic::Kind::kPreload});
+  UseTempStateDir(plan);
+  plan.output_check = [](const InputSchedule& input) -> std::unique_ptr<OutputCheck> {
+    absl::flat_hash_map<std::string, int64_t> counts;
+    input.ForEachStreamRecord([&](const InputRecord& r) { ++counts[std::string(r.key)]; });
+    return std::make_unique<LatestPerKeyCheck>(Int64Values(counts));
+  };
+  return plan;
+}
+
 std::vector<Workload> MakeWorkloads() {
   std::vector<Workload> w;
   w.push_back({"passthrough", "source -> sink", "", Passthrough});
@@ -400,6 +442,10 @@ std::vector<Workload> MakeWorkloads() {
   w.push_back({"table_table_join",
                "KTable.Join(KTable) -> ToStream -> sink; the sides alternate (RocksDB, cached)", "",
                TableTableJoin});
+  w.push_back({"three_stores",
+               "Count + windowed Count + Join(table): 3 RocksDB stores per task (the memory "
+               "row: --mode embedded --partitions 100)",
+               "", ThreeStores});
   w.push_back({"restore",
                "rebuild the RocksDB store of kv_store_uncached from a changelog of `records` "
                "records (10,000 keys)",
