@@ -399,9 +399,9 @@ WorkloadPlan ThreeStores(const BenchParams& p) {
                  .WithValueSerde(serdes::Int64())
                  .WithCachingEnabled())
       .ToStream()
-      .Foreach([](const Windowed<Key>&, const int64_t&) {});
+      .Foreach([](const auto&, const auto&) {});
   source.Join(table, [](const Value& v, const Value& t) { return JoinedValue(v, t); })
-      .Foreach([](const Key&, const int64_t&) {});
+      .Foreach([](const auto&, const auto&) {});
   WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
   plan.inputs.push_back({table_topic, InputTopic::Kind::kPreload});
   UseTempStateDir(plan);
