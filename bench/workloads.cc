@@ -200,19 +200,22 @@ WorkloadPlan Count(const BenchParams& p, bool cached) {
 constexpr int64_t kWindowSizeMs = 1000;
 constexpr int64_t kWindowAdvanceMs = 500;
 
-WorkloadPlan WindowedCount(const BenchParams& p) {
+// source -> GroupByKey -> hopping windowed Count (cached) -> ToStream.
+auto WindowedCountStream(const KStream<Key, Value>& source) {
   using std::chrono::milliseconds;
-  StreamsBuilder builder;
-  Source(builder, p)
-      .GroupByKey()
+  return source.GroupByKey()
       .WindowedBy(TimeWindows::OfSizeWithNoGrace(milliseconds(kWindowSizeMs))
                       .AdvanceBy(milliseconds(kWindowAdvanceMs)))
       .Count(Materialized<Key, int64_t>::As("windowed-counts")
                  .WithKeySerde(serdes::Int32())
                  .WithValueSerde(serdes::Int64())
                  .WithCachingEnabled())
-      .ToStream()
-      .To(OutputTopicName(p));
+      .ToStream();
+}
+
+WorkloadPlan WindowedCount(const BenchParams& p) {
+  StreamsBuilder builder;
+  WindowedCountStream(Source(builder, p)).To(OutputTopicName(p));
   WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
   UseTempStateDir(plan);
   // Every (key, window) ends with its count over the input: keys in Java's
@@ -379,7 +382,6 @@ WorkloadPlan StreamStreamJoin(const BenchParams& p) {
 // application of 100 tasks x 3 stores under load; its peak RSS is the figure
 // (scripts/bench.sh --memory).
 WorkloadPlan ThreeStores(const BenchParams& p) {
-  using std::chrono::milliseconds;
   StreamsBuilder builder;
   const std::string table_topic = TopicName(p, "bench-table");
   auto table = builder.Table<Key, Value>(table_topic, ValueSerdes());
@@ -391,15 +393,7 @@ WorkloadPlan ThreeStores(const BenchParams& p) {
                  .WithCachingEnabled())
       .ToStream()
       .To(OutputTopicName(p));
-  source.GroupByKey()
-      .WindowedBy(TimeWindows::OfSizeWithNoGrace(milliseconds(kWindowSizeMs))
-                      .AdvanceBy(milliseconds(kWindowAdvanceMs)))
-      .Count(Materialized<Key, int64_t>::As("windowed-counts")
-                 .WithKeySerde(serdes::Int32())
-                 .WithValueSerde(serdes::Int64())
-                 .WithCachingEnabled())
-      .ToStream()
-      .Foreach([](const auto&, const auto&) {});
+  WindowedCountStream(source).Foreach([](const auto&, const auto&) {});
   source.Join(table, [](const Value& v, const Value& t) { return JoinedValue(v, t); })
       .Foreach([](const auto&, const auto&) {});
   WorkloadPlan plan = SingleInputPlan(builder.Build(), p);

@@ -99,6 +99,14 @@ std::optional<std::string> Read(KeyValueBytesStore& store, std::string_view key)
   return value;
 }
 
+// What `it` yields from its position on, as (key, value) pairs.
+std::vector<std::pair<std::string, std::string>> Drain(BytesIterator& it) {
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (; it.Valid(); it.Next()) seen.emplace_back(it.key(), it.value());
+  EXPECT_TRUE(it.status().ok()) << it.status();
+  return seen;
+}
+
 // The .sst files of store `name` (a flush writes one).
 int SstFiles(const testing::TestStoreContext& context, const std::string& name) {
   int n = 0;
@@ -137,16 +145,10 @@ TEST(RocksDBStoreTest, IteratorsArePointInTimeAndReverseRangesDoNotFlush) {
   KSTREAMS_ASSERT_OK(store->Put("c", "22", 0));    // at the reverse cursor, smaller
   KSTREAMS_ASSERT_OK(store->Put("b", std::nullopt, 0));
   KSTREAMS_ASSERT_OK(store->Put("d", "new", 0));  // ahead of the forward cursor
-  std::vector<std::pair<std::string, std::string>> seen;
-  for (; forward->Valid(); forward->Next()) seen.emplace_back(forward->key(), forward->value());
-  KSTREAMS_EXPECT_OK(forward->status());
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"a", "1111"}, {"b", "1111"}, {"c", "1111"}}));
-  seen.clear();
-  for (; reverse->Valid(); reverse->Next()) seen.emplace_back(reverse->key(), reverse->value());
-  KSTREAMS_EXPECT_OK(reverse->status());
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"c", "1111"}, {"b", "1111"}, {"a", "1111"}}));
+  EXPECT_EQ(Drain(*forward), (std::vector<std::pair<std::string, std::string>>{
+                                 {"a", "1111"}, {"b", "1111"}, {"c", "1111"}}));
+  EXPECT_EQ(Drain(*reverse), (std::vector<std::pair<std::string, std::string>>{
+                                 {"c", "1111"}, {"b", "1111"}, {"a", "1111"}}));
   forward.reset();
   reverse.reset();
   // 100 reverse ranges, each after a write: still no SST file.
@@ -229,15 +231,10 @@ TEST(RocksDBStoreTest, OpenIteratorsKeepTheirSnapshotUnderInPlaceUpdates) {
   restored[0].key = "c";
   restored[0].value = "4444";
   KSTREAMS_ASSERT_OK(store->RestoreBatch(restored));
-  std::vector<std::pair<std::string, std::string>> seen;
-  for (; forward->Valid(); forward->Next()) seen.emplace_back(forward->key(), forward->value());
-  KSTREAMS_EXPECT_OK(forward->status());
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"a", "1111"}, {"b", "1111"}, {"c", "1111"}, {"d", "1111"}}));
-  seen.clear();
-  for (; reverse->Valid(); reverse->Next()) seen.emplace_back(reverse->key(), reverse->value());
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"d", "1111"}, {"c", "1111"}, {"b", "1111"}, {"a", "1111"}}));
+  EXPECT_EQ(Drain(*forward), (std::vector<std::pair<std::string, std::string>>{
+                                 {"a", "1111"}, {"b", "1111"}, {"c", "1111"}, {"d", "1111"}}));
+  EXPECT_EQ(Drain(*reverse), (std::vector<std::pair<std::string, std::string>>{
+                                 {"d", "1111"}, {"c", "1111"}, {"b", "1111"}, {"a", "1111"}}));
   forward.reset();
   reverse.reset();
   // Reads see the latest writes; each key now has three entries (its first
@@ -245,10 +242,8 @@ TEST(RocksDBStoreTest, OpenIteratorsKeepTheirSnapshotUnderInPlaceUpdates) {
   EXPECT_EQ(Read(*store, "a"), "2222");
   EXPECT_EQ(Read(*store, "d"), "22");
   auto all = store->Range(std::nullopt, std::nullopt, true);
-  seen.clear();
-  for (; all->Valid(); all->Next()) seen.emplace_back(all->key(), all->value());
-  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
-                      {"d", "22"}, {"c", "4444"}, {"b", "3333"}, {"a", "2222"}}));
+  EXPECT_EQ(Drain(*all), (std::vector<std::pair<std::string, std::string>>{
+                             {"d", "22"}, {"c", "4444"}, {"b", "3333"}, {"a", "2222"}}));
   all.reset();
   // No iterator open: in place again. (The reverse range flushed the
   // memtable first, so the first write of "a" adds an entry to the new one
