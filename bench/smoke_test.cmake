@@ -1,7 +1,7 @@
 # ctest bench_smoke: kstreams_bench runs the in-process suite and, on the
 # embedded broker, raw_pipe, passthrough, count_uncached, stream_table_join
-# (a preloaded table), stream_stream_join (two inputs, end markers) and
-# restore with a few records; each exits 0 and writes valid JSON with one
+# (a preloaded table), stream_stream_join (two inputs, end markers),
+# restore and three_stores (the memory row's topology) with a few records; each exits 0 and writes valid JSON with one
 # sane row per workload. Never asserts speed (the embedded runs themselves
 # check their output exactly, or fail). Usage:
 #   cmake -DBENCH=<kstreams_bench> -DJSON=<file prefix> -P smoke_test.cmake
@@ -57,7 +57,7 @@ endfunction()
 
 run_bench("${JSON}-inprocess.json" doc --workload all --mode inprocess --records 20000)
 check_rows("${doc}" inprocess 20000 names)
-set(all_workloads "passthrough;filter_map;repartition;kv_store;kv_store_uncached;count;count_uncached;windowed_count;stream_table_join;stream_stream_join;table_table_join;restore")
+set(all_workloads "passthrough;filter_map;repartition;kv_store;kv_store_uncached;count;count_uncached;windowed_count;stream_table_join;stream_stream_join;table_table_join;three_stores;restore")
 if(NOT names STREQUAL "${all_workloads}")
   message(FATAL_ERROR "expected every workload (${all_workloads}), got ${names}")
 endif()
@@ -67,12 +67,12 @@ if(NOT passthrough_out EQUAL 20000)
 endif()
 
 run_bench("${JSON}-embedded.json" doc
-          --workload passthrough,count_uncached,stream_table_join,stream_stream_join,restore
+          --workload passthrough,count_uncached,stream_table_join,stream_stream_join,restore,three_stores
           --mode embedded --records 2000)
 check_rows("${doc}" embedded 2000 names)
-if(NOT names STREQUAL "raw_pipe;passthrough;count_uncached;stream_table_join;stream_stream_join;restore")
+if(NOT names STREQUAL "raw_pipe;passthrough;count_uncached;stream_table_join;stream_stream_join;restore;three_stores")
   message(FATAL_ERROR "expected raw_pipe, passthrough, count_uncached, stream_table_join, "
-                      "stream_stream_join, restore; got ${names}")
+                      "stream_stream_join, restore, three_stores; got ${names}")
 endif()
 # One output per record (stream_table_join: one per stream record, the
 # preloaded table's own records not counted).
