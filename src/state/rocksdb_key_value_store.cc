@@ -165,7 +165,8 @@ class RocksDBLogger final : public rocksdb::Logger {
 }  // namespace
 
 absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
-                                   const std::filesystem::path& path, RocksDBStoreOptions* out) {
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out,
+                                   size_t write_buffer_bytes) {
   absl::StatusOr<size_t> cache_bytes =
       SizeConfig(config, RocksDBOptions::kBlockCacheBytes, size_t{64} << 20);
   if (!cache_bytes.ok()) return cache_bytes.status();
@@ -180,15 +181,7 @@ absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::strin
   options.error_if_exists = false;
   options.compression = rocksdb::kNoCompression;
   options.compaction_style = rocksdb::kCompactionStyleUniversal;
-  // 1 MiB memtables (Java: 16 MiB). Without in-place updates every write is
-  // a memtable entry, and a store's hot keys (counts, aggregates, tables)
-  // make a large memtable mostly old versions: every point read and write
-  // walks a skip list that no longer fits the CPU caches (count_uncached:
-  // 156 k records per CPU second with 16 MiB, 239 k with 1 MiB; about the
-  // same instructions). The runtime's checkpoints flush every 10,000
-  // changelog records anyway, and the shared write buffer manager bounds the
-  // total, so larger buffers would buy only fewer, larger L0 files.
-  options.write_buffer_size = size_t{1} << 20;
+  options.write_buffer_size = write_buffer_bytes;
   options.max_write_buffer_number = 3;
   // Memtables grow in 16 KiB arena blocks instead of min(1 MiB,
   // write_buffer_size / 8): every store with a non-empty memtable holds
@@ -369,6 +362,17 @@ rocksdb::Status WriteOne(rocksdb::DB* db, const rocksdb::WriteOptions& options,
 
 class RocksDBKeyValueStore final : public KeyValueBytesStore {
  public:
+  // 1 MiB memtables (Java, and kstreams' window and session stores: 16 MiB).
+  // Without in-place updates every write is a memtable entry, and a store's
+  // hot keys (counts, aggregates, tables) make a large memtable mostly old
+  // versions: every point read and write walks a skip list that no longer
+  // fits the CPU caches (count_uncached: 156 k records per CPU second with
+  // 16 MiB, 239 k with 1 MiB). The runtime's checkpoints flush every 10,000
+  // changelog records anyway. Window stores keep 16 MiB: their fetches
+  // iterate over every sorted run, and with 1 MiB a stream-stream join cost
+  // 53% more instructions per record.
+  static constexpr size_t kMemtableBytes = size_t{1} << 20;
+
   explicit RocksDBKeyValueStore(std::string name) : name_(std::move(name)) {
     write_options_.disableWAL = true;
   }
@@ -382,7 +386,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ != nullptr) return absl::OkStatus();
     path_ = context.state_dir() / "rocksdb" / name_;
     KSTREAMS_RETURN_IF_ERROR(
-        PrepareRocksDBOptions(context.config(), name_, path_, &options_));
+        PrepareRocksDBOptions(context.config(), name_, path_, &options_, kMemtableBytes));
     return Open();
   }
 
@@ -393,16 +397,22 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     // The batch is written as one WriteBatch, so only the last record of a
     // key decides what the store holds after it: the earlier ones are
     // skipped. A memtable insert costs RocksDB far more than the hash
-    // lookup (a changelog of 10,000 hot keys restored ~2x faster).
+    // lookup (a changelog of 10,000 hot keys restored ~2x faster). The
+    // survivors go in key order: RocksDB's skip list starts each insert
+    // from where the previous one went in, so sorted inserts compare far
+    // fewer keys than random ones.
     last_of_key_.clear();
     for (size_t i = 0; i < records.size(); ++i) {
       last_of_key_[absl::string_view(records[i].key.data(), records[i].key.size())] = i;
     }
+    sorted_.clear();
+    for (const auto& [key, index] : last_of_key_) sorted_.push_back(index);
+    std::sort(sorted_.begin(), sorted_.end(),
+              [records](size_t a, size_t b) { return records[a].key < records[b].key; });
     rocksdb::WriteBatch batch;
     const bool keep_snapshots = KeepSnapshots();
-    for (size_t i = 0; i < records.size(); ++i) {
+    for (size_t i : sorted_) {
       const ChangelogRecord& r = records[i];
-      if (last_of_key_[absl::string_view(r.key.data(), r.key.size())] != i) continue;
       BytesValue v;
       if (r.value) v = *r.value;
       AddWrite(batch, r.key, v, keep_snapshots);
@@ -538,6 +548,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   RocksDBIteratorRegistry iterators_;
   // RestoreBatch: the index of each key's last record (kept for its capacity).
   absl::flat_hash_map<absl::string_view, size_t> last_of_key_;
+  std::vector<size_t> sorted_;  // RestoreBatch: those indices in key order
   bool unflushed_ = false;
 };
 

@@ -37,8 +37,11 @@ struct RocksDBStoreOptions {
 // Kafka Streams' RocksDBStore defaults with kstreams' shared memory, then the
 // `rocksdb.config.setter` (named by `config`) for store `name`; creates
 // `path`. Errors name the config key or the directory.
+// `write_buffer_bytes` is the store kind's memtable size (a setter may
+// change it): Java's 16 MiB, or less for key-value stores.
 absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
-                                   const std::filesystem::path& path, RocksDBStoreOptions* out);
+                                   const std::filesystem::path& path, RocksDBStoreOptions* out,
+                                   size_t write_buffer_bytes = size_t{16} << 20);
 
 // Closes `db` (then resets it) and releases `options` (closing the config
 // setter). REQUIRES: no iterator or column family handle of `db` is alive.
