@@ -108,4 +108,26 @@ TEST(Caching, CogroupForwardsLatestAggregatePerKeyAtCommit) {
   EXPECT_THAT(out.ReadKeyValuesToList(), ElementsAre(KV{"u", 205}, KV{"v", 3}));
 }
 
+// statestore.cache.max.bytes = 0 builds the stores without their caching
+// layer (Java's InternalTopologyBuilder), so a materialized table forwards a
+// tombstone for a key it never held, as Java's uncached KTableSource does
+// (the caching layer, like Java's, drops a delete of an unknown key).
+TEST(Caching, ZeroByteCacheRemovesTheCacheSoTombstonesOfUnknownKeysAreForwarded) {
+  kstreams::StreamsBuilder builder;
+  builder.Table<std::string, int64_t>("t", kstreams::Materialized<std::string, int64_t>::As("s"))
+      .ToStream()
+      .To("out");
+  kstreams::TopologyTestDriver driver(
+      builder.Build(), {{"application.id", "cache"}, {"statestore.cache.max.bytes", "0"}}, 0);
+  auto in = driver.CreateInputTopic<std::string, std::optional<int64_t>>("t");
+  auto out = driver.CreateOutputTopic<std::string, OptInt>("out");
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", 1, 1));
+  KSTREAMS_ASSERT_OK(in.PipeInput("x", std::nullopt, 2));  // never held
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", std::nullopt, 3));
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", std::nullopt, 4));  // already deleted
+  EXPECT_THAT(out.ReadKeyValuesToList(),
+              ElementsAre(KV{"a", 1}, KV{"x", std::nullopt}, KV{"a", std::nullopt},
+                          KV{"a", std::nullopt}));
+}
+
 }  // namespace
