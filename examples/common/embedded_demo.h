@@ -2,8 +2,9 @@
 // topics (and registering it so KafkaStreams can create internal topics),
 // reading an output topic back from the beginning without joining a group,
 // a temporary state directory, running until a signal, and flag parsing.
-// Uses kstreams' internal client wrappers (src/kafka); a real application
-// would use any Kafka client for this.
+// Only the installed public API: kstreams/kafka/topic_reader.h and
+// simple_producer.h stand in for the Kafka client a real application would
+// use for this.
 #ifndef KSTREAMS_EXAMPLES_COMMON_EMBEDDED_DEMO_H_
 #define KSTREAMS_EXAMPLES_COMMON_EMBEDDED_DEMO_H_
 
@@ -24,8 +25,8 @@
 #include <utility>
 #include <vector>
 
-#include "kafka/consumer.h"
 #include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/kafka/topic_reader.h"
 #include "kstreams/runtime/kafka_streams.h"
 #include "kstreams/runtime/topic_creator.h"
 #include "kstreams/status_macros.h"
@@ -66,17 +67,13 @@ class EmbeddedCluster {
 inline absl::Status ReadFromBeginning(
     const std::string& bootstrap, const std::string& topic, int32_t partitions,
     std::chrono::seconds timeout,
-    const std::function<void(const internal::ConsumerRecord&)>& on_record,
+    const std::function<void(const TopicReader::Record&)>& on_record,
     const std::function<bool()>& done) {
-  internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}};
-  KSTREAMS_ASSIGN_OR_RETURN(auto consumer, internal::Consumer::Create(std::move(options)));
-  std::map<internal::TopicPartition, int64_t> start;
-  for (int32_t p = 0; p < partitions; ++p) start[{topic, p}] = internal::kOffsetBeginning;
-  KSTREAMS_RETURN_IF_ERROR(consumer->Assign(start));
+  KSTREAMS_ASSIGN_OR_RETURN(
+      auto reader, TopicReader::Create({{"bootstrap.servers", bootstrap}}, topic, partitions));
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done() && std::chrono::steady_clock::now() < deadline) {
-    KSTREAMS_ASSIGN_OR_RETURN(auto batch, consumer->PollBatch(10000, absl::Milliseconds(100)));
+    KSTREAMS_ASSIGN_OR_RETURN(auto batch, reader->Poll(absl::Milliseconds(100)));
     for (const auto& record : batch) on_record(record);
   }
   return absl::OkStatus();

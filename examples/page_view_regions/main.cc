@@ -6,7 +6,7 @@
 //   page_view_regions [--users N] [--views N] [--partitions P]
 //       Without --bootstrap-servers: starts an in-process EmbeddedKafka,
 //       creates the topics, produces sample users and page views, runs the
-//       topology until both results, read back with a plain consumer and
+//       topology until both results, read back with a TopicReader and
 //       queried with KafkaStreams::Store, equal what is computed here
 //       independently, prints them and exits (0 when they agree).
 //
@@ -15,20 +15,20 @@
 //     -> GroupBy(region) -> Count "users-per-region"   (a user who moves is
 //        subtracted from the old region and added to the new one)
 //   page-views (user -> page)
-//     -> the user's region looked up in the KTable's store (what
-//        KStream::LeftJoin(KTable) does; joins are not in the DSL yet), or
-//        "unknown" -> GroupByKey (repartitions by region)
+//     -> LeftJoin(the KTable): the user's region, or "unknown"
+//     -> SelectKey(region) -> GroupByKey (repartitions by region)
 //     -> Count "views-per-region"
 // Both counts also go to the topics of the same names.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/embedded_demo.h"
-#include "kafka/producer.h"
+#include "kstreams/kafka/simple_producer.h"
 #include "kstreams/kstreams.h"
 
 namespace {
@@ -42,27 +42,6 @@ struct Args {
 
 using Counts = std::map<std::string, int64_t>;
 
-// Looks the viewer up in the users table: (region, page), "unknown" for a
-// user the table does not know.
-class RegionLookup
-    : public kstreams::Processor<std::string, std::string, std::string, std::string> {
- public:
-  void Init(kstreams::ProcessorContext<std::string, std::string>& ctx) override {
-    ctx_ = &ctx;
-    users_ = ctx.GetStateStore<kstreams::TimestampedKeyValueStore<std::string, std::string>>(
-        "user-regions-store");
-  }
-  void Process(kstreams::Record<std::string, std::string> view) override {
-    std::optional<kstreams::ValueAndTimestamp<std::string>> user = users_->Get(view.key());
-    std::string region = user ? user->value() : "unknown";
-    ctx_->Forward(std::move(view).WithKey(std::move(region)));
-  }
-
- private:
-  kstreams::ProcessorContext<std::string, std::string>* ctx_ = nullptr;
-  kstreams::TimestampedKeyValueStore<std::string, std::string>* users_ = nullptr;
-};
-
 kstreams::Topology PageViewRegions() {
   kstreams::StreamsBuilder builder;
   auto users = builder.Table<std::string, std::string>(
@@ -75,8 +54,11 @@ kstreams::Topology PageViewRegions() {
       .ToStream()
       .To("users-per-region");
   builder.Stream<std::string, std::string>("page-views")
-      .Process([] { return std::make_unique<RegionLookup>(); }, kstreams::Named::As("region-lookup"),
-               {"user-regions-store"})
+      .LeftJoin(users,
+                [](const std::string& /*page*/, const std::optional<std::string>& region) {
+                  return region.value_or("unknown");
+                })
+      .SelectKey([](const std::string& /*user*/, const std::string& region) { return region; })
       .GroupByKey()
       .Count(kstreams::Materialized<std::string, int64_t>::As("views-per-region"))
       .ToStream()
@@ -119,7 +101,7 @@ int RunEmbedded(const Args& args) {
       {"user-regions", "page-views", "users-per-region", "views-per-region"}, args.partitions);
   if (!cluster.ok()) return Fail(cluster.status());
   const std::string bootstrap = (*cluster)->bootstrap();
-  auto producer = kstreams::internal::Producer::Create(
+  auto producer = kstreams::SimpleProducer::Create(
       {{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
   if (!producer.ok()) return Fail(producer.status());
 
@@ -130,7 +112,7 @@ int RunEmbedded(const Args& args) {
   std::map<std::string, std::string> region_of;
   int64_t ts = 1000;
   auto send = [&](const std::string& topic, const std::string& key, const std::string& value) {
-    return (*producer)->Send(topic, -1, key, value, ts++, {});
+    return (*producer)->Send(topic, key, value, ts++);
   };
   for (int64_t u = 0; u < args.users; ++u) {
     std::string user = "user-" + std::to_string(u);
@@ -153,7 +135,6 @@ int RunEmbedded(const Args& args) {
     if (absl::Status s = send("page-views", user, page); !s.ok()) return Fail(s);
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
-  if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
   std::printf("produced %lld users (%lld region updates) and %lld page views on %s\n",
               static_cast<long long>(args.users),
               static_cast<long long>(args.users + (args.users + 4) / 5),
@@ -196,7 +177,7 @@ int RunEmbedded(const Args& args) {
       latest.clear();
       absl::Status read = kstreams::examples::ReadFromBeginning(
           bootstrap, topic, args.partitions, std::chrono::seconds(2),
-          [&](const kstreams::internal::ConsumerRecord& r) {
+          [&](const kstreams::TopicReader::Record& r) {
             if (!r.key) return;
             if (!r.value) {
               latest.erase(*r.key);

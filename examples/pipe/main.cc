@@ -9,9 +9,10 @@
 //       until every expected output record is read back, prints the results
 //       and the throughput, and exits.
 //
-// The sample input is produced and the output read back with kstreams'
-// internal client wrappers (src/kafka); a real application would use any
-// Kafka client for that. Only the KafkaStreams part is the public API.
+// The sample input is produced and the output read back with
+// kstreams::SimpleProducer and kstreams::TopicReader (kstreams/kafka/), small
+// public helpers; a real application would use any Kafka client for that.
+// Everything here is the installed public API.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -21,8 +22,8 @@
 #include <vector>
 
 #include "common/embedded_demo.h"
-#include "kafka/producer.h"
 #include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/kafka/simple_producer.h"
 #include "kstreams/kstreams.h"
 
 namespace {
@@ -75,7 +76,7 @@ int RunEmbedded(const Args& args) {
   const std::string bootstrap = (*cluster)->bootstrap();
 
   // Sample input: "user-<i % 100>" -> "event <i>".
-  auto producer = kstreams::internal::Producer::Create(
+  auto producer = kstreams::SimpleProducer::Create(
       {{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
   if (!producer.ok()) return Fail(producer.status());
   int64_t expected = 0;
@@ -83,11 +84,10 @@ int RunEmbedded(const Args& args) {
     std::string key = "user-" + std::to_string(i % 100);
     std::string value = "event " + std::to_string(i);
     if (i % 10 != 0) ++expected;
-    absl::Status s = (*producer)->Send(args.input, -1, key, value, 1000 + i, {});
+    absl::Status s = (*producer)->Send(args.input, key, value, 1000 + i);
     if (!s.ok()) return Fail(s);
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
-  if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
   if (!args.quiet) {
     std::printf("produced %lld records to %s (%d partitions) on %s\n",
                 static_cast<long long>(args.records), args.input.c_str(), args.partitions,
@@ -113,7 +113,7 @@ int RunEmbedded(const Args& args) {
   int64_t got = 0;
   absl::Status read = kstreams::examples::ReadFromBeginning(
       bootstrap, args.output, args.partitions, std::chrono::seconds(120),
-      [&](const kstreams::internal::ConsumerRecord& r) {
+      [&](const kstreams::TopicReader::Record& r) {
         if (shown.size() < 10) {
           shown.push_back(r.key.value_or("null") + " -> " + r.value.value_or("null") +
                           "  (partition " + std::to_string(r.partition) + ")");

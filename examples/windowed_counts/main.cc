@@ -12,9 +12,10 @@
 //       topic, checks each window arrived once with that count, prints a few
 //       and the throughput, and exits (0 when they agree).
 //
-// The input is produced and the output read back with kstreams' internal
-// client wrappers (src/kafka); a real application would use any Kafka client.
-// Only the StreamsBuilder and KafkaStreams parts are the API.
+// The input is produced and the output read back with kstreams::SimpleProducer
+// and kstreams::TopicReader (kstreams/kafka/), small public helpers; a real
+// application would use any Kafka client for that. Everything here is the
+// installed public API.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,7 +26,7 @@
 #include <vector>
 
 #include "common/embedded_demo.h"
-#include "kafka/producer.h"
+#include "kstreams/kafka/simple_producer.h"
 #include "kstreams/kstreams.h"
 
 namespace {
@@ -137,15 +138,14 @@ int RunEmbedded(const Args& args) {
   for (int32_t p = 0; p < args.partitions; ++p) {
     clicks.push_back({"tick-" + std::to_string(p), p, last_ts + 3'600'000});
   }
-  auto producer = kstreams::internal::Producer::Create(
+  auto producer = kstreams::SimpleProducer::Create(
       {{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
   if (!producer.ok()) return Fail(producer.status());
   for (const Click& c : clicks) {
-    absl::Status s = (*producer)->Send(args.input, c.partition, c.user, "/home", c.ts, {});
+    absl::Status s = (*producer)->Send(args.input, c.user, "/home", c.ts, c.partition);
     if (!s.ok()) return Fail(s);
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
-  if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
   std::printf("produced %lld clicks of %d users to '%s' (%d partitions) on %s\n",
               static_cast<long long>(args.clicks), args.users, args.input.c_str(),
               args.partitions, bootstrap.c_str());
@@ -167,7 +167,7 @@ int RunEmbedded(const Args& args) {
   int64_t duplicates = 0;
   absl::Status read = kstreams::examples::ReadFromBeginning(
       bootstrap, args.output, args.partitions, std::chrono::seconds(120),
-      [&](const kstreams::internal::ConsumerRecord& r) {
+      [&](const kstreams::TopicReader::Record& r) {
         auto key = serde->Deserialize(args.output, r.key.value_or(""));
         auto count = kstreams::serdes::Int64()->Deserialize(args.output, r.value.value_or(""));
         if (!key.ok() || !count.ok()) return;

@@ -9,9 +9,10 @@
 //       the count computed here independently, prints the counts and the
 //       throughput, and exits (0 when they agree).
 //
-// The sample input is produced and the output read back with kstreams'
-// internal client wrappers (src/kafka); a real application would use any
-// Kafka client. Only the StreamsBuilder and KafkaStreams parts are the API.
+// The sample input is produced and the output read back with
+// kstreams::SimpleProducer and kstreams::TopicReader (kstreams/kafka/), small
+// public helpers; a real application would use any Kafka client for that.
+// Everything here is the installed public API.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,8 +23,8 @@
 #include <vector>
 
 #include "common/embedded_demo.h"
-#include "kafka/producer.h"
 #include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/kafka/simple_producer.h"
 #include "kstreams/kstreams.h"
 #include "kstreams/runtime/kafka_streams.h"
 #include "kstreams/runtime/topic_creator.h"
@@ -80,7 +81,7 @@ int RunEmbedded(const Args& args) {
   // here, independently of the topology.
   static const char* kVocabulary[] = {"kafka", "streams", "in",    "c++", "fast",
                                       "state", "table",   "count", "word", "topic"};
-  auto producer = kstreams::internal::Producer::Create(
+  auto producer = kstreams::SimpleProducer::Create(
       {{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
   if (!producer.ok()) return Fail(producer.status());
   std::map<std::string, int64_t> expected;
@@ -93,12 +94,10 @@ int RunEmbedded(const Args& args) {
       ++expected[word];
       ++words;
     }
-    absl::Status s = (*producer)->Send(args.input, -1, "line-" + std::to_string(i), line,
-                                       1000 + i, {});
+    absl::Status s = (*producer)->Send(args.input, "line-" + std::to_string(i), line, 1000 + i);
     if (!s.ok()) return Fail(s);
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);
-  if (absl::Status s = (*producer)->TakeDeliveryStatus(); !s.ok()) return Fail(s);
   std::printf("produced %lld lines (%lld words) to '%s' (%d partitions) on %s\n",
               static_cast<long long>(args.lines), static_cast<long long>(words),
               args.input.c_str(), args.partitions, bootstrap.c_str());
@@ -130,7 +129,7 @@ int RunEmbedded(const Args& args) {
   std::map<std::string, int64_t> counts;
   absl::Status read = kstreams::examples::ReadFromBeginning(
       bootstrap, args.output, args.partitions, std::chrono::seconds(120),
-      [&](const kstreams::internal::ConsumerRecord& r) {
+      [&](const kstreams::TopicReader::Record& r) {
         absl::StatusOr<int64_t> count =
             kstreams::serdes::Int64()->Deserialize(args.output, r.value.value_or(""));
         if (r.key && count.ok()) counts[*r.key] = *count;

@@ -63,6 +63,11 @@ class StreamsConfig {
   static constexpr char kPollMs[] = "poll.ms";
   // Records processed per task before the thread polls again. Default: 1000.
   static constexpr char kMaxPollRecords[] = "max.poll.records";
+  // Internal (Java's StreamsConfig.InternalConfig): wall-clock ms between
+  // scans for unmatched left/outer stream-stream join records. Default: 1000
+  // (0 under the TopologyTestDriver, as Java's driver).
+  static constexpr char kOuterJoinEmitIntervalMs[] =
+      "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__";
 
   StreamsConfig() = default;
   StreamsConfig(std::initializer_list<std::pair<const std::string, std::string>> values)

@@ -1,16 +1,31 @@
 // kstreams-broker: runs an EmbeddedKafka (librdkafka's mock cluster) as a
 // standalone process, for demos, examples and clients in other languages.
 //
-//   kstreams-broker [--brokers N] [--topic name:partitions]...
+//   kstreams-broker [--brokers N] [--port P] [--topic name:partitions]...
 //
 // Prints the bootstrap servers as one line on stdout once the cluster is up,
 // then runs until SIGINT or SIGTERM. See EmbeddedKafka for the mock's limits.
+//
+// --port P: librdkafka's mock brokers always listen on ephemeral ports, so
+// the address would change with every start. With --port the process also
+// listens on 127.0.0.1:P and forwards each connection to the first broker,
+// and prints "127.0.0.1:P": a bootstrap address that stays the same across
+// restarts (clients bootstrap there, then reach the brokers at the
+// addresses the cluster's metadata gives).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -19,10 +34,13 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: kstreams-broker [--brokers N] [--topic name:partitions]...\n"
+    "usage: kstreams-broker [--brokers N] [--port P] [--topic name:partitions]...\n"
     "  Runs an in-process Kafka cluster (librdkafka's mock cluster) on loopback,\n"
     "  prints its bootstrap servers on stdout and runs until SIGINT/SIGTERM.\n"
     "  --brokers N               number of brokers, 1..16 (default 1)\n"
+    "  --port P                  also serve the bootstrap address 127.0.0.1:P\n"
+    "                            (forwarded to the first broker), stable\n"
+    "                            across restarts; prints it instead\n"
     "  --topic name:partitions   create a topic with that many partitions\n"
     "                            (repeatable; other topics are auto-created\n"
     "                            with 4 partitions on first use)\n";
@@ -45,10 +63,87 @@ bool ParseInt(std::string_view s, int min, int max, int* out) {
   return true;
 }
 
+// Copies bytes from `from` to `to` until either side closes, then shuts
+// both down.
+void Pump(int from, int to) {
+  char buf[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(from, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
+      if (w <= 0) {
+        n = -1;
+        break;
+      }
+      off += w;
+    }
+    if (n < 0) break;
+  }
+  ::shutdown(from, SHUT_RDWR);
+  ::shutdown(to, SHUT_RDWR);
+}
+
+// Listens on 127.0.0.1:`port`; returns the socket, or -1 with errno set.
+int Listen(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
+    int err = errno;
+    ::close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+// Forwards every connection accepted on `listener` to 127.0.0.1:`target`
+// (runs until the process exits; each connection gets two pump threads).
+void Forward(int listener, int target) {
+  for (;;) {
+    int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;
+    }
+    int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(target));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (upstream < 0 ||
+        ::connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      if (upstream >= 0) ::close(upstream);
+      ::close(client);
+      continue;
+    }
+    std::thread([client, upstream] {
+      std::thread back(Pump, upstream, client);
+      Pump(client, upstream);
+      back.join();
+      ::close(client);
+      ::close(upstream);
+    }).detach();
+  }
+}
+
+// The port of the first "host:port" of a bootstrap list.
+int FirstPort(const std::string& bootstrap) {
+  std::string first = bootstrap.substr(0, bootstrap.find(','));
+  return std::atoi(first.substr(first.rfind(':') + 1).c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int brokers = 1;
+  int port = 0;
   std::vector<std::pair<std::string, int>> topics;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -65,14 +160,19 @@ int main(int argc, char** argv) {
       value = arg.substr(eq + 1);
       has_value = true;
     }
-    if (flag != "--brokers" && flag != "--topic") {
+    if (flag != "--brokers" && flag != "--topic" && flag != "--port") {
       return UsageError("unknown argument '" + std::string(arg) + "'");
     }
     if (!has_value) {
       if (i + 1 >= argc) return UsageError(std::string(flag) + " needs a value");
       value = argv[++i];
     }
-    if (flag == "--brokers") {
+    if (flag == "--port") {
+      if (!ParseInt(value, 1, 65535, &port)) {
+        return UsageError("--port wants a TCP port from 1 to 65535, got '" + std::string(value) +
+                          "'");
+      }
+    } else if (flag == "--brokers") {
       if (!ParseInt(value, 1, 16, &brokers)) {
         return UsageError("--brokers wants a number from 1 to 16, got '" + std::string(value) +
                           "'");
@@ -86,6 +186,17 @@ int main(int argc, char** argv) {
                           std::string(value) + "'");
       }
       topics.emplace_back(std::string(value.substr(0, colon)), partitions);
+    }
+  }
+
+  int listener = -1;
+  if (port != 0) {
+    // Bound before the cluster starts, so a taken port fails fast.
+    listener = Listen(port);
+    if (listener < 0) {
+      std::fprintf(stderr, "kstreams-broker: cannot listen on 127.0.0.1:%d: %s\n", port,
+                   std::strerror(errno));
+      return 1;
     }
   }
 
@@ -109,7 +220,12 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("%s\n", (*kafka)->BootstrapServers().c_str());
+  if (listener >= 0) {
+    std::thread(Forward, listener, FirstPort((*kafka)->BootstrapServers())).detach();
+    std::printf("127.0.0.1:%d\n", port);
+  } else {
+    std::printf("%s\n", (*kafka)->BootstrapServers().c_str());
+  }
   std::fflush(stdout);
 
   int received = 0;

@@ -70,10 +70,11 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
   }
 
   const TopologyData& data = *task->topology_;
+  const bool caching_allowed = task->options_.thread_cache->max_bytes() > 0;
   for (const std::string& store_name : subtopology.stores) {
     const StoreDef* def = data.FindStore(store_name);
     KSTREAMS_DCHECK(def != nullptr);
-    task->stores_.push_back(def->factory());
+    task->stores_.push_back(def->factory(caching_allowed));
   }
   absl::flat_hash_map<std::string, NodeBase*> by_name;
   for (const std::string& name : subtopology.nodes) {

@@ -32,7 +32,9 @@ int64_t NowMs() {
 GlobalStreamThread::GlobalStreamThread(std::shared_ptr<const TopologyData> topology,
                                        StreamsConfig config, RuntimeConfig runtime_config,
                                        std::function<void(const absl::Status&)> on_failure)
-    : name_(StrCat(runtime_config.application_id, "-GlobalStreamThread")),
+    : name_(StrCat(runtime_config.client_id.empty() ? runtime_config.application_id
+                                                    : runtime_config.client_id,
+                   "-GlobalStreamThread")),
       topology_(std::move(topology)),
       config_(std::move(config)),
       rc_(std::move(runtime_config)),

@@ -45,18 +45,29 @@ TopicCreator FindTopicCreator(std::string_view bootstrap_servers) {
 }  // namespace kstreams
 
 namespace kstreams::internal {
+namespace {
 
-absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& config) {
-  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
-  absl::StatusOr<std::map<std::string, int32_t>> listed = admin->ListTopics();
+// The partition counts of every topic of the cluster, or an error naming
+// bootstrap.servers.
+absl::StatusOr<std::map<std::string, int32_t>> ListClusterTopics(Admin& admin,
+                                                                 const RuntimeConfig& config) {
+  absl::StatusOr<std::map<std::string, int32_t>> listed = admin.ListTopics();
   if (!listed.ok()) {
     return absl::Status(listed.status().code(),
                         StrCat("cannot read the topics of the cluster at bootstrap.servers='",
                                config.bootstrap_servers, "': ", listed.status().message()));
   }
-  std::map<std::string, int32_t> counts = *listed;
+  return listed;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
+    const TopologyData& topology, const std::string& application_id,
+    const std::map<std::string, int32_t>& cluster) {
+  std::map<std::string, int32_t> counts = cluster;
   auto decorate = [&](const std::string& topic) {
-    return topology.IsInternalTopic(topic) ? StrCat(config.application_id, "-", topic) : topic;
+    return topology.IsInternalTopic(topic) ? StrCat(application_id, "-", topic) : topic;
   };
   std::vector<Subtopology> subs = topology.Subtopologies();
 
@@ -146,32 +157,92 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
     }
   }
 
-  // Creates `topic` unless it exists with `want` partitions.
-  auto ensure = [&](const std::string& topic, int32_t want,
-                    const std::map<std::string, std::string>& configs) -> absl::Status {
+  // 3. The repartition topics.
+  std::vector<InternalTopicSpec> plan;
+  for (const auto& [name, def] : topology.internal_topics()) {
+    if (!internal.contains(name)) {
+      return absl::FailedPreconditionError(StrCat(
+          "cannot derive the partition count of internal topic '", decorate(name),
+          "' (its upstream reads only topic patterns); set it with Repartitioned::WithNumberOfPartitions"));
+    }
+    plan.push_back({decorate(name), internal[name], {}});
+  }
+
+  // 3b. Changelog topics of logged stores: one partition per task of the
+  // sub-topology owning the store, compacted; tasks restore their stores
+  // from them.
+  for (const Subtopology& sub : subs) {
+    int32_t tasks = 0;
+    for (const std::string& t : sub.source_topics) {
+      tasks = std::max(tasks, topology.IsInternalTopic(t) ? internal[t] : counts[t]);
+    }
+    for (const std::string& store : sub.stores) {
+      const StoreDef* def = topology.FindStore(store);
+      if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
+      std::map<std::string, std::string> configs = def->changelog_config;
+      configs.emplace("cleanup.policy", "compact");
+      plan.push_back({StrCat(application_id, "-", store, "-changelog"), tasks, configs});
+    }
+  }
+  return plan;
+}
+
+absl::StatusOr<std::vector<InternalTopicSpec>> ListInternalTopics(const TopologyData& topology,
+                                                                  const RuntimeConfig& config) {
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
+  KSTREAMS_ASSIGN_OR_RETURN(auto counts, ListClusterTopics(*admin, config));
+  return PlanInternalTopics(topology, config.application_id, counts);
+}
+
+std::string MissingInternalTopicsMessage(const std::string& bootstrap_servers,
+                                         const std::vector<InternalTopicSpec>& missing) {
+  std::vector<std::string> described, flags;
+  for (const InternalTopicSpec& t : missing) {
+    described.push_back(StrCat(t.name, " (", t.partitions, " partitions)"));
+    flags.push_back(StrCat("--topic ", t.name, ":", t.partitions));
+  }
+  return StrCat("the cluster at '", bootstrap_servers,
+                "' does not support CreateTopics (embedded broker?), so the application's ",
+                missing.size(), " missing internal topic", missing.size() > 1 ? "s" : "",
+                " must be created beforehand: ", StrJoin(described, ", "),
+                ". Start kstreams-broker with ", StrJoin(flags, " "),
+                ", or, with the broker in this process, register it with "
+                "kstreams::ScopedTopicCreator (kstreams/runtime/topic_creator.h)");
+}
+
+absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& config) {
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
+  KSTREAMS_ASSIGN_OR_RETURN(auto counts, ListClusterTopics(*admin, config));
+  KSTREAMS_ASSIGN_OR_RETURN(std::vector<InternalTopicSpec> plan,
+                            PlanInternalTopics(topology, config.application_id, counts));
+
+  // Creates each planned topic unless it exists with its partition count.
+  // Topics that neither the cluster nor a registered TopicCreator can create
+  // are reported together.
+  std::vector<InternalTopicSpec> uncreatable;
+  for (const InternalTopicSpec& spec : plan) {
+    const std::string& topic = spec.name;
+    const int32_t want = spec.partitions;
     if (auto it = counts.find(topic); it != counts.end()) {
       if (it->second != want) {
         return absl::FailedPreconditionError(StrCat(
             "internal topic '", topic, "' exists with ", it->second,
             " partitions but the topology needs ", want));
       }
-      return absl::OkStatus();
+      continue;
     }
     NewTopic new_topic;
     new_topic.name = topic;
     new_topic.partitions = want;
     new_topic.replication_factor = 1;
-    new_topic.configs = configs;
+    new_topic.configs = spec.configs;
     KSTREAMS_ASSIGN_OR_RETURN(auto results, admin->CreateTopics({new_topic}));
     absl::Status s = results.contains(topic) ? results[topic] : absl::OkStatus();
     if (IsCreateTopicsUnsupported(s)) {
       TopicCreator creator = FindTopicCreator(config.bootstrap_servers);
       if (!creator) {
-        return absl::UnimplementedError(StrCat(
-            "cannot create internal topic '", topic, "' (", want,
-            " partitions): the cluster at '", config.bootstrap_servers,
-            "' does not support CreateTopics (embedded broker?). Create it beforehand, or "
-            "register the in-process broker with kstreams::RegisterTopicCreator"));
+        uncreatable.push_back(spec);
+        continue;
       }
       s = creator(topic, want);
     }
@@ -182,37 +253,17 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
     LogLine(LogLevel::kInfo, StrCat("created internal topic '", topic, "' with ", want,
                                     " partitions"));
     counts[topic] = want;
-    return absl::OkStatus();
-  };
-
-  // 3. Create the repartition topics.
-  for (const auto& [name, def] : topology.internal_topics()) {
-    if (!internal.contains(name)) {
-      return absl::FailedPreconditionError(StrCat(
-          "cannot derive the partition count of internal topic '", decorate(name),
-          "' (its upstream reads only topic patterns); set it with Repartitioned::WithNumberOfPartitions"));
-    }
-    KSTREAMS_RETURN_IF_ERROR(ensure(decorate(name), internal[name], {}));
   }
-
-  // 3b. Changelog topics of logged stores: one partition per task of the
-  // sub-topology owning the store, compacted; tasks restore their stores
-  // from them.
-  for (const Subtopology& sub : subs) {
-    int32_t tasks = 0;
-    for (const std::string& t : sub.source_topics) tasks = std::max(tasks, counts[decorate(t)]);
-    for (const std::string& store : sub.stores) {
-      const StoreDef* def = topology.FindStore(store);
-      if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
-      std::map<std::string, std::string> configs = def->changelog_config;
-      configs.emplace("cleanup.policy", "compact");
-      KSTREAMS_RETURN_IF_ERROR(
-          ensure(StrCat(config.application_id, "-", store, "-changelog"), tasks, configs));
-    }
+  if (!uncreatable.empty()) {
+    return absl::UnimplementedError(
+        MissingInternalTopicsMessage(config.bootstrap_servers, uncreatable));
   }
 
   // 4. Co-partitioning.
-  for (const Subtopology& sub : subs) {
+  auto decorate = [&](const std::string& topic) {
+    return topology.IsInternalTopic(topic) ? StrCat(config.application_id, "-", topic) : topic;
+  };
+  for (const Subtopology& sub : topology.Subtopologies()) {
     std::set<int32_t> distinct;
     std::vector<std::string> described;
     for (const std::string& t : sub.source_topics) {

@@ -17,16 +17,49 @@
 //    topics get that count (Java's CopartitionedTopicsEnforcer);
 //  - the source topics of each sub-topology have equal partition counts
 //    (co-partitioning; the range assignor relies on it).
+// When the cluster cannot create topics and no TopicCreator is registered,
+// one error lists every missing internal topic with its partition count and
+// the exact `kstreams-broker --topic name:partitions` flags.
 //
 // Thread-compatible.
 #ifndef KSTREAMS_SRC_RUNTIME_INTERNAL_TOPICS_H_
 #define KSTREAMS_SRC_RUNTIME_INTERNAL_TOPICS_H_
 
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "kstreams/processor/internal/topology_data.h"
 #include "runtime/runtime_config.h"
 
 namespace kstreams::internal {
+
+// One internal topic the application needs (decorated name).
+struct InternalTopicSpec {
+  std::string name;
+  int32_t partitions = 0;
+  std::map<std::string, std::string> configs;
+};
+
+// Every internal topic (repartition topics, then changelogs) with its
+// partition count, given the cluster's topics (name -> partition count).
+// Errors: missing source topics, inputs of joins not co-partitioned, a
+// repartition topic whose count cannot be derived.
+absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
+    const TopologyData& topology, const std::string& application_id,
+    const std::map<std::string, int32_t>& cluster);
+
+// PlanInternalTopics over the topics of the cluster at config.admin.
+absl::StatusOr<std::vector<InternalTopicSpec>> ListInternalTopics(const TopologyData& topology,
+                                                                  const RuntimeConfig& config);
+
+// The error text for internal topics nothing can create: each with its
+// partition count, and the kstreams-broker flags that create them.
+std::string MissingInternalTopicsMessage(const std::string& bootstrap_servers,
+                                         const std::vector<InternalTopicSpec>& missing);
 
 absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& config);
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "runtime/global_stream_thread.h"
 #include "runtime/internal_topics.h"
 #include "runtime/local_store_registry.h"
+#include "runtime/process_id.h"
 #include "runtime/runtime_config.h"
 #include "runtime/stream_thread.h"
 
@@ -61,8 +63,6 @@ bool IsValidTransition(State from, State to) {
   return false;
 }
 
-std::atomic<int> instance_counter{0};
-
 }  // namespace
 
 // Owns the threads. listener_mu_ may be held while taking mu_, never the
@@ -72,8 +72,7 @@ class KafkaStreamsImpl {
   KafkaStreamsImpl(const Topology& topology, StreamsConfig config)
       : topology_(topology.shared_data()),
         topology_status_(topology.status()),
-        config_(std::move(config)),
-        instance_(instance_counter.fetch_add(1) + 1) {}
+        config_(std::move(config)) {}
 
   ~KafkaStreamsImpl() {
     Close(absl::InfiniteDuration());
@@ -111,6 +110,21 @@ class KafkaStreamsImpl {
               [](const auto& a, const auto& b) { return a.thread_name < b.thread_name; });
     return out;
   }
+  absl::StatusOr<std::vector<KafkaStreams::InternalTopic>> InternalTopics() const {
+    KSTREAMS_ASSIGN_OR_RETURN(RuntimeConfig rc, ParseRuntimeConfig(config_));
+    rc.admin["client.id"] = StrCat(rc.application_id, "-internal-topics-admin");
+    if (!topology_status_.ok()) {
+      return absl::Status(topology_status_.code(),
+                          StrCat("invalid topology: ", topology_status_.message()));
+    }
+    KSTREAMS_ASSIGN_OR_RETURN(std::vector<InternalTopicSpec> specs,
+                              ListInternalTopics(*topology_, rc));
+    std::vector<KafkaStreams::InternalTopic> out;
+    for (InternalTopicSpec& spec : specs) {
+      out.push_back({std::move(spec.name), spec.partitions, std::move(spec.configs)});
+    }
+    return out;
+  }
   absl::StatusOr<std::shared_ptr<LocalStoreProvider>> StoreProvider() const {
     std::lock_guard<std::mutex> lock(mu_);
     if (state_ != State::kRunning && state_ != State::kRebalancing) {
@@ -124,7 +138,9 @@ class KafkaStreamsImpl {
  private:
   // Moves to `to` if that is a valid transition from the current state.
   bool TransitionTo(State to);
-  std::string AdminClientId() const { return StrCat(rc_.application_id, "-", instance_, "-admin"); }
+  std::string AdminClientId() const { return StrCat(rc_.client_id, "-admin"); }
+  // Sets rc_.process_id and rc_.client_id (runtime/process_id.h).
+  void AcquireIdentity();
   absl::StatusOr<std::unique_ptr<StreamThread>> MakeThread();
   void OnThreadStateChange(StreamThread* thread, ThreadState now, ThreadState before);
   void OnThreadFailure(StreamThread* thread, const absl::Status& error);
@@ -139,7 +155,8 @@ class KafkaStreamsImpl {
   absl::Status topology_status_;
   StreamsConfig config_;
   RuntimeConfig rc_;
-  const int instance_;
+  // Keeps the process id file locked while the client runs.
+  ProcessIdentity identity_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -181,7 +198,7 @@ bool KafkaStreamsImpl::TransitionTo(State to) {
       event = events_.front();
       events_.pop_front();
     }
-    LogLine(LogLevel::kInfo, StrCat("stream-client [", rc_.application_id, "-", instance_,
+    LogLine(LogLevel::kInfo, StrCat("stream-client [", rc_.client_id,
                                     "] state ", StateName(event.second), " -> ",
                                     StateName(event.first)));
     if (listener_) listener_(event.first, event.second);
@@ -195,9 +212,21 @@ bool KafkaStreamsImpl::TransitionTo(State to) {
   return true;
 }
 
+void KafkaStreamsImpl::AcquireIdentity() {
+  if (identity_.process_id.empty()) {
+    identity_ = AcquireProcessId(std::filesystem::path(
+        *config_.Get(StreamsConfig::kStateDir)) / rc_.application_id);
+  }
+  rc_.process_id = identity_.process_id;
+  std::optional<std::string> client_id = config_.Get("client.id");
+  rc_.client_id = client_id && !client_id->empty()
+                      ? *client_id
+                      : StrCat(rc_.application_id, "-", rc_.process_id);
+}
+
 absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
   // REQUIRES: mu_ held.
-  std::string name = StrCat(rc_.application_id, "-", instance_, "-StreamThread-",
+  std::string name = StrCat(rc_.client_id, "-StreamThread-",
                             next_thread_index_++);
   StreamThread::Callbacks callbacks;
   callbacks.on_state_change = [this](StreamThread* t, ThreadState now, ThreadState before) {
@@ -224,6 +253,7 @@ absl::Status KafkaStreamsImpl::Start() {
   }
   // 1. Config and topology.
   KSTREAMS_ASSIGN_OR_RETURN(rc_, ParseRuntimeConfig(config_));
+  AcquireIdentity();
   rc_.admin["client.id"] = AdminClientId();
   if (!topology_status_.ok()) {
     return absl::Status(topology_status_.code(),
@@ -418,6 +448,9 @@ absl::StatusOr<std::shared_ptr<internal::LocalStoreProvider>> KafkaStreams::Stor
 }
 std::vector<KafkaStreams::ThreadMetadata> KafkaStreams::LocalThreadsMetadata() const {
   return impl_->LocalThreadsMetadata();
+}
+absl::StatusOr<std::vector<KafkaStreams::InternalTopic>> KafkaStreams::InternalTopics() const {
+  return impl_->InternalTopics();
 }
 
 }  // namespace kstreams

@@ -51,6 +51,12 @@ struct RuntimeConfig {
   // The restore consumer (group-less, reads changelogs): the consumer's
   // properties, then "restore.consumer."-prefixed ones.
   ClientConfig restore_consumer;
+  // The instance's identity, set by KafkaStreams::Start() (not parsed):
+  // process_id is the UUID kept in the state directory (runtime/process_id.h);
+  // client_id is `client.id`, else "<application.id>-<process_id>" (Java's
+  // scheme), the prefix of every thread name and client id.
+  std::string process_id;
+  std::string client_id;
   // Finds a global store (GlobalKTable) by name for every task; set by
   // KafkaStreams when the topology has global stores. Thread-safe.
   std::function<StateStore*(std::string_view)> global_stores;

@@ -149,7 +149,7 @@ class CachingSegmentedStore final : public SegmentedBytesStore {
         [this](std::string_view k, BytesValue v, int64_t ts) { return inner_->Put(k, v, ts); },
         listener_, send_old_values_, old_buf_, raw, value, timestamp);
   }
-  // A flush stages its writes (the listener is told in first-dirtied order)
+  // A flush stages its writes (the listener is told in last-update order)
   // and writes them down together in store order, which RocksDB's memtable
   // inserts much faster than random order; reads meanwhile hit the cache,
   // which holds every staged entry until WriteStaged has run.

@@ -2,8 +2,13 @@
 // what every caching layer (key-value, window, session) shares.
 //
 // - Entries live in a hash map with stable nodes, on an intrusive LRU list
-//   (eldest first); dirty entries are also kept in the order they were first
-//   dirtied (Java's dirtyKeys).
+//   (eldest first); dirty entries are also kept, on a second intrusive list,
+//   in the order of their last update (Java's dirtyKeys: NamedCache.put
+//   moves a re-dirtied key to the end).
+// - Why last-update order matters: a flush forwards in this order, and a
+//   downstream Suppress advances stream time with each record; first-dirtied
+//   order let a later window move stream time past the close of a window
+//   whose last update was still to come, emitting a stale "final" result.
 // - Every entry costs key + value + ThreadCache::kEntryOverhead bytes,
 //   charged to the thread's budget.
 // - Flush(): dirty entries are written down in that order through the
@@ -45,6 +50,8 @@ class NamedCache {
     const std::string* key = nullptr;  // the map's key (node_hash_map: stable)
     Entry* prev = nullptr;             // towards the eldest
     Entry* next = nullptr;             // towards the youngest
+    Entry* dirty_prev = nullptr;       // dirty list: towards the first updated
+    Entry* dirty_next = nullptr;       // dirty list: towards the last updated
     BytesValue bytes() const {
       if (is_null) return std::nullopt;
       return std::string_view(value);
@@ -53,7 +60,7 @@ class NamedCache {
   // How a caching layer writes its entries down.
   struct WriteDown {
     // One entry (and tells the layer's listener); during a flush, called in
-    // first-dirtied order.
+    // the order of the entries' last updates.
     std::function<absl::Status(std::string_view key, BytesValue value, int64_t timestamp)> write;
     // After the last entry of each flush, before any flushed entry can be
     // evicted: a layer that batches its writes applies them here. May be empty.
@@ -118,22 +125,28 @@ class NamedCache {
       e.is_null = true;
     }
     e.timestamp = timestamp;
-    if (!e.dirty) {
-      e.dirty = true;
-      dirty_.push_back(&e);
-    }
+    if (e.dirty) UnlinkDirty(&e);
+    e.dirty = true;
+    LinkDirty(&e);
     Charge(&e);
     return MaybeEvict(down);
   }
 
   absl::Status Flush(const WriteDown& down) {
-    if (dirty_.empty() || flushing_) return absl::OkStatus();
+    if (dirty_first_ == nullptr || flushing_) return absl::OkStatus();
     if (cache_ != nullptr) ++cache_->flushes;
     flushing_ = true;
+    // Entries re-dirtied by `write_down` join a new dirty list.
     std::vector<Entry*> batch;
-    batch.swap(dirty_);
-    dirty_.swap(spare_);
-    for (Entry* e : batch) e->dirty = false;
+    batch.swap(spare_);
+    for (Entry* e = dirty_first_; e != nullptr;) {
+      Entry* next = e->dirty_next;
+      e->dirty_prev = e->dirty_next = nullptr;
+      e->dirty = false;
+      batch.push_back(e);
+      e = next;
+    }
+    dirty_first_ = dirty_last_ = nullptr;
     absl::Status status;
     for (Entry* e : batch) {
       status = down.write(*e->key, e->bytes(), e->timestamp);
@@ -159,7 +172,7 @@ class NamedCache {
     }
     entries_.clear();
     eldest_ = youngest_ = nullptr;
-    dirty_.clear();
+    dirty_first_ = dirty_last_ = nullptr;
   }
 
  private:
@@ -190,6 +203,18 @@ class NamedCache {
     if (e->prev != nullptr) e->prev->next = e->next; else eldest_ = e->next;
     if (e->next != nullptr) e->next->prev = e->prev; else youngest_ = e->prev;
     e->prev = e->next = nullptr;
+  }
+  void LinkDirty(Entry* e) {
+    e->dirty_prev = dirty_last_;
+    e->dirty_next = nullptr;
+    if (dirty_last_ != nullptr) dirty_last_->dirty_next = e;
+    dirty_last_ = e;
+    if (dirty_first_ == nullptr) dirty_first_ = e;
+  }
+  void UnlinkDirty(Entry* e) {
+    (e->dirty_prev != nullptr ? e->dirty_prev->dirty_next : dirty_first_) = e->dirty_next;
+    (e->dirty_next != nullptr ? e->dirty_next->dirty_prev : dirty_last_) = e->dirty_prev;
+    e->dirty_prev = e->dirty_next = nullptr;
   }
   void Touch(Entry* e) {
     if (e == youngest_) return;
@@ -225,7 +250,8 @@ class NamedCache {
   absl::node_hash_map<std::string, Entry> entries_;
   Entry* eldest_ = nullptr;
   Entry* youngest_ = nullptr;
-  std::vector<Entry*> dirty_;
+  Entry* dirty_first_ = nullptr;  // updated longest ago
+  Entry* dirty_last_ = nullptr;   // updated last
   std::vector<Entry*> spare_;
   bool flushing_ = false;
   KeyHook on_insert_, on_erase_;

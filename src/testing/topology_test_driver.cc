@@ -84,6 +84,11 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
       config.Set(StreamsConfig::kStateDir, dir);
     }
   }
+  // Like Java's driver: no wall-clock throttle on emitting unmatched
+  // outer-join records, since the driver's wall clock moves only when told.
+  if (!config.Get(StreamsConfig::kOuterJoinEmitIntervalMs)) {
+    config.Set(StreamsConfig::kOuterJoinEmitIntervalMs, "0");
+  }
   impl_->topology = topology.shared_data();
   if (!topology.status().ok()) {
     (void)Fail(absl::Status(topology.status().code(),

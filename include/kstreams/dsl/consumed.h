@@ -28,18 +28,23 @@ class Consumed {
     return c;
   }
   static Consumed As(std::string name) { return Consumed().WithName(std::move(name)); }
-  Consumed WithKeySerde(SerdePtr<K> serde) && {
+  Consumed& WithKeySerde(SerdePtr<K> serde) & {
     key_serde_ = std::move(serde);
-    return std::move(*this);
+    return *this;
+  }
+  Consumed WithKeySerde(SerdePtr<K> serde) && { return std::move(WithKeySerde(std::move(serde))); }
+  Consumed& WithValueSerde(SerdePtr<V> serde) & {
+    value_serde_ = std::move(serde);
+    return *this;
   }
   Consumed WithValueSerde(SerdePtr<V> serde) && {
-    value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithValueSerde(std::move(serde)));
   }
-  Consumed WithName(std::string name) && {
+  Consumed& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
   }
+  Consumed WithName(std::string name) && { return std::move(WithName(std::move(name))); }
 
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }

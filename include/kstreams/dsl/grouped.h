@@ -27,17 +27,22 @@ class Grouped {
     g.value_serde_ = std::move(value_serde);
     return g;
   }
-  Grouped WithName(std::string name) && {
+  Grouped& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
   }
-  Grouped WithKeySerde(SerdePtr<K> serde) && {
+  Grouped WithName(std::string name) && { return std::move(WithName(std::move(name))); }
+  Grouped& WithKeySerde(SerdePtr<K> serde) & {
     key_serde_ = std::move(serde);
-    return std::move(*this);
+    return *this;
+  }
+  Grouped WithKeySerde(SerdePtr<K> serde) && { return std::move(WithKeySerde(std::move(serde))); }
+  Grouped& WithValueSerde(SerdePtr<V> serde) & {
+    value_serde_ = std::move(serde);
+    return *this;
   }
   Grouped WithValueSerde(SerdePtr<V> serde) && {
-    value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithValueSerde(std::move(serde)));
   }
 
   const std::optional<std::string>& name() const { return name_; }

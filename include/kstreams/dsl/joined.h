@@ -33,30 +33,41 @@ class Joined {
     j.other_value_serde_ = std::move(other_value_serde);
     return j;
   }
-  Joined WithName(std::string name) && {
+  Joined& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
   }
-  Joined WithKeySerde(SerdePtr<K> serde) && {
+  Joined WithName(std::string name) && { return std::move(WithName(std::move(name))); }
+  Joined& WithKeySerde(SerdePtr<K> serde) & {
     key_serde_ = std::move(serde);
-    return std::move(*this);
+    return *this;
+  }
+  Joined WithKeySerde(SerdePtr<K> serde) && { return std::move(WithKeySerde(std::move(serde))); }
+  Joined& WithValueSerde(SerdePtr<V> serde) & {
+    value_serde_ = std::move(serde);
+    return *this;
   }
   Joined WithValueSerde(SerdePtr<V> serde) && {
-    value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithValueSerde(std::move(serde)));
   }
   // Stream records wait up to `grace` of stream time before they are joined,
   // as of their own timestamp, with the table (Java's
   // Joined.withGracePeriod). REQUIRES a versioned table (materialized with
   // Stores::PersistentVersionedKeyValueStore); the wait happens in a
   // change-logged buffer store "<join name>-Buffer".
-  Joined WithGracePeriod(std::chrono::milliseconds grace) && {
+  Joined& WithGracePeriod(std::chrono::milliseconds grace) & {
     grace_ = grace;
-    return std::move(*this);
+    return *this;
+  }
+  Joined WithGracePeriod(std::chrono::milliseconds grace) && {
+    return std::move(WithGracePeriod(std::move(grace)));
+  }
+  Joined& WithOtherValueSerde(SerdePtr<VO> serde) & {
+    other_value_serde_ = std::move(serde);
+    return *this;
   }
   Joined WithOtherValueSerde(SerdePtr<VO> serde) && {
-    other_value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithOtherValueSerde(std::move(serde)));
   }
 
   const std::optional<std::string>& name() const { return name_; }

@@ -69,6 +69,8 @@ class KStream {
   // Keeps records for which pred(key, value) is true.
   template <typename Pred>
   KStream Filter(Pred pred, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<Pred, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_r_v<bool, Pred&, const K&, const V&>,
                   "Filter expects a predicate callable as bool(const K& key, const V& value)");
     return AddFilter(std::move(pred), false, named);
@@ -76,6 +78,8 @@ class KStream {
   // Keeps records for which pred(key, value) is false.
   template <typename Pred>
   KStream FilterNot(Pred pred, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<Pred, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_r_v<bool, Pred&, const K&, const V&>,
                   "FilterNot expects a predicate callable as bool(const K& key, const V& value)");
     return AddFilter(std::move(pred), true, named);
@@ -85,6 +89,8 @@ class KStream {
   // no repartitioning is needed afterwards.
   template <typename F>
   auto MapValues(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(internal::kValueCallable<F, K, V>,
                   "MapValues expects VR(V value) or VR(const K& key, V value)");
     using VR = typename internal::ValueCallResult<F, K, V>::type;
@@ -99,6 +105,8 @@ class KStream {
   // std::pair<KR, VR>). Marks the result for repartitioning.
   template <typename F>
   auto Map(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_v<F&, const K&, const V&>,
                   "Map expects KeyValue<KR, VR>(const K& key, const V& value) "
                   "(std::pair<KR, VR> also accepted)");
@@ -115,6 +123,8 @@ class KStream {
   // New key per record: f(key, value) -> KR. Marks the result for repartitioning.
   template <typename F>
   auto SelectKey(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_v<F&, const K&, const V&>,
                   "SelectKey expects KR(const K& key, const V& value)");
     using KR = std::remove_cvref_t<std::invoke_result_t<F&, const K&, const V&>>;
@@ -129,6 +139,8 @@ class KStream {
   // KeyValue<KR, VR> (or std::pair). Marks the result for repartitioning.
   template <typename F>
   auto FlatMap(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_v<F&, const K&, const V&>,
                   "FlatMap expects a callable (const K& key, const V& value) returning an "
                   "iterable (e.g. std::vector) of KeyValue<KR, VR>");
@@ -147,6 +159,8 @@ class KStream {
   // an iterable of VR.
   template <typename F>
   auto FlatMapValues(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(internal::kValueCallable<F, K, V>,
                   "FlatMapValues expects a callable (V value) or (const K& key, V value) "
                   "returning an iterable (e.g. std::vector) of VR");
@@ -162,6 +176,8 @@ class KStream {
   // Calls f(key, value) for each record and forwards it unchanged.
   template <typename F>
   KStream Peek(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_v<F&, const K&, const V&>,
                   "Peek expects void(const K& key, const V& value)");
     std::string name = internal::NameFor(*data_, named, "KSTREAM-PEEK-");
@@ -174,6 +190,8 @@ class KStream {
   // Calls f(key, value) for each record; terminal.
   template <typename F>
   void Foreach(F f, const Named& named = {}) const {
+    static_assert(!internal::kTakesValueOutOfOptional<F, K, V>,
+                  KSTREAMS_OPTIONAL_VALUES_MESSAGE);
     static_assert(std::is_invocable_v<F&, const K&, const V&>,
                   "Foreach expects void(const K& key, const V& value)");
     std::string name = internal::NameFor(*data_, named, "KSTREAM-FOREACH-");

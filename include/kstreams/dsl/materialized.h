@@ -75,49 +75,67 @@ class Materialized {
     m.given_ = true;
     return m;
   }
-  Materialized WithKeySerde(SerdePtr<K> serde) && {
+  Materialized& WithKeySerde(SerdePtr<K> serde) & {
     key_serde_ = std::move(serde);
     given_ = true;
-    return std::move(*this);
+    return *this;
   }
-  Materialized WithValueSerde(SerdePtr<V> serde) && {
+  Materialized WithKeySerde(SerdePtr<K> serde) && {
+    return std::move(WithKeySerde(std::move(serde)));
+  }
+  Materialized& WithValueSerde(SerdePtr<V> serde) & {
     value_serde_ = std::move(serde);
     given_ = true;
-    return std::move(*this);
+    return *this;
   }
-  Materialized WithCachingEnabled() && {
+  Materialized WithValueSerde(SerdePtr<V> serde) && {
+    return std::move(WithValueSerde(std::move(serde)));
+  }
+  Materialized& WithCachingEnabled() & {
     caching_ = true;
     given_ = true;
-    return std::move(*this);
+    return *this;
   }
-  Materialized WithCachingDisabled() && {
+  Materialized WithCachingEnabled() && { return std::move(WithCachingEnabled()); }
+  Materialized& WithCachingDisabled() & {
     caching_ = false;
     given_ = true;
-    return std::move(*this);
+    return *this;
   }
-  Materialized WithLoggingEnabled(std::map<std::string, std::string> config = {}) && {
+  Materialized WithCachingDisabled() && { return std::move(WithCachingDisabled()); }
+  Materialized& WithLoggingEnabled(std::map<std::string, std::string> config = {}) & {
     logging_ = true;
     log_config_ = std::move(config);
     given_ = true;
-    return std::move(*this);
+    return *this;
   }
-  Materialized WithLoggingDisabled() && {
+  Materialized WithLoggingEnabled(std::map<std::string, std::string> config = {}) && {
+    return std::move(WithLoggingEnabled(std::move(config)));
+  }
+  Materialized& WithLoggingDisabled() & {
     logging_ = false;
     given_ = true;
-    return std::move(*this);
+    return *this;
   }
+  Materialized WithLoggingDisabled() && { return std::move(WithLoggingDisabled()); }
   // Windowed aggregations: keep windows this long after the newest window
   // (at least window size + grace). Ignored when a supplier is given.
-  Materialized WithRetention(std::chrono::milliseconds retention) && {
+  Materialized& WithRetention(std::chrono::milliseconds retention) & {
     retention_ = retention.count();
     given_ = true;
-    return std::move(*this);
+    return *this;
+  }
+  Materialized WithRetention(std::chrono::milliseconds retention) && {
+    return std::move(WithRetention(std::move(retention)));
   }
   // RocksDB (default) or in-memory, when no supplier is given.
-  Materialized WithStoreType(StoreType type) && {
+  Materialized& WithStoreType(StoreType type) & {
     store_type_ = type;
     given_ = true;
-    return std::move(*this);
+    return *this;
+  }
+  Materialized WithStoreType(StoreType type) && {
+    return std::move(WithStoreType(std::move(type)));
   }
 
   // True when the user passed a Materialized (a KTable operator then keeps a

@@ -61,22 +61,28 @@ class Printed {
     p.path_ = std::move(path);
     return p;
   }
-  Printed WithLabel(std::string label) && {
+  Printed& WithLabel(std::string label) & {
     label_ = std::move(label);
-    return std::move(*this);
+    return *this;
   }
+  Printed WithLabel(std::string label) && { return std::move(WithLabel(std::move(label))); }
   // `mapper(key, value)` returns what follows "[label]: ".
   template <typename F>
-  Printed WithKeyValueMapper(F mapper) && {
+  Printed& WithKeyValueMapper(F mapper) & {
     static_assert(std::is_invocable_r_v<std::string, F&, const K&, const V&>,
                   "WithKeyValueMapper expects std::string(const K& key, const V& value)");
     mapper_ = std::move(mapper);
-    return std::move(*this);
+    return *this;
   }
-  Printed WithName(std::string name) && {
+  template <typename F>
+  Printed WithKeyValueMapper(F mapper) && {
+    return std::move(WithKeyValueMapper(std::move(mapper)));
+  }
+  Printed& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
   }
+  Printed WithName(std::string name) && { return std::move(WithName(std::move(name))); }
 
   const std::optional<std::string>& path() const { return path_; }
   const std::optional<std::string>& label() const { return label_; }

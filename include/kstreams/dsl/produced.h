@@ -41,22 +41,30 @@ class Produced {
   static Produced StreamPartitioned(StreamPartitioner<K, V> partitioner) {
     return Produced().WithStreamPartitioner(std::move(partitioner));
   }
-  Produced WithKeySerde(SerdePtr<K> serde) && {
+  Produced& WithKeySerde(SerdePtr<K> serde) & {
     key_serde_ = std::move(serde);
-    return std::move(*this);
+    return *this;
+  }
+  Produced WithKeySerde(SerdePtr<K> serde) && { return std::move(WithKeySerde(std::move(serde))); }
+  Produced& WithValueSerde(SerdePtr<V> serde) & {
+    value_serde_ = std::move(serde);
+    return *this;
   }
   Produced WithValueSerde(SerdePtr<V> serde) && {
-    value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithValueSerde(std::move(serde)));
+  }
+  Produced& WithStreamPartitioner(StreamPartitioner<K, V> partitioner) & {
+    partitioner_ = std::move(partitioner);
+    return *this;
   }
   Produced WithStreamPartitioner(StreamPartitioner<K, V> partitioner) && {
-    partitioner_ = std::move(partitioner);
-    return std::move(*this);
+    return std::move(WithStreamPartitioner(std::move(partitioner)));
   }
-  Produced WithName(std::string name) && {
+  Produced& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
   }
+  Produced WithName(std::string name) && { return std::move(WithName(std::move(name))); }
 
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }

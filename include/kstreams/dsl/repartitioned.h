@@ -34,25 +34,38 @@ class Repartitioned {
   static Repartitioned NumberOfPartitions(int32_t n) {
     return Repartitioned().WithNumberOfPartitions(n);
   }
-  Repartitioned WithName(std::string name) && {
+  Repartitioned& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
+  }
+  Repartitioned WithName(std::string name) && { return std::move(WithName(std::move(name))); }
+  Repartitioned& WithNumberOfPartitions(int32_t n) & {
+    partitions_ = n;
+    return *this;
   }
   Repartitioned WithNumberOfPartitions(int32_t n) && {
-    partitions_ = n;
-    return std::move(*this);
+    return std::move(WithNumberOfPartitions(std::move(n)));
+  }
+  Repartitioned& WithKeySerde(SerdePtr<K> serde) & {
+    key_serde_ = std::move(serde);
+    return *this;
   }
   Repartitioned WithKeySerde(SerdePtr<K> serde) && {
-    key_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithKeySerde(std::move(serde)));
+  }
+  Repartitioned& WithValueSerde(SerdePtr<V> serde) & {
+    value_serde_ = std::move(serde);
+    return *this;
   }
   Repartitioned WithValueSerde(SerdePtr<V> serde) && {
-    value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithValueSerde(std::move(serde)));
+  }
+  Repartitioned& WithStreamPartitioner(StreamPartitioner<K, V> partitioner) & {
+    partitioner_ = std::move(partitioner);
+    return *this;
   }
   Repartitioned WithStreamPartitioner(StreamPartitioner<K, V> partitioner) && {
-    partitioner_ = std::move(partitioner);
-    return std::move(*this);
+    return std::move(WithStreamPartitioner(std::move(partitioner)));
   }
 
   const std::optional<std::string>& name() const { return name_; }

@@ -38,35 +38,52 @@ class StreamJoined {
   static StreamJoined As(std::string store_name) {
     return StreamJoined().WithStoreName(std::move(store_name));
   }
-  StreamJoined WithName(std::string name) && {
+  StreamJoined& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
+  }
+  StreamJoined WithName(std::string name) && { return std::move(WithName(std::move(name))); }
+  StreamJoined& WithStoreName(std::string store_name) & {
+    store_name_ = std::move(store_name);
+    return *this;
   }
   StreamJoined WithStoreName(std::string store_name) && {
-    store_name_ = std::move(store_name);
-    return std::move(*this);
+    return std::move(WithStoreName(std::move(store_name)));
+  }
+  StreamJoined& WithKeySerde(SerdePtr<K> serde) & {
+    key_serde_ = std::move(serde);
+    return *this;
   }
   StreamJoined WithKeySerde(SerdePtr<K> serde) && {
-    key_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithKeySerde(std::move(serde)));
+  }
+  StreamJoined& WithValueSerde(SerdePtr<V> serde) & {
+    value_serde_ = std::move(serde);
+    return *this;
   }
   StreamJoined WithValueSerde(SerdePtr<V> serde) && {
-    value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithValueSerde(std::move(serde)));
+  }
+  StreamJoined& WithOtherValueSerde(SerdePtr<VO> serde) & {
+    other_value_serde_ = std::move(serde);
+    return *this;
   }
   StreamJoined WithOtherValueSerde(SerdePtr<VO> serde) && {
-    other_value_serde_ = std::move(serde);
-    return std::move(*this);
+    return std::move(WithOtherValueSerde(std::move(serde)));
   }
-  StreamJoined WithLoggingEnabled(std::map<std::string, std::string> config = {}) && {
+  StreamJoined& WithLoggingEnabled(std::map<std::string, std::string> config = {}) & {
     logging_ = true;
     log_config_ = std::move(config);
-    return std::move(*this);
+    return *this;
   }
-  StreamJoined WithLoggingDisabled() && {
+  StreamJoined WithLoggingEnabled(std::map<std::string, std::string> config = {}) && {
+    return std::move(WithLoggingEnabled(std::move(config)));
+  }
+  StreamJoined& WithLoggingDisabled() & {
     logging_ = false;
-    return std::move(*this);
+    return *this;
   }
+  StreamJoined WithLoggingDisabled() && { return std::move(WithLoggingDisabled()); }
 
   const std::optional<std::string>& name() const { return name_; }
   const std::optional<std::string>& store_name() const { return store_name_; }

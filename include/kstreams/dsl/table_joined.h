@@ -36,17 +36,24 @@ class TableJoined {
     t.other_partitioner_ = std::move(other_partitioner);
     return t;
   }
-  TableJoined WithName(std::string name) && {
+  TableJoined& WithName(std::string name) & {
     name_ = std::move(name);
-    return std::move(*this);
+    return *this;
+  }
+  TableJoined WithName(std::string name) && { return std::move(WithName(std::move(name))); }
+  TableJoined& WithPartitioner(Partitioner<K> p) & {
+    partitioner_ = std::move(p);
+    return *this;
   }
   TableJoined WithPartitioner(Partitioner<K> p) && {
-    partitioner_ = std::move(p);
-    return std::move(*this);
+    return std::move(WithPartitioner(std::move(p)));
+  }
+  TableJoined& WithOtherPartitioner(Partitioner<KO> p) & {
+    other_partitioner_ = std::move(p);
+    return *this;
   }
   TableJoined WithOtherPartitioner(Partitioner<KO> p) && {
-    other_partitioner_ = std::move(p);
-    return std::move(*this);
+    return std::move(WithOtherPartitioner(std::move(p)));
   }
 
   const std::optional<std::string>& name() const { return name_; }

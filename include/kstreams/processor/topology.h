@@ -23,6 +23,7 @@
 #ifndef KSTREAMS_PROCESSOR_TOPOLOGY_H_
 #define KSTREAMS_PROCESSOR_TOPOLOGY_H_
 
+#include <concepts>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -168,7 +169,23 @@ Topology& Topology::AddStateStore(StoreBuilder builder,
   def.logging_enabled = builder.logging_enabled();
   def.changelog_config = builder.log_config();
   def.processors = processors;
-  def.factory = [b = std::move(builder)]() -> std::unique_ptr<StateStore> { return b.Build(); };
+  def.factory = [b = std::move(builder)](bool caching_allowed) -> std::unique_ptr<StateStore> {
+    // With statestore.cache.max.bytes = 0 the store has no caching layer at
+    // all (Java's InternalTopologyBuilder disables caching on every store),
+    // so a delete of a key the store never held is still forwarded.
+    if constexpr (std::copy_constructible<StoreBuilder> &&
+                  requires(StoreBuilder& c) {
+                    { c.caching_enabled() } -> std::convertible_to<bool>;
+                    c.WithCachingDisabled();
+                  }) {
+      if (!caching_allowed && b.caching_enabled()) {
+        StoreBuilder uncached = b;
+        uncached.WithCachingDisabled();
+        return uncached.Build();
+      }
+    }
+    return b.Build();
+  };
   data_->AddStore(std::move(def));
   return *this;
 }

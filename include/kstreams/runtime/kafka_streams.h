@@ -167,7 +167,9 @@ class KafkaStreams {
   // Validates the config and the topology, checks that the source topics
   // exist and are co-partitioned, creates the repartition topics, then starts
   // the stream threads (CREATED -> REBALANCING). Errors name the config key or
-  // the topics at fault; after an error the client stays CREATED.
+  // the topics at fault. After an error nothing runs and state() is still
+  // CREATED; Close() (or the destructor) then moves it through
+  // PENDING_SHUTDOWN to NOT_RUNNING, which is what a state listener sees.
   // REQUIRES: called at most once successfully.
   absl::Status Start();
 
@@ -189,6 +191,26 @@ class KafkaStreams {
 
   // One entry per live stream thread, sorted by name.
   std::vector<ThreadMetadata> LocalThreadsMetadata() const;
+
+  // An internal topic the application needs: a repartition topic
+  // "<application.id>-<name>-repartition" (or a foreign-key join's
+  // subscription topics) or a changelog "<application.id>-<store>-changelog".
+  struct InternalTopic {
+    std::string name;
+    int32_t partitions = 0;
+    std::map<std::string, std::string> configs;  // e.g. cleanup.policy=compact
+  };
+  // Every internal topic Start() would create, with its partition count,
+  // derived from the cluster's source topics exactly as Start() derives it;
+  // creates nothing. Use it to create them beforehand where the cluster
+  // cannot (kstreams-broker: one `--topic name:partitions` flag each).
+  // Errors: those of Start()'s config and topic checks (bad config, missing
+  // source topics, inputs of joins not co-partitioned).
+  //
+  //   for (const auto& t : *streams.InternalTopics()) {
+  //     std::cout << "--topic " << t.name << ":" << t.partitions << "\n";
+  //   }
+  absl::StatusOr<std::vector<InternalTopic>> InternalTopics() const;
 
   // Local read-only access to a state store (Java's KafkaStreams#store):
   // one handle over the store's instances in every task of this instance.

@@ -29,17 +29,21 @@ class StoreQueryParameters {
   }
   // Only the instance of the store that belongs to `partition`'s task.
   // Default: every local instance.
-  StoreQueryParameters WithPartition(int32_t partition) && {
+  StoreQueryParameters& WithPartition(int32_t partition) & {
     partition_ = partition;
-    return std::move(*this);
+    return *this;
+  }
+  StoreQueryParameters WithPartition(int32_t partition) && {
+    return std::move(WithPartition(std::move(partition)));
   }
   // Also read instances that are not up to date: tasks still restoring, and
   // threads that are rebalancing. Default: only tasks of RUNNING threads
   // that finished restoring (as Java).
-  StoreQueryParameters EnableStaleStores() && {
+  StoreQueryParameters& EnableStaleStores() & {
     stale_stores_ = true;
-    return std::move(*this);
+    return *this;
   }
+  StoreQueryParameters EnableStaleStores() && { return std::move(EnableStaleStores()); }
 
   const std::string& store_name() const { return store_name_; }
   const std::optional<int32_t>& partition() const { return partition_; }

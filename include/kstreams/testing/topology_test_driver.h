@@ -16,7 +16,9 @@
 // SetCommitAfterEachRecord(false) and call Commit() where a real application
 // would commit (every commit.interval.ms).
 //
-// Errors. Nothing throws. PipeInput returns the status of processing (e.g. a
+// Errors. Nothing throws but the stores it hands out (GetKeyValueStore and
+// the others), which throw kstreams::StateStoreException as every store
+// does (README, "Errors"). PipeInput returns the status of processing (e.g. a
 // deserialization error under log_and_fail names topic, partition and
 // offset); errors are also logged and kept in status(). An output topic that
 // no sink writes is an error reported the same way; reading past the end
@@ -51,6 +53,7 @@
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/serde/serde.h"
+#include "kstreams/state/internal/key_value_store_facade.h"
 #include "kstreams/state/internal/window_store_facade.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/session_store.h"
@@ -147,10 +150,16 @@ class TopologyTestDriver {
   // The key-value store `name` (Java's getKeyValueStore), or nullptr when
   // there is none of that name and type. Reads and writes go through all of
   // the store's layers (a write here is cached and logged like one from a
-  // processor).
+  // processor). For the timestamped stores tables and aggregations keep, a
+  // view without the timestamps (writes through it store timestamp -1, as
+  // Java's facade); the view lives as long as the driver.
   template <typename K, typename V>
   KeyValueStore<K, V>* GetKeyValueStore(std::string_view name) {
-    return GetStateStore<KeyValueStore<K, V>>(name);
+    if (auto* plain = GetStateStore<KeyValueStore<K, V>>(name)) return plain;
+    auto* timestamped = GetTimestampedKeyValueStore<K, V>(name);
+    if (timestamped == nullptr) return nullptr;
+    facades_.push_back(std::make_unique<internal::KeyValueStoreFacade<K, V>>(timestamped));
+    return static_cast<KeyValueStore<K, V>*>(facades_.back().get());
   }
   template <typename K, typename V>
   TimestampedKeyValueStore<K, V>* GetTimestampedKeyValueStore(std::string_view name) {
@@ -194,7 +203,7 @@ class TopologyTestDriver {
   absl::Status ProcessPending();
 
   std::unique_ptr<Impl> impl_;
-  // Views handed out by GetWindowStore; they point into the tasks' stores.
+  // Views handed out by GetKeyValueStore / GetWindowStore; they point into the tasks' stores.
   std::vector<std::unique_ptr<StateStore>> facades_;
   int64_t wall_clock_ms_ = 0;
   bool commit_after_each_record_ = true;

@@ -23,8 +23,8 @@ kstreams::Topology WordLengths() {
           .MapValues([](const std::string& w) { return static_cast<int64_t>(w.size()); })
           .Split(kstreams::Named::As("len-"))
           .Branch([](const std::string&, int64_t n) { return n > 5; },
-                  kstreams::Branched<std::string, int64_t>::As("long"))
-          .DefaultBranch(kstreams::Branched<std::string, int64_t>::As("short"));
+                  kstreams::Branched::As("long"))
+          .DefaultBranch(kstreams::Branched::As("short"));
   branches.at("len-long").To("long-words");
   branches.at("len-short").To("short-words");
   return builder.Build();

@@ -26,7 +26,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 using R = TestRecord<std::string, int32_t>;
-using B = Branched<std::string, int32_t>;
+using B = Branched;  // no type arguments, as Java's Branched
 
 std::vector<std::string> Keys(const std::map<std::string, KStream<std::string, int32_t>>& m) {
   std::vector<std::string> keys;
@@ -101,6 +101,29 @@ TEST(SplitTest, NamedSplitAndBranchesWithoutDefaultDropUnmatchedRecords) {
   KSTREAMS_ASSERT_OK(in.PipeInput("b", 4, 3));
   EXPECT_THAT(negative.ReadRecordsToList(), ElementsAre(R{"a", -3, 1, {}}));
   EXPECT_THAT(positive.ReadRecordsToList(), ElementsAre(R{"b", 4, 3, {}}));
+}
+
+// Issue 16: as in Java, Branched takes no type arguments; a generic lambda
+// gets the split stream's types.
+TEST(SplitTest, BranchedNeedsNoTypeArgumentsAndAcceptsGenericFunctions) {
+  StreamsBuilder builder;
+  auto branches = builder.Stream<std::string, int32_t>("in")
+                      .Split(Named::As("g-"))
+                      .Branch([](const std::string&, int32_t v) { return v > 0; },
+                              kstreams::Branched::WithFunction(
+                                  [](const auto& s) {
+                                    return s.MapValues([](int32_t v) { return -v; });
+                                  },
+                                  "flipped"))
+                      .DefaultBranch(kstreams::Branched::As("rest"));
+  ASSERT_THAT(Keys(branches), ElementsAre("g-flipped", "g-rest"));
+  branches.at("g-flipped").To("out");
+  TopologyTestDriver driver(builder.Build(), {}, 0);
+  auto in = driver.CreateInputTopic<std::string, int32_t>("in");
+  auto out = driver.CreateOutputTopic<std::string, int32_t>("out");
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", 7, 1));
+  KSTREAMS_ASSERT_OK(in.PipeInput("b", -2, 2));
+  EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(R{"a", -7, 1, {}}));
 }
 
 TEST(SplitTest, WithFunctionPutsTheChainResultAndWithConsumerPutsNothing) {

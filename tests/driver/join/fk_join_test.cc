@@ -71,6 +71,28 @@ TEST(ForeignKeyJoin, InnerJoinFollowsForeignKeyChangesAndDeletes) {
   KSTREAMS_EXPECT_OK(driver.status());
 }
 
+// Issue 16: with statestore.cache.max.bytes = 0 the result store has no
+// caching layer (as Java), so the inner join's "unset" tombstone for a
+// foreign-key change to a missing product is forwarded even though the key
+// was already removed (by the right-side delete at 3): Java's
+// SubscriptionSendProcessor propagates null when no value is found for the
+// new foreign key, and the uncached result table forwards it.
+TEST(ForeignKeyJoin, ZeroByteCacheForwardsTheUnsetTombstoneOfAnAlreadyRemovedKey) {
+  TopologyTestDriver driver(Build(false),
+                            {{"application.id", "fk"}, {"statestore.cache.max.bytes", "0"}}, 0);
+  auto orders = driver.CreateInputTopic<std::string, std::string>("orders");
+  auto products = driver.CreateInputTopic<std::string, std::string>("products");
+  auto out = driver.CreateOutputTopic<std::string, OptStr>("out");
+  ASSERT_TRUE(products.PipeInput("p1", "pen", 1).ok());
+  ASSERT_TRUE(orders.PipeInput("o1", "p1:2", 2).ok());
+  ASSERT_TRUE(products.PipeTombstone("p1", 3).ok());
+  ASSERT_TRUE(orders.PipeInput("o1", "p2:2", 4).ok());
+  EXPECT_THAT(out.ReadRecordsToList(),
+              ElementsAre(Rec{"o1", "p1:2=pen", 2, {}}, Rec{"o1", std::nullopt, 3, {}},
+                          Rec{"o1", std::nullopt, 4, {}}));
+  KSTREAMS_EXPECT_OK(driver.status());
+}
+
 TEST(ForeignKeyJoin, LeftJoinKeepsLeftRecordsWithoutAMatch) {
   TopologyTestDriver driver(Build(true), {{"application.id", "fk-left"}}, 0);
   auto orders = driver.CreateInputTopic<std::string, std::string>("orders");

@@ -47,9 +47,8 @@ std::vector<KeyedInput> WithoutOutOfOrderData() {
   return in;
 }
 
-StreamsConfig JoinConfig(const std::string& app) {
-  return {{"application.id", app}, {internal::kOuterJoinEmitIntervalConfig, "0"}};
-}
+// The driver turns the outer-join emit throttle off by itself (as Java's).
+StreamsConfig JoinConfig(const std::string& app) { return {{"application.id", app}}; }
 
 void RunJoin(const Topology& topology, const std::vector<KeyedInput>& input,
          const std::vector<KeyedRows>& expected, const std::string& app) {
@@ -156,11 +155,8 @@ TEST(StreamStreamJoin, SelfJoinMatchesTheSemanticsTable) {
   RunJoin(builder.Build(), in, e, "ss-self");
 }
 
-// 10 ms windows, no grace. Worked by hand from Kafka Streams 3.1+'s rules: an
-// unmatched left record waits until stream time passes ts + after + grace,
-// is dropped from the wait when a match arrives, and is emitted at once if
-// its window had already closed when it arrived.
-TEST(StreamStreamJoin, LeftJoinEmitsUnmatchedRecordsOnlyWhenTheirWindowCloses) {
+// "l" left-joined with "r" into "out", 10 ms windows, no grace.
+Topology LeftJoinWithin10Ms() {
   StreamsBuilder builder;
   auto left = builder.Stream<int64_t, std::string>("l");
   auto right = builder.Stream<int64_t, std::string>("r");
@@ -170,7 +166,15 @@ TEST(StreamStreamJoin, LeftJoinEmitsUnmatchedRecordsOnlyWhenTheirWindowCloses) {
                 },
                 JoinWindows::OfTimeDifferenceWithNoGrace(std::chrono::milliseconds(10)))
       .To("out");
-  TopologyTestDriver driver(builder.Build(), JoinConfig("ss-spurious"), 0);
+  return builder.Build();
+}
+
+// 10 ms windows, no grace. Worked by hand from Kafka Streams 3.1+'s rules: an
+// unmatched left record waits until stream time passes ts + after + grace,
+// is dropped from the wait when a match arrives, and is emitted at once if
+// its window had already closed when it arrived.
+TEST(StreamStreamJoin, LeftJoinEmitsUnmatchedRecordsOnlyWhenTheirWindowCloses) {
+  TopologyTestDriver driver(LeftJoinWithin10Ms(), JoinConfig("ss-spurious"), 0);
   auto l = driver.CreateInputTopic<int64_t, std::string>("l");
   auto r = driver.CreateInputTopic<int64_t, std::string>("r");
   auto out = driver.CreateOutputTopic<int64_t, std::string>("out");
@@ -191,6 +195,25 @@ TEST(StreamStreamJoin, LeftJoinEmitsUnmatchedRecordsOnlyWhenTheirWindowCloses) {
   EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{3, "D-null", 40, {}}));
   KSTREAMS_ASSERT_OK(l.PipeInput(9, "F", 52));
   EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{9, "F-z", 52, {}}));
+}
+
+// Issue 16: Java's TopologyTestDriver sets the internal outer-join emit
+// interval to 0, so every record that closes a window emits its unmatched
+// records although the driver's wall clock never moves. With the 1 s
+// wall-clock throttle only the first scan (at wall clock 0) ran and C was
+// never emitted.
+TEST(StreamStreamJoin, DriverEmitsEveryClosedUnmatchedRecordWithoutWallClockThrottle) {
+  TopologyTestDriver driver(LeftJoinWithin10Ms(), {{"application.id", "ss-throttle"}}, 0);
+  auto l = driver.CreateInputTopic<int64_t, std::string>("l");
+  auto out = driver.CreateOutputTopic<int64_t, std::string>("out");
+  using Rec = TestRecord<int64_t, std::string>;
+  KSTREAMS_ASSERT_OK(l.PipeInput(1, "A", 0));
+  KSTREAMS_ASSERT_OK(l.PipeInput(2, "B", 11));  // closes A's window (0 + 10 < 11)
+  EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{1, "A-null", 0, {}}));
+  KSTREAMS_ASSERT_OK(l.PipeInput(3, "C", 30));  // closes B's window (21 < 30)
+  EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{2, "B-null", 11, {}}));
+  KSTREAMS_ASSERT_OK(l.PipeInput(4, "D", 41));  // closes C's window (40 < 41)
+  EXPECT_THAT(out.ReadRecordsToList(), ElementsAre(Rec{3, "C-null", 30, {}}));
 }
 
 TEST(StreamStreamJoin, DescribesJoinNodesAndStoresAsJava) {

@@ -247,4 +247,33 @@ TEST(StoreErrorTest, StoreFailureIsAProcessingErrorNamingTheRecord) {
                                ::testing::HasSubstr("cannot serialize this count")));
 }
 
+// Issue 16: as Java's getKeyValueStore, the driver returns a view without
+// timestamps over the timestamped stores tables and aggregations keep
+// (nullptr before), reading values and writing with timestamp -1.
+TEST(KeyValueStoreTopology, GetKeyValueStoreViewsATimestampedStoreWithoutTimestamps) {
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("in").GroupByKey().Count(
+      kstreams::Materialized<std::string, int64_t>::As("counts"));
+  kstreams::TopologyTestDriver driver(builder.Build(), {{"application.id", "facade"}}, 0);
+  auto in = driver.CreateInputTopic<std::string, std::string>("in");
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", "x", 5));
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", "y", 7));
+  KSTREAMS_ASSERT_OK(in.PipeInput("b", "z", 9));
+  auto* store = driver.GetKeyValueStore<std::string, int64_t>("counts");
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Get("a"), std::optional<int64_t>(2));
+  std::vector<std::pair<std::string, int64_t>> all;
+  for (auto it = store->All(); it.Valid(); it.Next()) all.emplace_back(it.key(), it.value());
+  EXPECT_THAT(all, ::testing::ElementsAre(std::pair<std::string, int64_t>{"a", 2},
+                                          std::pair<std::string, int64_t>{"b", 1}));
+  store->Put("c", 40);
+  auto* timestamped = driver.GetTimestampedKeyValueStore<std::string, int64_t>("counts");
+  ASSERT_NE(timestamped, nullptr);
+  EXPECT_EQ(timestamped->Get("c"), kstreams::ValueAndTimestamp<int64_t>(40, -1));
+  EXPECT_EQ(timestamped->Get("a")->timestamp(), 7);
+  EXPECT_EQ(store->Delete("b"), std::optional<int64_t>(1));
+  EXPECT_FALSE(timestamped->Get("b").has_value());
+  EXPECT_EQ((driver.GetKeyValueStore<std::string, std::string>("counts")), nullptr);
+}
+
 }  // namespace

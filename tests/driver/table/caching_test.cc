@@ -81,9 +81,10 @@ TEST(Caching, GroupedTableAggregateForwardsOnePerGroupAtCommit) {
   KSTREAMS_ASSERT_OK(in.PipeInput("a2", 5, 4));
   EXPECT_TRUE(out.IsEmpty());
   KSTREAMS_ASSERT_OK(driver.Commit());
-  // The source table flushes a1=7 (never stored 10, so nothing to subtract),
-  // b1=4, a2=5; the aggregate's cache then holds a=12, b=4.
-  EXPECT_THAT(out.ReadKeyValuesToList(), ElementsAre(KV{"a", 12}, KV{"b", 4}));
+  // The source table flushes in last-update order (Java's NamedCache): b1=4,
+  // a1=7 (never stored 10, so nothing to subtract), a2=5; the aggregate's
+  // cache then holds b=4 (updated first) and a=12 (updated last).
+  EXPECT_THAT(out.ReadKeyValuesToList(), ElementsAre(KV{"b", 4}, KV{"a", 12}));
 }
 
 TEST(Caching, CogroupForwardsLatestAggregatePerKeyAtCommit) {
@@ -105,7 +106,30 @@ TEST(Caching, CogroupForwardsLatestAggregatePerKeyAtCommit) {
   KSTREAMS_ASSERT_OK(click_in.PipeInput("v", 3, 3));
   KSTREAMS_ASSERT_OK(click_in.PipeInput("u", 4, 4));
   KSTREAMS_ASSERT_OK(driver.Commit());
-  EXPECT_THAT(out.ReadKeyValuesToList(), ElementsAre(KV{"u", 205}, KV{"v", 3}));
+  // In last-update order: v (3), then u (updated again at 4).
+  EXPECT_THAT(out.ReadKeyValuesToList(), ElementsAre(KV{"v", 3}, KV{"u", 205}));
+}
+
+// statestore.cache.max.bytes = 0 builds the stores without their caching
+// layer (Java's InternalTopologyBuilder), so a materialized table forwards a
+// tombstone for a key it never held, as Java's uncached KTableSource does
+// (the caching layer, like Java's, drops a delete of an unknown key).
+TEST(Caching, ZeroByteCacheRemovesTheCacheSoTombstonesOfUnknownKeysAreForwarded) {
+  kstreams::StreamsBuilder builder;
+  builder.Table<std::string, int64_t>("t", kstreams::Materialized<std::string, int64_t>::As("s"))
+      .ToStream()
+      .To("out");
+  kstreams::TopologyTestDriver driver(
+      builder.Build(), {{"application.id", "cache"}, {"statestore.cache.max.bytes", "0"}}, 0);
+  auto in = driver.CreateInputTopic<std::string, std::optional<int64_t>>("t");
+  auto out = driver.CreateOutputTopic<std::string, OptInt>("out");
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", 1, 1));
+  KSTREAMS_ASSERT_OK(in.PipeInput("x", std::nullopt, 2));  // never held
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", std::nullopt, 3));
+  KSTREAMS_ASSERT_OK(in.PipeInput("a", std::nullopt, 4));  // already deleted
+  EXPECT_THAT(out.ReadKeyValuesToList(),
+              ElementsAre(KV{"a", 1}, KV{"x", std::nullopt}, KV{"a", std::nullopt},
+                          KV{"a", std::nullopt}));
 }
 
 }  // namespace

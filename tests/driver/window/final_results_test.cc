@@ -127,6 +127,35 @@ TEST(Suppress, UntilWindowClosesEmitsExactlyOneFinalResultPerWindow) {
   EXPECT_TRUE(f.out.IsEmpty());
 }
 
+// Issue 16: with the default cache and several updates between commits, the
+// cache flushes windows in the order of their LAST update (Java's
+// NamedCache.put moves a re-dirtied key to the end of the dirty list). So
+// a@0's second count (ts 9000) reaches Suppress before a@10000's update at
+// 16000 moves stream time past a@0's close (10000 + 5000): one final result.
+// In first-dirtied order a@10000 (first dirtied by 12000) went first and a
+// stale a@0 = 1 was emitted before a@0 = 2.
+TEST(Suppress, CachedWindowsFlushInLastUpdateOrderSoEachFinalResultComesOnce) {
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("input")
+      .GroupByKey()
+      .WindowedBy(kstreams::TimeWindows::OfSizeAndGrace(std::chrono::seconds(10),
+                                                        std::chrono::seconds(5)))
+      .Count()
+      .Suppress(kstreams::Suppressed::UntilWindowCloses(kstreams::BufferConfig::Unbounded()))
+      .ToStream()
+      .To("output");
+  Fixture f(builder.Build(), 10'000);
+  f.driver.SetCommitAfterEachRecord(false);
+  f.Pipe("a", 1000);
+  KSTREAMS_ASSERT_OK(f.driver.Commit());
+  EXPECT_TRUE(f.out.IsEmpty());
+  f.Pipe("a", 12000);
+  f.Pipe("a", 9000);
+  f.Pipe("a", 16000);
+  KSTREAMS_ASSERT_OK(f.driver.Commit());
+  EXPECT_THAT(f.out.ReadRecordsToList(), ElementsAre(R(At("a", 0, 10'000), 2, 9000)));
+}
+
 TEST(Suppress, DescribeNamesTheNodeAndBufferStoreAsJava) {
   std::string described = SuppressedCounts(milliseconds(0)).Describe().ToString();
   EXPECT_THAT(described, HasSubstr("    Processor: KTABLE-SUPPRESS-0000000003 (stores: "

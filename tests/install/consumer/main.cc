@@ -1,8 +1,10 @@
 // A user's program built against the installed package: runs a one-node
 // topology through the installed TopologyTestDriver and prints the result.
+// It also includes the installed status matchers (KSTREAMS_ASSERT_OK).
 #include <iostream>
 
 #include "kstreams/kstreams.h"
+#include "kstreams/testing/status_matchers.h"  // installed with kstreams::testing
 #include "kstreams/testing/topology_test_driver.h"
 
 int main() {

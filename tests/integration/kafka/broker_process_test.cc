@@ -1,7 +1,11 @@
 // kstreams-broker as a child process: prints its bootstrap list, serves
 // clients, exits cleanly on SIGTERM.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <optional>
 #include <string>
@@ -56,6 +60,48 @@ TEST(BrokerProcessTest, ServesClientsOnPrintedBootstrapAndStopsOnSigterm) {
   const int status = broker.SignalAndWait(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// A free loopback port (bound to 0, read back, released).
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Issue 16: --port P gives a bootstrap address that survives restarts.
+TEST(BrokerProcessTest, PortFlagGivesTheSameBootstrapAddressAcrossRestarts) {
+  const std::string port = internal::StrCat(FreePort());
+  const std::string expected = "127.0.0.1:" + port;
+  for (int run = 0; run < 2; ++run) {
+    BrokerProcess broker;
+    ASSERT_TRUE(broker.Start({"--brokers", "2", "--port", port, "--topic", "events:2"}));
+    std::optional<std::string> bootstrap = broker.ReadLine();
+    ASSERT_EQ(bootstrap, expected) << "run " << run;
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto admin,
+                                  internal::Admin::Create({{"bootstrap.servers", expected}}));
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto topics, admin->ListTopics());
+    EXPECT_EQ(topics, (std::map<std::string, int32_t>{{"events", 2}}));
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer,
+                                  internal::Producer::Create(ProducerConfig(expected)));
+    KSTREAMS_ASSERT_OK(producer->Send("events", 1, "k", "v", 10, {}));
+    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto records, ReadTopic(expected, "events", 2, 1));
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].value, std::optional<std::string>("v"));
+    producer.reset();
+    admin.reset();
+    const int status = broker.SignalAndWait(SIGTERM);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
 }
 
 TEST(BrokerProcessTest, BadArgumentsGiveUsageAndExitCode2) {

@@ -3,6 +3,7 @@
 // uncaught exception handler.
 #include <algorithm>
 #include <atomic>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -487,6 +488,82 @@ TEST_F(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
   auto changelog = Read("count-counts-changelog", 2, input.size());
   EXPECT_EQ(changelog.size(), input.size());
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
+// Issue 16: each instance has a process id (a UUID kept in the state
+// directory as Java's kafka-streams-process-metadata), and its thread names
+// and client ids follow Java's `<client.id or application.id-processId>-...`.
+TEST_F(KafkaStreamsIT, ThreadNamesAndClientIdsCarryTheProcessIdKeptInTheStateDirectory) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+  std::string first_name;
+  {
+    KafkaStreams streams(StatelessTopology(), Config("ident"));
+    KSTREAMS_ASSERT_OK(streams.Start());
+    std::ifstream file(StateDir() / "ident" / "kafka-streams-process-metadata");
+    std::string json((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(json.size(), std::string("{\"processId\":\"\"}").size() + 36) << json;
+    const std::string process_id = json.substr(14, 36);
+    auto threads = streams.LocalThreadsMetadata();
+    ASSERT_EQ(threads.size(), 1u);
+    first_name = threads[0].thread_name;
+    EXPECT_EQ(first_name, "ident-" + process_id + "-StreamThread-1");
+    EXPECT_EQ(threads[0].consumer_client_id, first_name + "-consumer");
+    EXPECT_EQ(threads[0].admin_client_id, "ident-" + process_id + "-admin");
+    // A second instance on the same state directory gets its own id.
+    KafkaStreams other(StatelessTopology(), Config("ident"));
+    KSTREAMS_ASSERT_OK(other.Start());
+    auto other_threads = other.LocalThreadsMetadata();
+    ASSERT_EQ(other_threads.size(), 1u);
+    EXPECT_NE(other_threads[0].thread_name, first_name);
+    EXPECT_TRUE(other.Close(absl::Seconds(20)));
+    EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+  }
+  {
+    KafkaStreams restarted(StatelessTopology(), Config("ident"));
+    KSTREAMS_ASSERT_OK(restarted.Start());
+    EXPECT_EQ(restarted.LocalThreadsMetadata()[0].thread_name, first_name);
+    EXPECT_TRUE(restarted.Close(absl::Seconds(20)));
+  }
+  KafkaStreams named(StatelessTopology(), Config("ident").Set("client.id", "billing"));
+  KSTREAMS_ASSERT_OK(named.Start());
+  EXPECT_EQ(named.LocalThreadsMetadata()[0].thread_name, "billing-StreamThread-1");
+  EXPECT_TRUE(named.Close(absl::Seconds(20)));
+}
+
+// A counting topology with a repartition topic and a changelog.
+kstreams::Topology RegroupedCounts() {
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("in")
+      .GroupBy([](const std::string&, const std::string& v) { return v; },
+               kstreams::Grouped<std::string, std::string>::As("by-value"))
+      .Count(kstreams::Materialized<std::string, int64_t>::As("counts"))
+      .ToStream()
+      .To("out");
+  return builder.Build();
+}
+
+// Issue 16: without a way to create topics (a separate kstreams-broker),
+// Start() names every missing internal topic at once with the exact
+// kstreams-broker flags, and InternalTopics() lists them beforehand.
+TEST_F(KafkaStreamsIT, StartListsEveryMissingInternalTopicWithBrokerFlags) {
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 3));
+  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 3));
+  creator_.reset();  // as with a kstreams-broker in another process
+  KafkaStreams streams(RegroupedCounts(), Config("flags"));
+  absl::StatusOr<std::vector<KafkaStreams::InternalTopic>> topics = streams.InternalTopics();
+  KSTREAMS_ASSERT_OK(topics);
+  ASSERT_EQ(topics->size(), 2u);
+  EXPECT_EQ((*topics)[0].name, "flags-by-value-repartition");
+  EXPECT_EQ((*topics)[0].partitions, 3);
+  EXPECT_EQ((*topics)[1].name, "flags-counts-changelog");
+  EXPECT_EQ((*topics)[1].partitions, 3);
+  EXPECT_EQ((*topics)[1].configs.at("cleanup.policy"), "compact");
+  absl::Status s = streams.Start();
+  EXPECT_TRUE(absl::IsUnimplemented(s)) << s;
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("--topic flags-by-value-repartition:3 --topic flags-counts-changelog:3"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("ScopedTopicCreator"));
 }
 
 }  // namespace

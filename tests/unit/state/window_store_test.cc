@@ -284,7 +284,7 @@ TEST_P(PersistentWindowStoreTest, KeepsItsSegmentsAcrossReopening) {
   KSTREAMS_ASSERT_OK(reopened->Close());
 }
 
-TEST_P(CachedWindowStoreTest, MergesItsEntriesWithTheStoreAndFlushesInFirstDirtiedOrder) {
+TEST_P(CachedWindowStoreTest, MergesItsEntriesWithTheStoreAndFlushesInLastUpdateOrder) {
   std::vector<std::pair<W, std::optional<std::string>>> flushed;
   auto* cached = dynamic_cast<internal::CachedStateStore<W, std::string>*>(store_.get());
   ASSERT_NE(cached, nullptr);
@@ -294,10 +294,10 @@ TEST_P(CachedWindowStoreTest, MergesItsEntriesWithTheStoreAndFlushesInFirstDirti
       false));
   store_->Put("b", "b1", 0);
   store_->Put("a", "a1", 10'000);
-  store_->Put("b", "b2", 0);  // absorbed: still first dirtied before "a"
+  store_->Put("b", "b2", 0);  // absorbed, and now updated after "a"
   EXPECT_THAT(context_.changelog("store"), IsEmpty());
   KSTREAMS_ASSERT_OK(store_->FlushCache());
-  EXPECT_THAT(flushed, ElementsAre(Pair(At("b", 0), "b2"), Pair(At("a", 10'000), "a1")));
+  EXPECT_THAT(flushed, ElementsAre(Pair(At("a", 10'000), "a1"), Pair(At("b", 0), "b2")));
   EXPECT_EQ(context_.changelog("store").size(), 2u);
   // Now "a"@10 s is beneath; a cached update and a new cached window merge in order.
   store_->Put("a", "a2", 10'000);

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -37,6 +38,23 @@ decltype(auto) CallWithValue(F& f, const K& key, V&& value) {
 template <typename F, typename K, typename V>
 constexpr bool kValueCallable =
     std::is_invocable_v<F&, const K&, V&&> || std::is_invocable_v<F&, V&&>;
+
+// True when the stream's values are std::optional<U> (what KTable::ToStream()
+// gives: deletes arrive as std::nullopt, windowed tables included) and `F`
+// takes a U where it must take the optional. Checked before an operator's
+// own signature check, so the first compile error names the real mistake.
+template <typename F, typename K, typename V>
+constexpr bool kTakesValueOutOfOptional = false;
+template <typename F, typename K, typename U>
+constexpr bool kTakesValueOutOfOptional<F, K, std::optional<U>> =
+    !(std::is_invocable_v<F&, const K&, std::optional<U>&&> ||
+      std::is_invocable_v<F&, std::optional<U>&&>) &&
+    (std::is_invocable_v<F&, const K&, U&&> || std::is_invocable_v<F&, U&&>);
+#define KSTREAMS_OPTIONAL_VALUES_MESSAGE                                                  \
+  "this stream's values are std::optional<V>: KTable::ToStream() (windowed tables "       \
+  "included) forwards deletes as std::nullopt, so the callable must take "                \
+  "const std::optional<V>& (or first FilterNot the std::nullopt values and MapValues "    \
+  "them to V)"
 
 template <typename F, typename K, typename V>
 struct ValueCallResult {

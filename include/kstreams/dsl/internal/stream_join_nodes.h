@@ -40,8 +40,7 @@
 
 namespace kstreams::internal {
 
-inline constexpr char kOuterJoinEmitIntervalConfig[] =
-    "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__";
+inline constexpr const char* kOuterJoinEmitIntervalConfig = StreamsConfig::kOuterJoinEmitIntervalMs;
 
 // Java's KStreamImplJoin.TimeTracker: the stream time both sides have seen,
 // the oldest record waiting in the outer store, and the emission throttle.

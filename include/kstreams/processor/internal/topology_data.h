@@ -61,7 +61,9 @@ struct NodeDef {
 // A store the topology needs; each task builds its own instance.
 struct StoreDef {
   std::string name;
-  std::function<std::unique_ptr<StateStore>()> factory;
+  // A new instance; `caching_allowed` false (statestore.cache.max.bytes = 0)
+  // builds it without its caching layer, as Java's InternalTopologyBuilder.
+  std::function<std::unique_ptr<StateStore>(bool caching_allowed)> factory;
   bool logging_enabled = false;
   std::map<std::string, std::string> changelog_config;
   std::vector<std::string> processors;  // connected nodes

@@ -198,7 +198,7 @@ std::unique_ptr<SegmentedBytesStore> NewChangeLoggingSegmentedBytesStore(
 // The record cache layer (Java's CachingWindowStore / CachingSessionStore):
 // entries in the thread cache, ordered as the store beneath orders them, so
 // range queries merge the two; flushes write dirty entries down in the
-// order they were first dirtied and hand them to the flush listener.
+// order of their last update and hand them to the flush listener.
 std::unique_ptr<SegmentedBytesStore> NewCachingSegmentedBytesStore(
     std::unique_ptr<SegmentedBytesStore> inner);
 

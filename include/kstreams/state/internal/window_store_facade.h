@@ -13,22 +13,21 @@
 #include <utility>
 #include <vector>
 
+#include "kstreams/state/internal/timestamp_dropping_facade.h"
 #include "kstreams/state/window_store.h"
 
 namespace kstreams::internal {
 
 template <typename K, typename V>
-class WindowStoreFacade final : public WindowStore<K, V> {
- public:
-  explicit WindowStoreFacade(TimestampedWindowStore<K, V>* inner) : inner_(inner) {}
+class WindowStoreFacade final
+    : public TimestampDroppingFacade<WindowStore<K, V>, TimestampedWindowStore<K, V>> {
+  using Base = TimestampDroppingFacade<WindowStore<K, V>, TimestampedWindowStore<K, V>>;
+  using Base::inner_;
+  using Base::Strip;
 
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override { return inner_->Init(context); }
-  absl::Status FlushCache() override { return inner_->FlushCache(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override { return inner_->Close(); }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
+ public:
+  using Base::Base;
+
   int64_t window_size() const override { return inner_->window_size(); }
   int64_t retention_period() const override { return inner_->retention_period(); }
 
@@ -64,16 +63,6 @@ class WindowStoreFacade final : public WindowStore<K, V> {
     return Strip(inner_->BackwardFetchAll(from, to));
   }
 
- private:
-  // Reads the rest of `it`, values without their timestamps.
-  template <typename Key>
-  static KeyValueIterator<Key, V> Strip(KeyValueIterator<Key, ValueAndTimestamp<V>> it) {
-    std::vector<std::pair<Key, V>> out;
-    for (; it.Valid(); it.Next()) out.emplace_back(it.key(), it.value().value());
-    return KeyValueIterator<Key, V>(std::move(out));
-  }
-
-  TimestampedWindowStore<K, V>* inner_;
 };
 
 }  // namespace kstreams::internal
