@@ -1,10 +1,12 @@
 #include "kstreams/runtime/kafka_streams.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -16,6 +18,7 @@
 #include "runtime/internal_topics.h"
 #include "runtime/local_store_registry.h"
 #include "runtime/runtime_config.h"
+#include "state/state_directory_lock.h"
 #include "runtime/stream_thread.h"
 
 namespace kstreams {
@@ -132,7 +135,9 @@ class KafkaStreamsImpl {
   // client shuts down (Java does the same).
   void OnGlobalThreadFailure(const absl::Status& error);
   // Shuts every thread down and joins them, then moves to `final_state`.
-  void ShutDownThreads(State final_state);
+  // `deadline_ms` (Unix ms): see StreamThread::RequestShutdown.
+  void ShutDownThreads(State final_state,
+                       int64_t deadline_ms = std::numeric_limits<int64_t>::max());
   void JoinHelpers();
 
   std::shared_ptr<const TopologyData> topology_;
@@ -146,6 +151,10 @@ class KafkaStreamsImpl {
   State state_ = State::kCreated;
   std::vector<std::unique_ptr<StreamThread>> threads_;  // live and replaced ones
   std::unique_ptr<GlobalStreamThread> global_thread_;   // when there are global stores
+  // <state.dir>/<application.id>, locked from Start() on when the topology
+  // has state stores (Java's StateDirectory lock): a second instance on the
+  // same directory is refused at Start().
+  std::unique_ptr<StateDirectoryLock> app_dir_lock_;
   int next_thread_index_ = 1;
   KafkaStreams::UncaughtExceptionHandler handler_;
   std::shared_ptr<StateRestoreListener> restore_listener_;
@@ -231,6 +240,17 @@ absl::Status KafkaStreamsImpl::Start() {
   }
   if (topology_->nodes().empty()) {
     return absl::InvalidArgumentError("the topology is empty: add a source before Start()");
+  }
+  if (!topology_->stores().empty()) {
+    const std::string state_dir = *config_.Get(StreamsConfig::kStateDir);
+    absl::StatusOr<std::unique_ptr<StateDirectoryLock>> lock =
+        StateDirectoryLock::Acquire(std::filesystem::path(state_dir) / rc_.application_id);
+    if (!lock.ok()) {
+      return absl::Status(lock.status().code(),
+                          StrCat("config 'state.dir'='", state_dir, "': ",
+                                 lock.status().message()));
+    }
+    app_dir_lock_ = *std::move(lock);
   }
   // 2. Source topics, internal topics (repartition, changelogs).
   KSTREAMS_RETURN_IF_ERROR(PrepareTopics(*topology_, rc_));
@@ -339,19 +359,20 @@ void KafkaStreamsImpl::OnGlobalThreadFailure(const absl::Status& error) {
   helpers_.emplace_back([this] { ShutDownThreads(State::kError); });
 }
 
-void KafkaStreamsImpl::ShutDownThreads(State final_state) {
+void KafkaStreamsImpl::ShutDownThreads(State final_state, int64_t deadline_ms) {
   std::vector<StreamThread*> threads;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& t : threads_) threads.push_back(t.get());
   }
-  for (StreamThread* t : threads) t->RequestShutdown();
+  for (StreamThread* t : threads) t->RequestShutdown(deadline_ms);
   for (StreamThread* t : threads) t->Join();
   // After the stream threads: their tasks read the global stores.
   if (global_thread_) {
     registry_->SetGlobalStores(nullptr);  // waits for a query reading them
     global_thread_->Shutdown();
   }
+  app_dir_lock_.reset();  // every task closed its stores: another instance may start
   TransitionTo(final_state);
 }
 
@@ -373,8 +394,18 @@ bool KafkaStreamsImpl::Close(absl::Duration timeout) {
   }
   if (spawn) {
     TransitionTo(State::kPendingShutdown);
+    int64_t deadline_ms = std::numeric_limits<int64_t>::max();
+    if (timeout != absl::InfiniteDuration()) {
+      deadline_ms = absl::ToUnixMillis(absl::Now() + timeout);
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    helpers_.emplace_back([this] { ShutDownThreads(State::kNotRunning); });
+    helpers_.emplace_back([this, deadline_ms] { ShutDownThreads(State::kNotRunning, deadline_ms); });
+  } else if (timeout != absl::InfiniteDuration()) {
+    // A shutdown already under way (e.g. after an error) also honours this
+    // caller's deadline.
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t deadline_ms = absl::ToUnixMillis(absl::Now() + timeout);
+    for (auto& t : threads_) t->RequestShutdown(deadline_ms);
   }
   std::unique_lock<std::mutex> lock(mu_);
   auto done = [this] { return finished_; };
