@@ -168,6 +168,7 @@ absl::Status TaskCore::Process(const RawRecord& record) {
     }
     metadata_.topic.assign(record.topic);
     last_source_ = source;
+    last_partition_times_ = &partition_time_[metadata_.topic];
   }
   metadata_.partition = record.partition;
   metadata_.offset = record.offset;
@@ -258,8 +259,8 @@ int64_t TaskCore::ExtractTimestamp(const RawRecord& record, SourceNodeBase* sour
   TimestampExtractor* extractor = source->timestamp_extractor != nullptr
                                       ? source->timestamp_extractor
                                       : handlers_->timestamp_extractor.get();
-  auto& by_partition = partition_time_[absl::string_view(record.topic.data(), record.topic.size())];
-  auto [it, inserted] = by_partition.try_emplace(record.partition, -1);
+  // REQUIRES: last_partition_times_ is the map of record.topic (Process).
+  auto [it, inserted] = last_partition_times_->try_emplace(record.partition, -1);
   ConsumedRecord view;
   view.topic = record.topic;
   view.partition = record.partition;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kstreams/processor/internal/node.h"
@@ -198,8 +199,11 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   std::shared_ptr<const ErrorHandling> handlers_;
   // The record being processed (for the handlers' context); nullptr outside.
   const RawRecord* current_raw_ = nullptr;
-  // Largest extracted timestamp per partition of each source topic.
-  absl::flat_hash_map<std::string, absl::flat_hash_map<int32_t, int64_t>> partition_time_;
+  // Largest extracted timestamp per partition of each source topic (node
+  // map: last_partition_times_ points into it across inserts).
+  absl::node_hash_map<std::string, absl::flat_hash_map<int32_t, int64_t>> partition_time_;
+  // partition_time_[metadata_.topic], looked up when the topic changes.
+  absl::flat_hash_map<int32_t, int64_t>* last_partition_times_ = nullptr;
 };
 
 }  // namespace kstreams::internal

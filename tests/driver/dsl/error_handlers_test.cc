@@ -736,4 +736,45 @@ TEST(BadInputCatalogueTest, EveryBadInputFailsByDefaultAndIsSkippedAndParkedUnde
   }
 }
 
+// A global table's bad record goes through the same handlers: skipped under
+// log_and_continue (the table keeps its other entries), a failure naming
+// the global topic under the default.
+kstreams::Topology PricesJoin() {
+  StreamsBuilder builder;
+  auto prices = builder.GlobalTable<std::string, int32_t>("prices");
+  builder.Stream<std::string, std::string>("orders")
+      .Join(prices, [](const std::string&, const std::string& item) { return item; },
+            [](const std::string& item, const int32_t& price) {
+              return item + "=" + std::to_string(price);
+            })
+      .To("out");
+  return builder.Build();
+}
+
+TEST(GlobalStoreErrorTest, BadGlobalRecordIsSkippedUnderContinueAndFailsByDefault) {
+  {
+    TopologyTestDriver driver(PricesJoin(),
+                              {{"default.deserialization.exception.handler", "log_and_continue"}}, 0);
+    auto good = driver.CreateInputTopic<std::string, int32_t>("prices");
+    auto bad = driver.CreateInputTopic<std::string, std::string>("prices");
+    auto orders = driver.CreateInputTopic<std::string, std::string>("orders");
+    auto out = driver.CreateOutputTopic<std::string, std::string>("out");
+    KSTREAMS_ASSERT_OK(good.PipeInput("pen", 3, 1));
+    KSTREAMS_ASSERT_OK(bad.PipeInput("ink", "xx", 2));
+    KSTREAMS_ASSERT_OK(orders.PipeInput("o1", "pen", 3));
+    KSTREAMS_ASSERT_OK(orders.PipeInput("o2", "ink", 4));  // no price: no join result
+    EXPECT_THAT(out.ReadKeyValuesToList(), ElementsAre(KeyValue<std::string, std::string>{"o1", "pen=3"}));
+    EXPECT_EQ(driver.dropped_records(), 1);
+  }
+  {
+    TopologyTestDriver driver(PricesJoin(), {}, 0);
+    auto bad = driver.CreateInputTopic<std::string, std::string>("prices");
+    absl::Status s = bad.PipeInput("ink", "xx", 2);
+    EXPECT_EQ(std::string(s.message()),
+              "deserialization error at topic 'prices' partition 0 offset 0 (source "
+              "'KSTREAM-SOURCE-0000000001'): value: IntegerDeserializer on topic 'prices': "
+              "expected 4 bytes, got 2");
+  }
+}
+
 }  // namespace
