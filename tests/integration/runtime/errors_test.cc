@@ -267,9 +267,9 @@ TEST_F(ErrorsIT, StartRefusesBadConfigNamingKeyAndValue) {
   };
   const std::string under_file = (file / "state").string();
   for (const Case& c : std::vector<Case>{
-           {"processing.exception.handler", "com.acme.Handler",
+           {"processing.exception.handler", "com.acme.SkipExceptionHandler",
             "config 'processing.exception.handler' names an unknown handler "
-            "'com.acme.Handler'; accepted: log_and_fail, log_and_continue, "
+            "'com.acme.SkipExceptionHandler'; accepted: log_and_fail, log_and_continue, "
             "LogAndFailProcessingExceptionHandler, LogAndContinueProcessingExceptionHandler (or "
             "set an object in code)"},
            {"state.dir", "", "config 'state.dir' is empty; name a directory (default: /tmp/kafka-streams)"},

@@ -62,9 +62,9 @@ TEST(RuntimeConfig, BadHandlerExtractorStateDirAndStandbysAreRefusedBeforeAnythi
   // Before: each of these was accepted here, and the thread died later (an
   // unusable handler class), state went to the working directory (empty
   // state.dir), or the setting was silently ignored (standbys).
-  EXPECT_EQ(Error(Base().Set("processing.exception.handler", "com.acme.MyHandler")),
+  EXPECT_EQ(Error(Base().Set("processing.exception.handler", "com.acme.SkipExceptionHandler")),
             "config 'processing.exception.handler' names an unknown handler "
-            "'com.acme.MyHandler'; accepted: log_and_fail, log_and_continue, "
+            "'com.acme.SkipExceptionHandler'; accepted: log_and_fail, log_and_continue, "
             "LogAndFailProcessingExceptionHandler, LogAndContinueProcessingExceptionHandler "
             "(or set an object in code)");
   EXPECT_EQ(Error(Base().Set("state.dir", "")),
