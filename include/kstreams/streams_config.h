@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@
 #include "absl/status/statusor.h"
 
 namespace kstreams {
+
+class DeserializationExceptionHandler;
+class ProcessingExceptionHandler;
+class ProductionExceptionHandler;
+class TimestampExtractor;
 
 class StreamsConfig {
  public:
@@ -50,6 +56,7 @@ class StreamsConfig {
   static constexpr char kProcessingGuarantee[] = "processing.guarantee";
   // Replication factor of internal topics; -1 uses the broker default. Default: -1.
   static constexpr char kReplicationFactor[] = "replication.factor";
+  // The exception handlers (kstreams/errors/exception_handlers.h):
   // log_and_fail | log_and_continue (Java class names accepted). Default: log_and_fail.
   static constexpr char kDeserializationExceptionHandler[] =
       "default.deserialization.exception.handler";
@@ -59,6 +66,17 @@ class StreamsConfig {
   // fail | continue. Default: fail.
   static constexpr char kProductionExceptionHandler[] =
       "default.production.exception.handler";
+  // Where the built-in handlers send failed source records (KIP-1034).
+  // Default: none.
+  static constexpr char kErrorsDeadLetterQueueTopicName[] =
+      "errors.dead.letter.queue.topic.name";
+  // fail_on_invalid_timestamp | log_and_skip_on_invalid_timestamp |
+  // use_partition_time_on_invalid_timestamp | wallclock (Java class names
+  // accepted; kstreams/processor/timestamp_extractor.h).
+  // Default: fail_on_invalid_timestamp.
+  static constexpr char kDefaultTimestampExtractor[] = "default.timestamp.extractor";
+  // Standby replicas: not supported yet, only 0 is accepted. Default: 0.
+  static constexpr char kNumStandbyReplicas[] = "num.standby.replicas";
   // Longest wait in one consumer poll. Default: 100.
   static constexpr char kPollMs[] = "poll.ms";
   // Records processed per task before the thread polls again. Default: 1000.
@@ -85,6 +103,38 @@ class StreamsConfig {
   // Get() or an error naming the missing key.
   absl::StatusOr<std::string> GetRequired(std::string_view key) const;
 
+  // Handler and extractor objects, used instead of the config names above.
+  // Shared by every stream thread: they must be thread-safe.
+  StreamsConfig& SetDeserializationExceptionHandler(
+      std::shared_ptr<DeserializationExceptionHandler> handler) {
+    deserialization_handler_ = std::move(handler);
+    return *this;
+  }
+  StreamsConfig& SetProcessingExceptionHandler(std::shared_ptr<ProcessingExceptionHandler> handler) {
+    processing_handler_ = std::move(handler);
+    return *this;
+  }
+  StreamsConfig& SetProductionExceptionHandler(std::shared_ptr<ProductionExceptionHandler> handler) {
+    production_handler_ = std::move(handler);
+    return *this;
+  }
+  StreamsConfig& SetTimestampExtractor(std::shared_ptr<TimestampExtractor> extractor) {
+    timestamp_extractor_ = std::move(extractor);
+    return *this;
+  }
+  const std::shared_ptr<DeserializationExceptionHandler>& deserialization_exception_handler() const {
+    return deserialization_handler_;
+  }
+  const std::shared_ptr<ProcessingExceptionHandler>& processing_exception_handler() const {
+    return processing_handler_;
+  }
+  const std::shared_ptr<ProductionExceptionHandler>& production_exception_handler() const {
+    return production_handler_;
+  }
+  const std::shared_ptr<TimestampExtractor>& timestamp_extractor() const {
+    return timestamp_extractor_;
+  }
+
   // Everything explicitly set, ordered by key.
   const std::map<std::string, std::string, std::less<>>& values() const {
     return values_;
@@ -92,6 +142,10 @@ class StreamsConfig {
 
  private:
   std::map<std::string, std::string, std::less<>> values_;
+  std::shared_ptr<DeserializationExceptionHandler> deserialization_handler_;
+  std::shared_ptr<ProcessingExceptionHandler> processing_handler_;
+  std::shared_ptr<ProductionExceptionHandler> production_handler_;
+  std::shared_ptr<TimestampExtractor> timestamp_extractor_;
 };
 
 }  // namespace kstreams

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/log.h"
 #include "kstreams/status_macros.h"
 
 namespace kstreams::internal {
@@ -171,8 +172,27 @@ void RdKafkaConfDeleter::operator()(rd_kafka_conf_s* conf) const {
 
 void RdKafkaDeleter::operator()(rd_kafka_s* rk) const { rd_kafka_destroy(rk); }
 
+LogLevel LogLevelOfSyslogLevel(int level) {
+  if (level <= 3) return LogLevel::kError;    // emerg, alert, crit, err
+  if (level == 4) return LogLevel::kWarning;  // warning
+  if (level <= 6) return LogLevel::kInfo;     // notice, info
+  return LogLevel::kDebug;                    // debug
+}
+
+namespace {
+// librdkafka's log lines (from its own threads too) into kstreams' log sink.
+void LogCallback(const rd_kafka_t* rk, int level, const char* facility, const char* buf) {
+  LogLevel mapped = LogLevelOfSyslogLevel(level);
+  if (!LogEnabled(mapped)) return;
+  LogLine(mapped, StrCat("librdkafka ", facility, " [", rk != nullptr ? rd_kafka_name(rk) : "",
+                         "]: ", buf));
+}
+}  // namespace
+
 absl::StatusOr<ConfPtr> BuildConf(const KafkaConfigMap& config) {
   ConfPtr conf(rd_kafka_conf_new());
+  // Every client's log lines go through SetLogSink, not straight to stderr.
+  rd_kafka_conf_set_log_cb(conf.get(), &LogCallback);
   char errstr[512];
   for (const auto& [key, value] : config) {
     errstr[0] = '\0';

@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/log.h"
 #include "kstreams/processor/topic_partition.h"
 
 // librdkafka's opaque handle types, as <librdkafka/rdkafka.h> declares them.
@@ -109,6 +110,11 @@ using KafkaHandlePtr = std::unique_ptr<rd_kafka_s, RdKafkaDeleter>;
 
 // librdkafka configuration properties, applied in map order.
 using KafkaConfigMap = std::map<std::string, std::string>;
+
+// kstreams' level for a librdkafka (syslog) log level: 0-3 error, 4
+// warning, 5-6 info, 7 debug. librdkafka's lines reach the log sink as
+// "librdkafka <facility> [<client name>]: <text>".
+LogLevel LogLevelOfSyslogLevel(int level);
 
 // Builds an rd_kafka_conf_t from `config`. A bad key or value gives
 // InvalidArgument naming the key, the value and librdkafka's reason:

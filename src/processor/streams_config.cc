@@ -18,6 +18,8 @@ std::optional<std::string_view> DefaultFor(std::string_view key) {
       {StreamsConfig::kDeserializationExceptionHandler, "log_and_fail"},
       {StreamsConfig::kProcessingExceptionHandler, "log_and_fail"},
       {StreamsConfig::kProductionExceptionHandler, "fail"},
+      {StreamsConfig::kDefaultTimestampExtractor, "fail_on_invalid_timestamp"},
+      {StreamsConfig::kNumStandbyReplicas, "0"},
       {StreamsConfig::kPollMs, "100"},
       {StreamsConfig::kMaxPollRecords, "1000"},
   };

@@ -10,22 +10,7 @@
 namespace kstreams::internal {
 namespace {
 
-// Accepts our short names and Java's handler class names.
-absl::StatusOr<ErrorAction> ParseHandler(std::string_view key, std::string_view value) {
-  if (value == "log_and_fail" || value == "fail" ||
-      value.ends_with("LogAndFailExceptionHandler") ||
-      value.ends_with("LogAndFailProcessingExceptionHandler") ||
-      value.ends_with("DefaultProductionExceptionHandler")) {
-    return ErrorAction::kFail;
-  }
-  if (value == "log_and_continue" || value == "continue" ||
-      value.ends_with("LogAndContinueExceptionHandler") ||
-      value.ends_with("LogAndContinueProcessingExceptionHandler")) {
-    return ErrorAction::kContinue;
-  }
-  return absl::InvalidArgumentError(::kstreams::internal::StrCat(
-      "config '", key, "' must be log_and_fail or log_and_continue, got '", value, "'"));
-}
+using ::kstreams::internal::StrCat;
 
 std::string Where(const RecordMetadata& m) {
   return ::kstreams::internal::StrCat("topic '", m.topic, "' partition ", m.partition, " offset ", m.offset);
@@ -51,16 +36,11 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
   }
   std::unique_ptr<TaskCore> task(new TaskCore(std::move(topology), std::move(options)));
   const StreamsConfig& config = task->options_.config;
-  absl::StatusOr<ErrorAction> deser = ParseHandler(
-      StreamsConfig::kDeserializationExceptionHandler,
-      *config.Get(StreamsConfig::kDeserializationExceptionHandler));
-  if (!deser.ok()) return deser.status();
-  task->on_deserialization_error_ = *deser;
-  absl::StatusOr<ErrorAction> proc = ParseHandler(
-      StreamsConfig::kProcessingExceptionHandler,
-      *config.Get(StreamsConfig::kProcessingExceptionHandler));
-  if (!proc.ok()) return proc.status();
-  task->on_processing_error_ = *proc;
+  task->handlers_ = task->options_.error_handling;
+  if (task->handlers_ == nullptr) {
+    KSTREAMS_ASSIGN_OR_RETURN(task->handlers_,
+                              ParseErrorHandling(config, task->options_.wall_clock_ms));
+  }
 
   if (task->options_.thread_cache == nullptr) {
     absl::StatusOr<int64_t> cache_bytes = config.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
@@ -83,6 +63,7 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
     by_name[name] = node.get();
     if (def.kind == NodeKind::kSource) {
       auto* source = static_cast<SourceNodeBase*>(node.get());
+      source->timestamp_extractor = def.timestamp_extractor.get();
       for (const std::string& topic : def.topics) {
         std::string decorated = data.IsInternalTopic(topic)
                                     ? ::kstreams::internal::StrCat(task->options_.application_id, "-", topic)
@@ -188,52 +169,229 @@ absl::Status TaskCore::Process(const RawRecord& record) {
     }
     metadata_.topic.assign(record.topic);
     last_source_ = source;
+    last_partition_times_ = &partition_time_[metadata_.topic];
   }
   metadata_.partition = record.partition;
   metadata_.offset = record.offset;
+  current_raw_ = &record;
+  struct ClearCurrent {
+    const RawRecord*& r;
+    ~ClearCurrent() { r = nullptr; }
+  } clear_current{current_raw_};
   record_timestamp_ = record.timestamp;
-  if (record.timestamp < 0) {
-    return absl::InvalidArgumentError(::kstreams::internal::StrCat(
-        "record at ", Where(metadata_), " has invalid (negative) timestamp ",
-        record.timestamp));
+
+  int64_t timestamp;
+  try {
+    timestamp = ExtractTimestamp(record, source);
+  } catch (...) {
+    return HandleProcessingException(
+        &record, source->name(), record.timestamp,
+        StrCat("timestamp extraction failed at ", Where(metadata_), " (source '",
+               source->name(), "'): ", DetailsOfCurrentException("").message),
+        std::current_exception());
   }
-  stream_time_ = std::max(stream_time_, record.timestamp);
+  if (timestamp < 0) {
+    // Java's RecordQueue: a record with a negative extracted timestamp is
+    // logged, counted and skipped; it never stalls the partition.
+    ++dropped_records_;
+    internal::LogLine(LogLevel::kWarning,
+                      StrCat("record at ", Where(metadata_), " (source '", source->name(),
+                             "') has invalid (negative) timestamp ", timestamp,
+                             " from the timestamp extractor; skipped"));
+    return absl::OkStatus();
+  }
+  record_timestamp_ = timestamp;
+  stream_time_ = std::max(stream_time_, timestamp);
+  // The source forwards the extracted timestamp.
+  std::optional<RawRecord> restamped;
+  if (timestamp != record.timestamp) {
+    restamped.emplace(record);
+    restamped->timestamp = timestamp;
+  }
+  const RawRecord& processed = restamped ? *restamped : record;
+  current_raw_ = &processed;
+
   in_record_ = true;
   absl::Status deserialization;
   std::optional<NodeError> failure;
   try {
-    deserialization = source->ProcessRaw(record);
+    deserialization = source->ProcessRaw(processed);
   } catch (const NodeError& e) {
     failure = e;
-  } catch (const std::exception& e) {
-    failure = NodeError(source->name(), absl::InternalError(e.what()));
+  } catch (...) {
+    failure = NodeError(source->name(),
+                        absl::InternalError(DetailsOfCurrentException("").message),
+                        std::current_exception());
   }
   in_record_ = false;
   if (!deserialization.ok()) {
-    std::string message = ::kstreams::internal::StrCat("deserialization error at ", Where(metadata_),
-                                       " (source '", source->name(), "'): ",
-                                       deserialization.message());
-    if (on_deserialization_error_ == ErrorAction::kContinue) {
-      ++dropped_records_;
-      internal::LogLine(LogLevel::kWarning, ::kstreams::internal::StrCat(message, "; skipped (log_and_continue)"));
-      return absl::OkStatus();
+    std::string message = StrCat("deserialization error at ", Where(metadata_), " (source '",
+                                 source->name(), "'): ", deserialization.message());
+    ErrorDetails details;
+    details.type = "kstreams::DeserializationError";
+    details.message = std::string(deserialization.message());
+    details.stacktrace = StrCat("deserializing in source node '", source->name(), "' of task ",
+                                options_.task_id.ToString(), " at ", Where(metadata_));
+    ErrorHandlerResponse response;
+    try {
+      response = handlers_->deserialization->Handle(
+          HandlerContext(&processed, source->name(), timestamp), details);
+    } catch (...) {
+      response = ErrorHandlerResponse::Fail();
+      message += StrCat("; the deserialization exception handler threw too: ",
+                        DetailsOfCurrentException("").message);
     }
-    internal::LogLine(LogLevel::kError, message);
-    return absl::Status(deserialization.code(), message);
+    return ApplyResponse(response, StreamsConfig::kDeserializationExceptionHandler, message,
+                         deserialization.code());
   }
   if (failure) {
-    std::string message = ::kstreams::internal::StrCat("processing error at ", Where(metadata_),
-                                       " in node '", failure->node(),
-                                       "': ", failure->status().message());
-    if (on_processing_error_ == ErrorAction::kContinue) {
-      ++dropped_records_;
-      internal::LogLine(LogLevel::kWarning, ::kstreams::internal::StrCat(message, "; skipped (log_and_continue)"));
-      return absl::OkStatus();
-    }
-    internal::LogLine(LogLevel::kError, message);
-    return absl::Status(failure->status().code(), message);
+    std::string message = StrCat("processing error at ", Where(metadata_), " in node '",
+                                 failure->node(), "': ", failure->status().message());
+    // A sink's handler already answered FAIL (and logged): its message
+    // names the sink and the record.
+    if (failure->handled()) return failure->status();
+    return HandleProcessingException(&processed, failure->node(), timestamp, message,
+                                     failure->cause());
   }
   return absl::OkStatus();
+}
+
+int64_t TaskCore::ExtractTimestamp(const RawRecord& record, SourceNodeBase* source) {
+  TimestampExtractor* extractor = source->timestamp_extractor != nullptr
+                                      ? source->timestamp_extractor
+                                      : handlers_->timestamp_extractor.get();
+  // REQUIRES: last_partition_times_ is the map of record.topic (Process).
+  auto [it, inserted] = last_partition_times_->try_emplace(record.partition, -1);
+  ConsumedRecord view;
+  view.topic = record.topic;
+  view.partition = record.partition;
+  view.offset = record.offset;
+  view.timestamp = record.timestamp;
+  view.key = record.key;
+  view.value = record.value;
+  view.headers = &record.headers;
+  int64_t timestamp = extractor->Extract(view, it->second);
+  if (timestamp >= 0) it->second = std::max(it->second, timestamp);
+  return timestamp;
+}
+
+ErrorHandlerContext TaskCore::HandlerContext(const RawRecord* record, std::string_view node,
+                                             int64_t timestamp) const {
+  static const Headers kNoHeaders;
+  ErrorHandlerContext c;
+  c.processor_node_id = node;
+  c.task_id = options_.task_id;
+  c.timestamp = timestamp;
+  c.headers = &kNoHeaders;
+  if (record != nullptr) {
+    c.topic = record->topic;
+    c.partition = record->partition;
+    c.offset = record->offset;
+    c.headers = &record->headers;
+    c.source_raw_key = record->key;
+    c.source_raw_value = record->value;
+  }
+  return c;
+}
+
+absl::Status TaskCore::ApplyResponse(const ErrorHandlerResponse& response,
+                                     std::string_view handler_key, const std::string& message,
+                                     absl::StatusCode code, bool drops_record) {
+  for (const DeadLetterQueueRecord& r : response.dead_letter_queue_records) {
+    options_.collector->Send(r.topic, r.key, r.value, r.timestamp, r.headers, r.partition);
+  }
+  std::string dlq =
+      response.dead_letter_queue_records.empty()
+          ? ""
+          : StrCat(" (", response.dead_letter_queue_records.size(),
+                   " record(s) sent to the dead letter queue '",
+                   response.dead_letter_queue_records.front().topic, "')");
+  if (response.result == ErrorHandlerResult::kContinue) {
+    if (drops_record) ++dropped_records_;
+    internal::LogLine(LogLevel::kWarning,
+                      StrCat(message, "; skipped (", handler_key, " answered CONTINUE)", dlq));
+    return absl::OkStatus();
+  }
+  std::string full = StrCat(message, dlq);
+  if (response.result == ErrorHandlerResult::kRetry) {
+    full = StrCat(full, " (", handler_key, " answered RETRY, which only a production "
+                  "exception handler may: failing)");
+  }
+  internal::LogLine(LogLevel::kError, full);
+  return absl::Status(code == absl::StatusCode::kOk ? absl::StatusCode::kInternal : code, full);
+}
+
+absl::Status TaskCore::HandleProcessingException(const RawRecord* record, std::string_view node,
+                                                 int64_t timestamp, const std::string& message,
+                                                 std::exception_ptr cause) {
+  std::string where =
+      StrCat("in node '", node, "' of task ", options_.task_id.ToString(),
+             record != nullptr ? StrCat(" while processing ", Where(metadata_))
+                               : std::string(" while punctuating"));
+  ErrorDetails details;
+  if (cause) {
+    try {
+      std::rethrow_exception(cause);
+    } catch (const NodeError& e) {
+      // A NodeError raised by the runtime itself (no user exception inside).
+      details.type = "kstreams::NodeError";
+      details.message = std::string(e.status().message());
+      details.exception = cause;
+    } catch (...) {
+      details = DetailsOfCurrentException("");
+    }
+  } else {
+    details.type = "kstreams::ProcessingError";
+    details.message = message;
+  }
+  details.stacktrace = std::move(where);
+  ErrorHandlerResponse response;
+  std::string full = message;
+  try {
+    response = handlers_->processing->Handle(HandlerContext(record, node, timestamp), details);
+  } catch (...) {
+    response = ErrorHandlerResponse::Fail();
+    full += StrCat("; the processing exception handler threw too: ",
+                   DetailsOfCurrentException("").message);
+  }
+  return ApplyResponse(response, StreamsConfig::kProcessingExceptionHandler, full,
+                       absl::StatusCode::kInternal, /*drops_record=*/record != nullptr);
+}
+
+bool TaskCore::HandleSerializationError(std::string_view node, std::string_view topic,
+                                        int64_t timestamp, bool key, const absl::Status& error) {
+  std::string message = StrCat("serialization error in sink '", node, "'",
+                               current_raw_ != nullptr ? StrCat(" at ", Where(metadata_)) : "",
+                               ": ", error.message());
+  ErrorDetails details;
+  details.type = "kstreams::SerializationError";
+  details.message = std::string(error.message());
+  details.stacktrace = StrCat("serializing the ", key ? "key" : "value", " in sink node '", node,
+                              "' of task ", options_.task_id.ToString(),
+                              current_raw_ != nullptr ? StrCat(" while processing ", Where(metadata_))
+                                                      : std::string(" while punctuating"));
+  ProducedRecordView produced;
+  produced.topic = topic;
+  produced.timestamp = timestamp;
+  ErrorHandlerResponse response;
+  try {
+    response = handlers_->production->HandleSerializationError(
+        HandlerContext(current_raw_, node, timestamp), produced, details,
+        key ? SerializationExceptionOrigin::kKey : SerializationExceptionOrigin::kValue);
+  } catch (...) {
+    response = ErrorHandlerResponse::Fail();
+    message += StrCat("; the production exception handler threw too: ",
+                      DetailsOfCurrentException("").message);
+  }
+  if (response.result == ErrorHandlerResult::kRetry) {
+    // Serializing again gives the same result: Java treats it as FAIL too.
+    response.result = ErrorHandlerResult::kFail;
+    message += " (RETRY cannot help a serialization error: failing)";
+  }
+  absl::Status s = ApplyResponse(response, StreamsConfig::kProductionExceptionHandler, message,
+                                 error.code());
+  if (s.ok()) return true;
+  throw NodeError(std::string(node), s, nullptr, /*handled=*/true);
 }
 
 Cancellable TaskCore::Schedule(int64_t interval_ms, PunctuationType type,
@@ -272,16 +430,27 @@ absl::Status TaskCore::Punctuate(std::vector<Schedule_>& schedules, int64_t now,
     Punctuator punctuator = schedules[i].punctuator;  // may reallocate below
     std::string node = schedules[i].node;
     record_timestamp_ = now;
+    absl::Status handled;
     try {
       punctuator(now);
-    } catch (const std::exception& e) {
-      std::string message = ::kstreams::internal::StrCat(
-          "task ", options_.task_id.ToString(), ": ",
-          type == PunctuationType::kStreamTime ? "stream-time" : "wall-clock",
-          " punctuator of node '", node, "' failed: ", e.what());
-      internal::LogLine(LogLevel::kError, message);
-      if (on_processing_error_ == ErrorAction::kFail) return absl::InternalError(message);
+    } catch (const NodeError& e) {
+      // A node downstream of the punctuator failed (or a sink's handler
+      // already answered FAIL).
+      std::string message = StrCat("task ", options_.task_id.ToString(), ": ",
+                                   type == PunctuationType::kStreamTime ? "stream-time" : "wall-clock",
+                                   " punctuator of node '", node, "' failed in node '", e.node(),
+                                   "': ", e.status().message());
+      if (e.handled()) return e.status();
+      handled = HandleProcessingException(nullptr, e.node(), now, message, e.cause());
+    } catch (...) {
+      // Any thrown type: nothing escapes to std::terminate.
+      std::string message = StrCat("task ", options_.task_id.ToString(), ": ",
+                                   type == PunctuationType::kStreamTime ? "stream-time" : "wall-clock",
+                                   " punctuator of node '", node, "' failed: ",
+                                   DetailsOfCurrentException("").message);
+      handled = HandleProcessingException(nullptr, node, now, message, std::current_exception());
     }
+    if (!handled.ok()) return handled;
   }
   std::erase_if(schedules, [](const Schedule_& s) { return *s.cancelled; });
   return absl::OkStatus();

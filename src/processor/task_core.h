@@ -16,19 +16,18 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kstreams/processor/internal/node.h"
 #include "kstreams/processor/internal/task_context.h"
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "processor/error_handling.h"
 #include "state/state_directory_lock.h"
 #include "state/thread_cache.h"
 
 namespace kstreams::internal {
-
-// What a deserialization or processing error handler decided.
-enum class ErrorAction { kFail, kContinue };
 
 class TaskCore final : public TaskContext, public StateStoreContext {
  public:
@@ -47,6 +46,10 @@ class TaskCore final : public TaskContext, public StateStoreContext {
     // The directory under <state.dir>/<application.id> for this task's
     // state; default: the task id. The global thread uses "global".
     std::string state_dir_name;
+    // The exception handlers and the default timestamp extractor, parsed
+    // once per client (ParseErrorHandling). nullptr: parsed from `config`
+    // here (tests that build a lone task).
+    std::shared_ptr<const ErrorHandling> error_handling;
   };
 
   // Instantiates the nodes and stores of `subtopology`. Nothing is
@@ -84,9 +87,11 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   // Source topics with fixed names, decorated ("<app>-" prefix for internal).
   const std::vector<std::string>& source_topics() const { return source_topics_; }
 
-  // Processes one consumed record. Deserialization and processing errors go
-  // to the configured handlers; the returned error means "fail the task" and
-  // names the node, topic, partition and offset.
+  // Processes one consumed record: extracts its timestamp (a negative one
+  // skips it), deserializes and forwards it. Deserialization, extraction,
+  // processing and serialization errors go to the configured handlers; the
+  // returned error means "fail the task" and names the node, topic,
+  // partition and offset.
   absl::Status Process(const RawRecord& record);
   // Fires due stream-time / wall-clock punctuators.
   absl::Status PunctuateStreamTime();
@@ -122,6 +127,8 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   RecordCollector& collector() override { return *options_.collector; }
   void RequestCommit() override { commit_requested_ = true; }
   void RecordDropped(std::string_view node, std::string_view reason) override;
+  bool HandleSerializationError(std::string_view node, std::string_view topic,
+                                int64_t timestamp, bool key, const absl::Status& error) override;
 
   // StateStoreContext.
   std::filesystem::path state_dir() const override;
@@ -144,6 +151,22 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   absl::Status Punctuate(std::vector<Schedule_>& schedules, int64_t now,
                          PunctuationType type);
   absl::Status FlushStores(absl::Status (StateStore::*flush)(), std::string_view what);
+  // The context of the record being processed (or of a punctuation).
+  ErrorHandlerContext HandlerContext(const RawRecord* record, std::string_view node,
+                                     int64_t timestamp) const;
+  // Sends the response's DLQ records; CONTINUE counts the record dropped
+  // (when `drops_record`: not for a punctuation) and returns OK, FAIL (and
+  // RETRY outside production) returns the error. `message` names what
+  // failed and where.
+  absl::Status ApplyResponse(const ErrorHandlerResponse& response, std::string_view handler_key,
+                             const std::string& message, absl::StatusCode code,
+                             bool drops_record = true);
+  // Asks the processing handler about the exception being handled.
+  // REQUIRES: inside a catch block.
+  absl::Status HandleProcessingException(const RawRecord* record, std::string_view node,
+                                         int64_t timestamp, const std::string& message,
+                                         std::exception_ptr cause);
+  int64_t ExtractTimestamp(const RawRecord& record, SourceNodeBase* source);
 
   std::shared_ptr<const TopologyData> topology_;
   Options options_;
@@ -173,8 +196,14 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   int64_t dropped_records_ = 0;
   bool commit_requested_ = false;
   bool closed_ = false;
-  ErrorAction on_deserialization_error_ = ErrorAction::kFail;
-  ErrorAction on_processing_error_ = ErrorAction::kFail;
+  std::shared_ptr<const ErrorHandling> handlers_;
+  // The record being processed (for the handlers' context); nullptr outside.
+  const RawRecord* current_raw_ = nullptr;
+  // Largest extracted timestamp per partition of each source topic (node
+  // map: last_partition_times_ points into it across inserts).
+  absl::node_hash_map<std::string, absl::flat_hash_map<int32_t, int64_t>> partition_time_;
+  // partition_time_[metadata_.topic], looked up when the topic changes.
+  absl::flat_hash_map<int32_t, int64_t>* last_partition_times_ = nullptr;
 };
 
 }  // namespace kstreams::internal

@@ -50,6 +50,7 @@ absl::Status GlobalStreamThread::Bootstrap() {
     options.config = config_;
     options.collector = &no_output;
     options.state_dir_name = "global";
+    options.error_handling = rc_.error_handling;
     KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> task,
                               TaskCore::Create(topology_, sub, std::move(options)));
     KSTREAMS_RETURN_IF_ERROR(task->Init());

@@ -1,11 +1,13 @@
 #include "kstreams/runtime/kafka_streams.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -18,6 +20,7 @@
 #include "runtime/local_store_registry.h"
 #include "runtime/process_id.h"
 #include "runtime/runtime_config.h"
+#include "state/state_directory_lock.h"
 #include "runtime/stream_thread.h"
 
 namespace kstreams {
@@ -148,14 +151,18 @@ class KafkaStreamsImpl {
   // client shuts down (Java does the same).
   void OnGlobalThreadFailure(const absl::Status& error);
   // Shuts every thread down and joins them, then moves to `final_state`.
-  void ShutDownThreads(State final_state);
+  // `deadline_ms` (Unix ms): see StreamThread::RequestShutdown.
+  void ShutDownThreads(State final_state,
+                       int64_t deadline_ms = std::numeric_limits<int64_t>::max());
   void JoinHelpers();
 
   std::shared_ptr<const TopologyData> topology_;
   absl::Status topology_status_;
   StreamsConfig config_;
   RuntimeConfig rc_;
-  // Keeps the process id file locked while the client runs.
+  // Its lock holds <state.dir>/<application.id> while the client runs
+  // (Java's StateDirectory lock): with state stores, a second instance on the
+  // same directory is refused at Start().
   ProcessIdentity identity_;
 
   mutable std::mutex mu_;
@@ -261,6 +268,19 @@ absl::Status KafkaStreamsImpl::Start() {
   }
   if (topology_->nodes().empty()) {
     return absl::InvalidArgumentError("the topology is empty: add a source before Start()");
+  }
+  if (!topology_->stores().empty() && identity_.lock == nullptr) {
+    // Another instance holds the directory: ask again for the error that
+    // names it and its holder.
+    const std::string state_dir = *config_.Get(StreamsConfig::kStateDir);
+    absl::StatusOr<std::unique_ptr<StateDirectoryLock>> lock =
+        StateDirectoryLock::Acquire(std::filesystem::path(state_dir) / rc_.application_id);
+    if (!lock.ok()) {
+      return absl::Status(lock.status().code(),
+                          StrCat("config 'state.dir'='", state_dir, "': ",
+                                 lock.status().message()));
+    }
+    identity_.lock = *std::move(lock);
   }
   // 2. Source topics, internal topics (repartition, changelogs).
   KSTREAMS_RETURN_IF_ERROR(PrepareTopics(*topology_, rc_));
@@ -369,19 +389,20 @@ void KafkaStreamsImpl::OnGlobalThreadFailure(const absl::Status& error) {
   helpers_.emplace_back([this] { ShutDownThreads(State::kError); });
 }
 
-void KafkaStreamsImpl::ShutDownThreads(State final_state) {
+void KafkaStreamsImpl::ShutDownThreads(State final_state, int64_t deadline_ms) {
   std::vector<StreamThread*> threads;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& t : threads_) threads.push_back(t.get());
   }
-  for (StreamThread* t : threads) t->RequestShutdown();
+  for (StreamThread* t : threads) t->RequestShutdown(deadline_ms);
   for (StreamThread* t : threads) t->Join();
   // After the stream threads: their tasks read the global stores.
   if (global_thread_) {
     registry_->SetGlobalStores(nullptr);  // waits for a query reading them
     global_thread_->Shutdown();
   }
+  identity_.lock.reset();  // every task closed its stores: another instance may start
   TransitionTo(final_state);
 }
 
@@ -403,8 +424,18 @@ bool KafkaStreamsImpl::Close(absl::Duration timeout) {
   }
   if (spawn) {
     TransitionTo(State::kPendingShutdown);
+    int64_t deadline_ms = std::numeric_limits<int64_t>::max();
+    if (timeout != absl::InfiniteDuration()) {
+      deadline_ms = absl::ToUnixMillis(absl::Now() + timeout);
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    helpers_.emplace_back([this] { ShutDownThreads(State::kNotRunning); });
+    helpers_.emplace_back([this, deadline_ms] { ShutDownThreads(State::kNotRunning, deadline_ms); });
+  } else if (timeout != absl::InfiniteDuration()) {
+    // A shutdown already under way (e.g. after an error) also honours this
+    // caller's deadline.
+    std::lock_guard<std::mutex> lock(mu_);
+    int64_t deadline_ms = absl::ToUnixMillis(absl::Now() + timeout);
+    for (auto& t : threads_) t->RequestShutdown(deadline_ms);
   }
   std::unique_lock<std::mutex> lock(mu_);
   auto done = [this] { return finished_; };

@@ -7,19 +7,47 @@
 
 namespace kstreams::internal {
 
-RecordCollectorImpl::RecordCollectorImpl(Producer* producer, bool continue_on_error)
-    : producer_(producer), continue_on_error_(continue_on_error) {}
+RecordCollectorImpl::RecordCollectorImpl(Producer* producer, ProductionExceptionHandler* handler)
+    : producer_(producer), handler_(handler) {}
 
-void RecordCollectorImpl::Fail(absl::Status status) {
-  if (continue_on_error_) {
-    ++skipped_;
-    LogLine(LogLevel::kWarning,
-            StrCat(status.message(), "; skipped (default.production.exception.handler=continue)"));
-    return;
+bool RecordCollectorImpl::Fail(absl::Status status, const ProducedRecordView& record,
+                               bool retriable) {
+  static const Headers kNoHeaders;
+  ErrorHandlerContext context;  // the source record is not known here
+  context.headers = &kNoHeaders;
+  context.timestamp = record.timestamp;
+  ErrorDetails details;
+  details.type = "kstreams::ProductionError";
+  details.message = std::string(status.message());
+  details.stacktrace = StrCat("producing to topic '", record.topic, "'");
+  ErrorHandlerResponse response;
+  std::string message(status.message());
+  try {
+    response = handler_->Handle(context, record, details);
+  } catch (...) {
+    response = ErrorHandlerResponse::Fail();
+    message += "; the production exception handler threw too";
   }
-  if (!error_.ok()) return;  // the thread fails with the first one
-  LogLine(LogLevel::kError, StrCat(status.message()));
-  error_ = std::move(status);
+  for (const DeadLetterQueueRecord& r : response.dead_letter_queue_records) {
+    Send(r.topic, r.key, r.value, r.timestamp, r.headers, r.partition);
+  }
+  if (response.result == ErrorHandlerResult::kRetry && retriable) return true;
+  if (response.result == ErrorHandlerResult::kContinue) {
+    ++skipped_;
+    LogLine(LogLevel::kWarning, StrCat(message, "; skipped (",
+                                       StreamsConfig::kProductionExceptionHandler,
+                                       " answered CONTINUE)"));
+    return false;
+  }
+  if (response.result == ErrorHandlerResult::kRetry) {
+    message += StrCat(" (", StreamsConfig::kProductionExceptionHandler,
+                      " answered RETRY, but librdkafka already retried the delivery for "
+                      "message.timeout.ms; raise producer.message.timeout.ms to retry longer)");
+  }
+  if (!error_.ok()) return false;  // the thread fails with the first one
+  LogLine(LogLevel::kError, message);
+  error_ = absl::Status(status.code(), message);
+  return false;
 }
 
 void RecordCollectorImpl::Send(std::string_view topic, RawBytes key, RawBytes value,
@@ -31,13 +59,20 @@ void RecordCollectorImpl::Send(std::string_view topic, RawBytes key, RawBytes va
     header_views_.push_back(HeaderView{h.key, h.value ? std::optional<std::string_view>(*h.value)
                                                       : std::nullopt});
   }
-  absl::Status s = producer_->Send(topic, partition < 0 ? -1 : partition, key, value,
-                                   timestamp, header_views_);
-  if (!s.ok()) {
-    Fail(absl::Status(s.code(), StrCat("error sending a record to topic '", topic, "'",
-                                       partition >= 0 ? StrCat(" partition ", partition) : "",
-                                       ": ", s.message())));
-    return;
+  // A negative timestamp (a DLQ record of a record without one) is sent as
+  // 0, which librdkafka stamps with the current time.
+  if (timestamp < 0) timestamp = 0;
+  while (true) {
+    absl::Status s = producer_->Send(topic, partition < 0 ? -1 : partition, key, value,
+                                     timestamp, header_views_);
+    if (s.ok()) break;
+    ProducedRecordView record{topic, partition, key, value, timestamp};
+    bool retry = Fail(absl::Status(s.code(), StrCat("error sending a record to topic '", topic, "'",
+                                                    partition >= 0 ? StrCat(" partition ", partition) : "",
+                                                    ": ", s.message())),
+                      record, /*retriable=*/s.code() == absl::StatusCode::kResourceExhausted);
+    if (!retry) return;
+    producer_->Poll(absl::Milliseconds(100));
   }
   ++sent_;
 }
@@ -68,9 +103,14 @@ void RecordCollectorImpl::OnDelivery(const DeliveryResult& result) {
     }
     return;
   }
-  Fail(absl::Status(result.status.code(),
-                    StrCat("failed to deliver a record to topic '", result.topic,
-                           "' partition ", result.partition, ": ", result.status.message())));
+  ProducedRecordView record;
+  record.topic = result.topic;
+  record.partition = result.partition;
+  (void)Fail(absl::Status(result.status.code(),
+                          StrCat("failed to deliver a record to topic '", result.topic,
+                                 "' partition ", result.partition, ": ",
+                                 result.status.message())),
+             record, /*retriable=*/false);
 }
 
 absl::Status RecordCollectorImpl::FlushAndCheck(absl::Duration timeout) {

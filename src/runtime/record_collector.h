@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "kafka/producer.h"
+#include "kstreams/errors/exception_handlers.h"
 #include "kstreams/processor/internal/task_context.h"
 
 namespace kstreams::internal {
@@ -31,7 +32,8 @@ class RecordCollectorImpl final : public RecordCollector {
  public:
   // `producer` must outlive the collector and call OnDelivery() for every
   // delivery report (ProducerOptions::on_delivery).
-  RecordCollectorImpl(Producer* producer, bool continue_on_error);
+  // `handler` must outlive the collector.
+  RecordCollectorImpl(Producer* producer, ProductionExceptionHandler* handler);
 
   void Send(std::string_view topic, RawBytes key, RawBytes value, int64_t timestamp,
             const Headers& headers, int32_t partition) override;
@@ -59,16 +61,17 @@ class RecordCollectorImpl final : public RecordCollector {
   // sends are dropped too.
   void Abandon();
 
-  // The first send or delivery failure (OK under `continue`).
+  // The first send or delivery failure the handler answered FAIL to.
   const absl::Status& error() const { return error_; }
   int64_t sent() const { return sent_; }
   int64_t skipped() const { return skipped_; }
 
  private:
-  void Fail(absl::Status status);
+  // Asks the handler; true means RETRY.
+  bool Fail(absl::Status status, const ProducedRecordView& record, bool retriable);
 
   Producer* producer_;
-  bool continue_on_error_;
+  ProductionExceptionHandler* handler_;
   bool abandoned_ = false;
   absl::Status error_;
   int64_t sent_ = 0;

@@ -29,7 +29,9 @@ bool IsStreamsKey(std::string_view key) {
       "cache.max.bytes.buffering",
       "default.key.serde",
       "default.value.serde",
-      "num.standby.replicas",
+      StreamsConfig::kNumStandbyReplicas,
+      StreamsConfig::kErrorsDeadLetterQueueTopicName,
+      StreamsConfig::kDefaultTimestampExtractor,
       "client.id",
   };
   return kKeys.contains(key);
@@ -88,24 +90,17 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
         "config 'processing.guarantee' must be at_least_once or exactly_once_v2, got '",
         guarantee, "'"));
   }
-  std::string production = *config.Get(StreamsConfig::kProductionExceptionHandler);
-  if (production == "continue" || production == "log_and_continue") {
-    out.continue_on_production_error = true;
-  } else if (!(production == "fail" || production == "log_and_fail" ||
-               production.ends_with("DefaultProductionExceptionHandler"))) {
-    return absl::InvalidArgumentError(StrCat(
-        "config 'default.production.exception.handler' must be fail or continue, got '",
-        production, "'"));
+  KSTREAMS_ASSIGN_OR_RETURN(out.error_handling, ParseErrorHandling(config));
+  if (*config.Get(StreamsConfig::kStateDir) == "") {
+    return absl::InvalidArgumentError(
+        "config 'state.dir' is empty; name a directory (default: /tmp/kafka-streams)");
   }
-  for (const char* key : {StreamsConfig::kDeserializationExceptionHandler,
-                          StreamsConfig::kProcessingExceptionHandler}) {
-    std::string v = *config.Get(key);
-    bool ok = v == "log_and_fail" || v == "log_and_continue" || v == "fail" ||
-              v == "continue" || v.ends_with("ExceptionHandler");
-    if (!ok) {
-      return absl::InvalidArgumentError(StrCat(
-          "config '", key, "' must be log_and_fail or log_and_continue, got '", v, "'"));
-    }
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t standbys,
+                            IntAtLeast(config, StreamsConfig::kNumStandbyReplicas, 0));
+  if (standbys > 0) {
+    return absl::UnimplementedError(StrCat(
+        "config 'num.standby.replicas'='", standbys,
+        "' is not supported yet (kstreams has no standby tasks); set it to 0"));
   }
 
   // Kafka Streams' client defaults (StreamsConfig.CONSUMER_DEFAULT_OVERRIDES).

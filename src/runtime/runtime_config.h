@@ -16,12 +16,14 @@
 #include <cstdint>
 #include <map>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "kstreams/state/state_store.h"
 #include "kstreams/streams_config.h"
+#include "processor/error_handling.h"
 
 namespace kstreams::internal {
 
@@ -41,8 +43,9 @@ struct RuntimeConfig {
   // Records buffered per assigned partition (on average) before the thread
   // stops taking more from the consumer.
   int64_t buffered_records_per_partition = 1000;
-  // default.production.exception.handler is `continue`.
-  bool continue_on_production_error = false;
+  // The exception handlers, the default timestamp extractor and the dead
+  // letter queue topic (shared by every task of every thread).
+  std::shared_ptr<const ErrorHandling> error_handling;
   // librdkafka properties per client (without group.id / client.id, which
   // the threads add).
   ClientConfig consumer;
@@ -63,7 +66,9 @@ struct RuntimeConfig {
 };
 
 // Validates `config` (required keys, integer ranges, processing.guarantee,
-// handler names) and splits the pass-through properties.
+// handler and extractor names, state.dir, unsupported features such as
+// standby replicas) and splits the pass-through properties. Reads nothing
+// on disk: KafkaStreams::Start() creates and locks state.dir.
 absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config);
 
 }  // namespace kstreams::internal

@@ -113,7 +113,7 @@ absl::Status StreamThread::CreateClients() {
   };
   KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(producer_options)));
   collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
-                                                     rc_.continue_on_production_error);
+                                                     rc_.error_handling->production.get());
 
   ConsumerOptions consumer_options;
   consumer_options.config = rc_.consumer;
@@ -146,7 +146,12 @@ absl::Status StreamThread::CreateClients() {
 
 void StreamThread::Start() { thread_ = std::thread([this] { Run(); }); }
 
-void StreamThread::RequestShutdown() { shutdown_requested_.store(true); }
+void StreamThread::RequestShutdown(int64_t deadline_ms) {
+  int64_t current = shutdown_deadline_ms_.load();
+  while (deadline_ms < current && !shutdown_deadline_ms_.compare_exchange_weak(current, deadline_ms)) {
+  }
+  shutdown_requested_.store(true);
+}
 
 void StreamThread::Join() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
@@ -166,6 +171,7 @@ KafkaStreams::ThreadMetadata StreamThread::metadata() const {
   std::lock_guard<std::mutex> lock(mu_);
   m.thread_state = std::string(ThreadStateName(state_));
   m.active_tasks = metadata_;
+  m.dropped_records = dropped_records_;
   return m;
 }
 
@@ -184,6 +190,7 @@ void StreamThread::SetState(ThreadState state) {
 
 void StreamThread::UpdateMetadata() {
   std::vector<KafkaStreams::TaskMetadata> tasks;
+  int64_t dropped = 0;
   for (const auto& [id, task] : tasks_) {
     KafkaStreams::TaskMetadata t;
     t.task_id = id;
@@ -197,10 +204,13 @@ void StreamThread::UpdateMetadata() {
     t.time_current_idling_started = task->partition_group().idle_since_ms();
     t.restoring = task->restoring();
     t.dropped_records = task->dropped_records();
+    dropped += t.dropped_records;
     tasks.push_back(std::move(t));
   }
+  dropped += dropped_by_closed_tasks_ + (collector_ ? collector_->skipped() : 0);
   std::lock_guard<std::mutex> lock(mu_);
   metadata_ = std::move(tasks);
+  dropped_records_ = dropped;
 }
 
 void StreamThread::Run() {
@@ -353,8 +363,24 @@ absl::Status StreamThread::Commit(bool enforce_checkpoint) {
   for (auto& [id, task] : tasks_) {
     if (!task->restoring()) KSTREAMS_RETURN_IF_ERROR(task->FlushCaches());
   }
-  KSTREAMS_RETURN_IF_ERROR(collector_->FlushAndCheck(
-      absl::Milliseconds(std::max<int64_t>(rc_.max_poll_interval_ms / 2, 1000))));
+  int64_t flush_ms = std::max<int64_t>(rc_.max_poll_interval_ms / 2, 1000);
+  if (shutdown_requested_.load()) {
+    // Close(timeout): wait for the broker only until the deadline.
+    int64_t deadline = shutdown_deadline_ms_.load();
+    if (deadline != std::numeric_limits<int64_t>::max()) {
+      flush_ms = std::clamp<int64_t>(deadline - NowMs(), 0, flush_ms);
+    }
+  }
+  absl::Status flushed = collector_->FlushAndCheck(absl::Milliseconds(flush_ms));
+  if (!flushed.ok() && shutdown_requested_.load()) {
+    int in_flight = producer_->InFlight();
+    LogLine(LogLevel::kWarning,
+            StrCat(name_, ": closing: ", in_flight,
+                   " record(s) not delivered before the close deadline are dropped; the input "
+                   "offsets since the last commit are not committed, so those records are "
+                   "processed again after a restart (at_least_once)"));
+  }
+  KSTREAMS_RETURN_IF_ERROR(flushed);
   std::map<TopicPartition, int64_t> offsets;
   for (auto& [id, task] : tasks_) {
     offsets.insert(task->CommittableOffsets().begin(), task->CommittableOffsets().end());
@@ -408,6 +434,7 @@ absl::Status StreamThread::CloseTasks(bool clean) {
       collector_->UntrackOffsets(c.partition);
     }
     registry_->Remove(id);
+    dropped_by_closed_tasks_ += task->dropped_records();
     task->Close();
   }
   tasks_.clear();
@@ -476,6 +503,7 @@ void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
     options.collector = collector_.get();
     options.thread_cache = cache_.get();
     options.global_stores = rc_.global_stores;
+    options.error_handling = rc_.error_handling;
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
         topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
     absl::Status s = task.ok() ? (*task)->InitStores() : task.status();

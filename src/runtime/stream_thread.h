@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -80,7 +81,11 @@ class StreamThread {
   // Starts the thread. REQUIRES: CreateClients() succeeded.
   void Start();
   // Asks the loop to commit, close its tasks, leave the group and end.
-  void RequestShutdown();
+  // `deadline_ms` (wall clock): the final commit waits for the producer
+  // only until then; what is still undelivered is dropped (purged) and the
+  // thread ends without committing those records' input offsets, which are
+  // processed again after a restart. The earliest deadline given wins.
+  void RequestShutdown(int64_t deadline_ms = std::numeric_limits<int64_t>::max());
   // Waits for the thread to end. Idempotent. Not from the thread itself.
   void Join();
 
@@ -158,10 +163,14 @@ class StreamThread {
   int64_t last_poll_ms_ = 0;
 
   std::atomic<bool> shutdown_requested_{false};
+  std::atomic<int64_t> shutdown_deadline_ms_{std::numeric_limits<int64_t>::max()};
   std::thread thread_;
   mutable std::mutex mu_;  // guards state_ and metadata_
   ThreadState state_ = ThreadState::kCreated;
   std::vector<KafkaStreams::TaskMetadata> metadata_;
+  int64_t dropped_records_ = 0;  // guarded by mu_
+  // Records dropped by tasks since closed here (thread-owned).
+  int64_t dropped_by_closed_tasks_ = 0;
 };
 
 }  // namespace kstreams::internal

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <system_error>
 
 #include "kstreams/internal/strings.h"
@@ -28,16 +29,28 @@ absl::StatusOr<std::unique_ptr<StateDirectoryLock>> StateDirectoryLock::Acquire(
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
-    ::close(fd);
     if (err == EWOULDBLOCK) {
+      // The holder wrote who it is into the file (below).
+      char buf[128] = {};
+      ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+      ::close(fd);
+      std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
       return absl::FailedPreconditionError(StrCat(
           "state directory '", dir.string(),
-          "' is locked by another KafkaStreams instance or thread (lock file '",
+          "' is locked by another KafkaStreams instance or thread",
+          holder.empty() ? "" : StrCat(" (", holder, ")"), " (lock file '",
           file.string(), "'); is another instance with the same application.id "
           "and state.dir running?"));
     }
+    ::close(fd);
     return absl::UnavailableError(StrCat("cannot lock '", file.string(),
                                          "': ", std::strerror(err)));
+  }
+  // Name the holder for whoever is refused next.
+  std::string holder = StrCat("held by process ", static_cast<int64_t>(::getpid()));
+  if (::ftruncate(fd, 0) == 0) {
+    (void)!::pwrite(fd, holder.data(), holder.size(), 0);
   }
   return std::unique_ptr<StateDirectoryLock>(new StateDirectoryLock(dir, fd));
 }

@@ -90,6 +90,17 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     config.Set(StreamsConfig::kOuterJoinEmitIntervalMs, "0");
   }
   impl_->topology = topology.shared_data();
+  // Handlers and extractor: read once, checked before anything runs (as
+  // KafkaStreams::Start() does). `wallclock` reads the mock clock.
+  absl::StatusOr<std::shared_ptr<const internal::ErrorHandling>> handling =
+      internal::ParseErrorHandling(config, [this] { return wall_clock_ms_; });
+  if (!handling.ok()) {
+    (void)Fail(handling.status());
+    return;
+  }
+  if ((*handling)->dead_letter_queue_topic) {
+    impl_->sink_topics.insert(*(*handling)->dead_letter_queue_topic);
+  }
   if (!topology.status().ok()) {
     (void)Fail(absl::Status(topology.status().code(),
                       ::kstreams::internal::StrCat("invalid topology: ", topology.status().message())));
@@ -128,6 +139,7 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     options.collector = impl_.get();
     options.thread_cache = impl_->thread_cache.get();
     options.wall_clock_ms = [this] { return wall_clock_ms_; };
+    options.error_handling = *handling;
     if (sub.global) {
       options.state_dir_name = "global";
     } else if (globals > 0) {
@@ -277,7 +289,10 @@ std::vector<std::string> TopologyTestDriver::ProducedTopicNames() const {
 }
 
 std::deque<internal::ProducedRecord>* TopologyTestDriver::OutputQueue(const std::string& topic) {
-  if (!impl_->sink_topics.contains(topic) && !impl_->has_dynamic_sink) {
+  // A handler may write a dead letter queue no sink names: once written,
+  // any topic can be read.
+  if (!impl_->sink_topics.contains(topic) && !impl_->has_dynamic_sink &&
+      !impl_->outputs.contains(topic)) {
     (void)Fail(absl::NotFoundError(::kstreams::internal::StrCat(
         "output topic '", topic, "' is not written by any sink; sinks write: [",
         ::kstreams::internal::StrJoin(impl_->sink_topics, ", "), "]")));

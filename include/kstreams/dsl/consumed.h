@@ -1,7 +1,9 @@
 // kstreams/dsl/consumed.h
 //
 // Consumed<K, V>: how StreamsBuilder::Stream/Table read a topic: serdes (the
-// type's default serdes when not given) and the source node's name. Value type.
+// type's default serdes when not given), the timestamp extractor (default:
+// default.timestamp.extractor; kstreams/processor/timestamp_extractor.h) and
+// the source node's name. Value type.
 //
 // Example:
 //   builder.Stream<std::string, int64_t>(
@@ -10,9 +12,11 @@
 #ifndef KSTREAMS_DSL_CONSUMED_H_
 #define KSTREAMS_DSL_CONSUMED_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "kstreams/processor/timestamp_extractor.h"
 #include "kstreams/serde/serde.h"
 
 namespace kstreams {
@@ -28,6 +32,19 @@ class Consumed {
     return c;
   }
   static Consumed As(std::string name) { return Consumed().WithName(std::move(name)); }
+  // Java's Consumed.with(TimestampExtractor).
+  static Consumed With(std::shared_ptr<TimestampExtractor> extractor) {
+    Consumed c;
+    c.timestamp_extractor_ = std::move(extractor);
+    return c;
+  }
+  Consumed& WithTimestampExtractor(std::shared_ptr<TimestampExtractor> extractor) & {
+    timestamp_extractor_ = std::move(extractor);
+    return *this;
+  }
+  Consumed WithTimestampExtractor(std::shared_ptr<TimestampExtractor> extractor) && {
+    return std::move(WithTimestampExtractor(std::move(extractor)));
+  }
   Consumed& WithKeySerde(SerdePtr<K> serde) & {
     key_serde_ = std::move(serde);
     return *this;
@@ -48,6 +65,9 @@ class Consumed {
 
   const SerdePtr<K>& key_serde() const { return key_serde_; }
   const SerdePtr<V>& value_serde() const { return value_serde_; }
+  const std::shared_ptr<TimestampExtractor>& timestamp_extractor() const {
+    return timestamp_extractor_;
+  }
   std::optional<std::string> name() const {
     return name_.empty() ? std::nullopt : std::optional<std::string>(name_);
   }
@@ -55,6 +75,7 @@ class Consumed {
  private:
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
+  std::shared_ptr<TimestampExtractor> timestamp_extractor_;
   // Empty: none. (Not std::optional: GCC 12 reports a false
   // -Wmaybe-uninitialized for a defaulted Consumed{} holding one.)
   std::string name_;

@@ -43,13 +43,14 @@ class StreamsBuilder {
   KStream<K, V> Stream(std::vector<std::string> topics, const Consumed<K, V>& consumed = {}) {
     std::string name = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
     Topology(data_).AddSource<K, V>(name, std::move(topics), consumed.key_serde(),
-                                    consumed.value_serde());
+                                    consumed.value_serde(), consumed.timestamp_extractor());
     return KStream<K, V>(data_, name, consumed.key_serde(), consumed.value_serde(), false);
   }
   template <typename K, typename V>
   KStream<K, V> Stream(const TopicPattern& pattern, const Consumed<K, V>& consumed = {}) {
     std::string name = internal::NameFor(*data_, consumed.name(), "KSTREAM-SOURCE-");
-    Topology(data_).AddSource<K, V>(name, pattern, consumed.key_serde(), consumed.value_serde());
+    Topology(data_).AddSource<K, V>(name, pattern, consumed.key_serde(), consumed.value_serde(),
+                                    consumed.timestamp_extractor());
     return KStream<K, V>(data_, name, consumed.key_serde(), consumed.value_serde(), false);
   }
 
@@ -72,7 +73,8 @@ class StreamsBuilder {
     SerdePtr<V> value_or_default = SerdeOrDefault<V>(value_serde);
     Topology(data_).AddSource<K, std::optional<V>>(
         source, {topic}, SerdeOrDefault<K>(key_serde),
-        value_or_default ? serdes::Optional<V>(value_or_default) : nullptr);
+        value_or_default ? serdes::Optional<V>(value_or_default) : nullptr,
+        consumed.timestamp_extractor());
     auto origin = std::make_shared<internal::TableOrigin>();
     origin->materialized = true;
     internal::AddProcessorNode<K, std::optional<V>, K, Change<V>>(
@@ -123,7 +125,8 @@ class StreamsBuilder {
         store, [supplier] { return supplier->Get(); }, key_serde,
         std::make_shared<ValueAndTimestampSerde<V>>(value_serde)));
     topology.AddSource<K, std::optional<V>>(source, {topic}, key_serde,
-                                            serdes::Optional<V>(value_serde));
+                                            serdes::Optional<V>(value_serde),
+                                            consumed.timestamp_extractor());
     auto send_old = std::make_shared<const bool>(false);
     internal::AddProcessorNode<K, std::optional<V>, K, Change<V>>(
         *data_, table_source, {source},

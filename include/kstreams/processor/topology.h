@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/processor/processor.h"
+#include "kstreams/processor/timestamp_extractor.h"
 #include "kstreams/serde/serde.h"
 
 namespace kstreams {
@@ -68,15 +69,18 @@ class Topology {
  public:
   Topology();
 
-  // Adds a source reading `topics` with the given serdes (defaults by type).
+  // Adds a source reading `topics` with the given serdes (defaults by type)
+  // and timestamp extractor (default: default.timestamp.extractor).
   template <typename K, typename V>
   Topology& AddSource(std::string name, std::vector<std::string> topics,
                       SerdePtr<K> key_serde = nullptr,
-                      SerdePtr<V> value_serde = nullptr);
+                      SerdePtr<V> value_serde = nullptr,
+                      std::shared_ptr<TimestampExtractor> timestamp_extractor = nullptr);
   template <typename K, typename V>
   Topology& AddSource(std::string name, TopicPattern pattern,
                       SerdePtr<K> key_serde = nullptr,
-                      SerdePtr<V> value_serde = nullptr);
+                      SerdePtr<V> value_serde = nullptr,
+                      std::shared_ptr<TimestampExtractor> timestamp_extractor = nullptr);
 
   // Adds a processor made by `supplier` (a callable returning
   // std::unique_ptr<Processor<KIn, VIn, KOut, VOut>>, a new one per call).
@@ -131,7 +135,8 @@ class Topology {
   template <typename K, typename V>
   Topology& AddSourceImpl(std::string name, std::vector<std::string> topics,
                           std::optional<std::string> pattern, SerdePtr<K> key_serde,
-                          SerdePtr<V> value_serde);
+                          SerdePtr<V> value_serde,
+                          std::shared_ptr<TimestampExtractor> timestamp_extractor);
   template <typename K, typename V>
   Topology& AddSinkImpl(std::string name, std::string topic,
                         internal::TopicNameExtractor<K, V> extractor,
@@ -203,7 +208,8 @@ bool Topology::RequireSerde(const SerdePtr<T>& serde, const std::string& node,
 template <typename K, typename V>
 Topology& Topology::AddSourceImpl(std::string name, std::vector<std::string> topics,
                                   std::optional<std::string> pattern,
-                                  SerdePtr<K> key_serde, SerdePtr<V> value_serde) {
+                                  SerdePtr<K> key_serde, SerdePtr<V> value_serde,
+                                  std::shared_ptr<TimestampExtractor> timestamp_extractor) {
   key_serde = SerdeOrDefault<K>(std::move(key_serde));
   value_serde = SerdeOrDefault<V>(std::move(value_serde));
   if (!RequireSerde(key_serde, name, "key") || !RequireSerde(value_serde, name, "value")) {
@@ -229,6 +235,7 @@ Topology& Topology::AddSourceImpl(std::string name, std::vector<std::string> top
   def.name = name;
   def.topics = std::move(topics);
   def.pattern = std::move(pattern);
+  def.timestamp_extractor = std::move(timestamp_extractor);
   def.output = internal::RecordType::Of<K, V>();
   def.factory = [name, key_serde, value_serde]() -> std::unique_ptr<internal::NodeBase> {
     return std::make_unique<internal::SourceNode<K, V>>(name, key_serde, value_serde);
@@ -239,14 +246,17 @@ Topology& Topology::AddSourceImpl(std::string name, std::vector<std::string> top
 
 template <typename K, typename V>
 Topology& Topology::AddSource(std::string name, std::vector<std::string> topics,
-                              SerdePtr<K> key_serde, SerdePtr<V> value_serde) {
+                              SerdePtr<K> key_serde, SerdePtr<V> value_serde,
+                              std::shared_ptr<TimestampExtractor> timestamp_extractor) {
   return AddSourceImpl<K, V>(std::move(name), std::move(topics), std::nullopt,
-                             std::move(key_serde), std::move(value_serde));
+                             std::move(key_serde), std::move(value_serde),
+                             std::move(timestamp_extractor));
 }
 
 template <typename K, typename V>
 Topology& Topology::AddSource(std::string name, TopicPattern pattern,
-                              SerdePtr<K> key_serde, SerdePtr<V> value_serde) {
+                              SerdePtr<K> key_serde, SerdePtr<V> value_serde,
+                              std::shared_ptr<TimestampExtractor> timestamp_extractor) {
   try {
     std::regex check(pattern.regex());
   } catch (const std::regex_error& e) {
@@ -255,7 +265,8 @@ Topology& Topology::AddSource(std::string name, TopicPattern pattern,
     return *this;
   }
   return AddSourceImpl<K, V>(std::move(name), {}, pattern.regex(),
-                             std::move(key_serde), std::move(value_serde));
+                             std::move(key_serde), std::move(value_serde),
+                             std::move(timestamp_extractor));
 }
 
 template <typename Supplier>

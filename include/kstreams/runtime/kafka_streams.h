@@ -154,6 +154,11 @@ class KafkaStreams {
     std::string admin_client_id;             // "<application.id>-<n>-admin"
     std::vector<TaskMetadata> active_tasks;  // sorted by task id
     std::vector<TaskMetadata> standby_tasks;  // always empty: no standby tasks yet
+    // Every record the thread skipped, as of its last commit: its tasks'
+    // dropped_records (tasks it no longer owns included) plus the records
+    // the production exception handler answered CONTINUE to (their source
+    // task is not known once the send failed). Not in Java's ThreadMetadata.
+    int64_t dropped_records = 0;
   };
 
   // Nothing is validated or connected until Start(). The topology is shared,

@@ -251,7 +251,7 @@ TEST(ProcessingHandlerTest, ThrowingLambdaUnderLogAndContinueSkipsTheRecord) {
 TEST(ProcessingHandlerTest, UnknownHandlerNameIsAnError) {
   TopologyTestDriver driver(ThrowingTopology(), {{"processing.exception.handler", "ignore"}}, 0);
   EXPECT_THAT(std::string(driver.status().message()),
-              HasSubstr("must be log_and_fail or log_and_continue, got 'ignore'"));
+              HasSubstr("config 'processing.exception.handler' names an unknown handler 'ignore'"));
 }
 
 TEST(DriverErrorTest, OutputTopicNobodyWritesIsAnError) {

@@ -1,10 +1,16 @@
 // Error conversion and config building (no broker needed).
+#include <chrono>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kafka/kafka_common.h"
+#include "kafka/producer.h"
+#include "kstreams/log.h"
 
 namespace kstreams::internal {
 namespace {
@@ -62,6 +68,45 @@ TEST(BuildConfTest, BadValueIsNamed) {
   ASSERT_FALSE(conf.ok());
   EXPECT_EQ(conf.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(conf.status().message()), HasSubstr("'linger.ms'='soon'"));
+}
+
+TEST(LibrdkafkaLogTest, SyslogLevelsMapToKstreamsLevels) {
+  EXPECT_EQ(LogLevelOfSyslogLevel(0), LogLevel::kError);
+  EXPECT_EQ(LogLevelOfSyslogLevel(3), LogLevel::kError);
+  EXPECT_EQ(LogLevelOfSyslogLevel(4), LogLevel::kWarning);
+  EXPECT_EQ(LogLevelOfSyslogLevel(5), LogLevel::kInfo);
+  EXPECT_EQ(LogLevelOfSyslogLevel(6), LogLevel::kInfo);
+  EXPECT_EQ(LogLevelOfSyslogLevel(7), LogLevel::kDebug);
+}
+
+TEST(LibrdkafkaLogTest, ClientLogLinesGoThroughTheLogSink) {
+  // Before: librdkafka printed these to stderr, past SetLogSink.
+  std::mutex mu;
+  std::vector<std::pair<LogLevel, std::string>> lines;
+  SetLogSink([&](LogLevel level, std::string_view line) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(level, std::string(line));
+  });
+  {
+    // Nothing listens on port 1: librdkafka logs the refused connection.
+    auto producer = Producer::Create(
+        KafkaConfigMap{{"bootstrap.servers", "127.0.0.1:1"}, {"client.id", "log-test"}});
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    bool seen = false;
+    for (int i = 0; i < 200 && !seen; ++i) {
+      (*producer)->Poll(absl::Milliseconds(50));
+      std::lock_guard<std::mutex> lock(mu);
+      for (const auto& [level, line] : lines) {
+        if (line.starts_with("librdkafka ") && line.find("[log-test#producer-") != std::string::npos &&
+            line.find("127.0.0.1:1") != std::string::npos &&
+            (level == LogLevel::kError || level == LogLevel::kWarning || level == LogLevel::kInfo)) {
+          seen = true;
+        }
+      }
+    }
+    EXPECT_TRUE(seen) << "no librdkafka line reached the sink; got " << lines.size() << " lines";
+  }
+  SetLogSink(nullptr);
 }
 
 }  // namespace

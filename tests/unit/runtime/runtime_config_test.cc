@@ -58,4 +58,37 @@ TEST(RuntimeConfig, ErrorsNameTheKey) {
               HasSubstr("'default.production.exception.handler'"));
 }
 
+TEST(RuntimeConfig, BadHandlerExtractorStateDirAndStandbysAreRefusedBeforeAnythingRuns) {
+  // Before: each of these was accepted here, and the thread died later (an
+  // unusable handler class), state went to the working directory (empty
+  // state.dir), or the setting was silently ignored (standbys).
+  EXPECT_EQ(Error(Base().Set("processing.exception.handler", "com.acme.SkipExceptionHandler")),
+            "config 'processing.exception.handler' names an unknown handler "
+            "'com.acme.SkipExceptionHandler'; accepted: log_and_fail, log_and_continue, "
+            "LogAndFailProcessingExceptionHandler, LogAndContinueProcessingExceptionHandler "
+            "(or set an object in code)");
+  EXPECT_EQ(Error(Base().Set("state.dir", "")),
+            "config 'state.dir' is empty; name a directory (default: /tmp/kafka-streams)");
+  EXPECT_EQ(Error(Base().Set("num.standby.replicas", "1")),
+            "config 'num.standby.replicas'='1' is not supported yet (kstreams has no standby "
+            "tasks); set it to 0");
+  EXPECT_EQ(Error(Base().Set("default.timestamp.extractor", "x")).substr(0, 68),
+            "config 'default.timestamp.extractor' names an unknown timestamp extr");
+  EXPECT_TRUE(ParseRuntimeConfig(Base().Set("num.standby.replicas", "0")).ok());
+}
+
+TEST(RuntimeConfig, HandlerAndDeadLetterKeysStayOutOfTheClients) {
+  auto rc = ParseRuntimeConfig(Base()
+                                   .Set("errors.dead.letter.queue.topic.name", "dlq")
+                                   .Set("default.timestamp.extractor", "wallclock")
+                                   .Set("num.standby.replicas", "0"));
+  ASSERT_TRUE(rc.ok()) << rc.status();
+  for (const char* key : {"errors.dead.letter.queue.topic.name", "default.timestamp.extractor",
+                          "num.standby.replicas"}) {
+    EXPECT_FALSE(rc->producer.contains(key)) << key;
+    EXPECT_FALSE(rc->consumer.contains(key)) << key;
+  }
+  EXPECT_EQ(rc->error_handling->dead_letter_queue_topic, "dlq");
+}
+
 }  // namespace

@@ -27,23 +27,35 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/processor/internal/task_context.h"
 #include "kstreams/processor/record.h"
+#include "kstreams/processor/timestamp_extractor.h"
 #include "kstreams/serde/serde.h"
 
 namespace kstreams::internal {
 
 // An error raised while a node processed a record; names the node.
+// `cause` is what the node threw (kept for the exception handlers: its type
+// goes into ErrorDetails); `handled` marks an error an exception handler
+// already answered with FAIL (a sink's serialization error), which the task
+// must not hand to another handler.
 class NodeError : public std::runtime_error {
  public:
-  NodeError(std::string node, absl::Status status)
+  NodeError(std::string node, absl::Status status, std::exception_ptr cause = nullptr,
+            bool handled = false)
       : std::runtime_error(::kstreams::internal::StrCat("node '", node, "': ", status.message())),
         node_(std::move(node)),
-        status_(std::move(status)) {}
+        status_(std::move(status)),
+        cause_(std::move(cause)),
+        handled_(handled) {}
   const std::string& node() const { return node_; }
   const absl::Status& status() const { return status_; }
+  const std::exception_ptr& cause() const { return cause_; }
+  bool handled() const { return handled_; }
 
  private:
   std::string node_;
   absl::Status status_;
+  std::exception_ptr cause_;
+  bool handled_;
 };
 
 class NodeBase {
@@ -129,9 +141,10 @@ class Downstream {
     } catch (const NodeError&) {
       throw;
     } catch (const std::exception& e) {
-      throw NodeError(child->name(), absl::InternalError(e.what()));
+      throw NodeError(child->name(), absl::InternalError(e.what()), std::current_exception());
     } catch (...) {
-      throw NodeError(child->name(), absl::InternalError("unknown exception"));
+      throw NodeError(child->name(), absl::InternalError("unknown exception"),
+                      std::current_exception());
     }
   }
 
@@ -155,6 +168,9 @@ class Node : public InputNode<KIn, VIn> {
 class SourceNodeBase : public NodeBase {
  public:
   using NodeBase::NodeBase;
+  // The source's own extractor (Consumed::WithTimestampExtractor), set by
+  // the task from the topology; nullptr: the configured default.
+  TimestampExtractor* timestamp_extractor = nullptr;
   // Deserializes and forwards. A deserialization failure is returned (the
   // task applies the deserialization exception handler); errors downstream
   // are thrown as NodeError.
@@ -225,6 +241,7 @@ class SinkNode final : public InputNode<K, V> {
         partitioner_(std::move(partitioner)) {}
 
   absl::Status Init(TaskContext& task) override {
+    task_ = &task;
     collector_ = &task.collector();
     if (internal_topic_) topic_ = ::kstreams::internal::StrCat(task.application_id(), "-", topic_);
     return absl::OkStatus();
@@ -239,11 +256,17 @@ class SinkNode final : public InputNode<K, V> {
     }
     RawBytes key, value;
     if (!key_serde_->IsNull(record.key())) {
-      Check(key_serde_->Serialize(topic, record.key(), key_buf_), "key", topic);
+      if (!Check(key_serde_->Serialize(topic, record.key(), key_buf_), true, topic,
+                 record.timestamp())) {
+        return;
+      }
       key = key_buf_;
     }
     if (!value_serde_->IsNull(record.value())) {
-      Check(value_serde_->Serialize(topic, record.value(), value_buf_), "value", topic);
+      if (!Check(value_serde_->Serialize(topic, record.value(), value_buf_), false, topic,
+                 record.timestamp())) {
+        return;
+      }
       value = value_buf_;
     }
     int32_t partition = -1;
@@ -257,17 +280,21 @@ class SinkNode final : public InputNode<K, V> {
   }
 
  private:
-  // The check is inlined into Process; building the error is kept out of
-  // line so that it does not weigh on the per-record path.
-  void Check(const absl::Status& s, std::string_view what, std::string_view topic) {
-    if (!s.ok()) [[unlikely]] ThrowSerializationError(s, what, topic);
+  // The check is inlined into Process; the production exception handler is
+  // asked out of line so that it does not weigh on the per-record path.
+  // False: skip the record (the handler said CONTINUE).
+  bool Check(const absl::Status& s, bool key, std::string_view topic, int64_t timestamp) {
+    if (s.ok()) [[likely]] return true;
+    return HandleSerializationError(s, key, topic, timestamp);
   }
-  [[noreturn, gnu::noinline, gnu::cold]] void ThrowSerializationError(
-      const absl::Status& s, std::string_view what, std::string_view topic) {
-    throw NodeError(this->name(),
-                    absl::Status(s.code(), ::kstreams::internal::StrCat("serializing ", what,
-                                                        " for topic '", topic,
-                                                        "': ", s.message())));
+  [[gnu::noinline, gnu::cold]] bool HandleSerializationError(const absl::Status& s, bool key,
+                                                             std::string_view topic,
+                                                             int64_t timestamp) {
+    return !task_->HandleSerializationError(
+        this->name(), topic, timestamp, key,
+        absl::Status(s.code(), ::kstreams::internal::StrCat("serializing ", key ? "key" : "value",
+                                                            " for topic '", topic,
+                                                            "': ", s.message())));
   }
 
   std::string topic_;
@@ -276,6 +303,7 @@ class SinkNode final : public InputNode<K, V> {
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   StreamPartitioner<K, V> partitioner_;
+  TaskContext* task_ = nullptr;
   RecordCollector* collector_ = nullptr;  // the task's, fixed for its life
   std::string key_buf_, value_buf_;  // reused across records
 };

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "kstreams/processor/punctuation.h"
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/task_id.h"
@@ -76,6 +77,12 @@ class TaskContext {
   // Counts and logs a record a node dropped on purpose (null key in an
   // aggregation, late record, ...). Never silent.
   virtual void RecordDropped(std::string_view node, std::string_view reason) = 0;
+  // A sink could not serialize a record for `topic`: asks the production
+  // exception handler. True: skip the record and go on (CONTINUE); FAIL
+  // throws a NodeError marked handled.
+  virtual bool HandleSerializationError(std::string_view node, std::string_view topic,
+                                        int64_t timestamp, bool key,
+                                        const absl::Status& error) = 0;
 };
 
 }  // namespace kstreams::internal

@@ -22,6 +22,10 @@
 #include "kstreams/processor/internal/node.h"
 #include "kstreams/state/state_store.h"
 
+namespace kstreams {
+class TimestampExtractor;
+}  // namespace kstreams
+
 namespace kstreams::internal {
 
 enum class NodeKind { kSource, kProcessor, kSink };
@@ -48,6 +52,8 @@ struct NodeDef {
   // Sources: topics (as given; internal ones undecorated) or a regex.
   std::vector<std::string> topics;
   std::optional<std::string> pattern;
+  // Sources: their own timestamp extractor (nullptr: the configured default).
+  std::shared_ptr<TimestampExtractor> timestamp_extractor;
   // Sinks: the topic, or empty with `dynamic_topic` when an extractor picks it.
   std::string sink_topic;
   bool dynamic_topic = false;
