@@ -3,7 +3,8 @@
 # Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config librdkafka-dev librocksdb-dev libabsl-dev
-          libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev kcat python3-kafka)
+          libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev kcat python3-kafka
+          openjdk-17-jre-headless maven)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

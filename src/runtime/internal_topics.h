@@ -10,7 +10,13 @@
 //    TopicCreator registered for bootstrap.servers (EmbeddedKafka). An
 //    existing internal topic must have the expected count;
 //  - changelog topics "<application.id>-<store>-changelog" of logged stores
-//    get one partition per task of the owning sub-topology (compacted);
+//    get one partition per task of the owning sub-topology;
+//  - topic configs as Java's InternalTopicManager: changelogs
+//    cleanup.policy=compact (windowed/session stores: compact,delete with
+//    retention.ms = store retention + 1 day, from stores.h); repartition
+//    topics cleanup.policy=delete, segment.bytes=52428800, retention.ms=-1;
+//    then the "topic."-prefixed StreamsConfig entries, then the store's own
+//    log config; replication.factor from the config (-1 = broker default);
 //  - the inputs of each join (TopologyData::CopartitionGroups) are
 //    co-partitioned: their user topics have equal partition counts (else a
 //    FailedPrecondition naming each topic and count), and their repartition
@@ -22,13 +28,42 @@
 #ifndef KSTREAMS_SRC_RUNTIME_INTERNAL_TOPICS_H_
 #define KSTREAMS_SRC_RUNTIME_INTERNAL_TOPICS_H_
 
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
 #include "absl/status/status.h"
+#include "kafka/admin.h"
+#include "kafka/kafka_common.h"
 #include "kstreams/processor/internal/topology_data.h"
 #include "runtime/runtime_config.h"
 
 namespace kstreams::internal {
 
 absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& config);
+
+// Deletes committed records of the application's repartition topics
+// ("<application.id>-...-repartition") with DeleteRecords, at most every
+// repartition.purge.interval.ms, as Java's TaskManager.maybePurgeCommittedRecords.
+// Failures are logged, never fatal; a cluster without DeleteRecords (the
+// embedded broker) turns it off. One per StreamThread; thread-compatible.
+//
+//   RepartitionPurger purger(rc);
+//   if (consumer->CommitSync(offsets).ok()) purger.MaybePurge(offsets, NowMs());
+class RepartitionPurger {
+ public:
+  explicit RepartitionPurger(const RuntimeConfig& config);
+  ~RepartitionPurger();
+  void MaybePurge(const std::map<TopicPartition, int64_t>& committed, int64_t now_ms);
+
+ private:
+  const RuntimeConfig& config_;
+  const std::string prefix_;
+  std::unique_ptr<Admin> admin_;
+  int64_t last_purge_ms_ = 0;
+  bool disabled_ = false;
+};
 
 }  // namespace kstreams::internal
 

@@ -41,6 +41,14 @@ struct RuntimeConfig {
   // Records buffered per assigned partition (on average) before the thread
   // stops taking more from the consumer.
   int64_t buffered_records_per_partition = 1000;
+  // Internal topics (src/runtime/internal_topics.h): replication.factor
+  // (-1 = the broker's default), the "topic."-prefixed configs applied to
+  // every internal topic (Java's StreamsConfig.topicPrefix), and
+  // repartition.purge.interval.ms (how often committed repartition records
+  // are deleted).
+  int32_t replication_factor = -1;
+  std::map<std::string, std::string> topic_configs;
+  int64_t repartition_purge_interval_ms = 30000;
   // default.production.exception.handler is `continue`.
   bool continue_on_production_error = false;
   // librdkafka properties per client (without group.id / client.id, which

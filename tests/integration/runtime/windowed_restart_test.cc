@@ -78,12 +78,12 @@ struct Click {
 
 std::string User(int i) { return "u" + std::to_string(i); }
 
-class WindowedRestartIT : public RuntimeIT {
+class WindowedRestartIT : public runtime_test::BrokerIT {
  protected:
   void SetUp() override {
     RuntimeIT::SetUp();
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("clicks", 2));
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("final-out", 2));
+    KSTREAMS_ASSERT_OK(CreateTopic("clicks", 2));
+    KSTREAMS_ASSERT_OK(CreateTopic("final-out", 2));
   }
   // Sends the clicks in the order given (each partition sees its clicks in
   // timestamp order: the callers list them so).
@@ -131,6 +131,7 @@ class WindowedRestartIT : public RuntimeIT {
     }
   }
 };
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(WindowedRestartIT);
 
 // Final results expected for window `start`, per user: see the inputs.
 void ExpectWindow(std::multiset<std::string>& expected, int64_t start, int even, int odd) {
@@ -140,7 +141,7 @@ void ExpectWindow(std::multiset<std::string>& expected, int64_t start, int even,
   }
 }
 
-TEST_F(WindowedRestartIT, FinalResultsExactlyOnceAcrossCheckpointedAndFullRestores) {
+TEST_P(WindowedRestartIT, FinalResultsExactlyOnceAcrossCheckpointedAndFullRestores) {
   // Phase 1. Per user u<i>: 1000+i, 2000+i and, for even i, 3000+i (window
   // 0: 3 clicks for even users, 2 for odd); 12000+i (window 10000: 1);
   // 20000+i (window 20000), which closes windows 0 and 10000. Then a late
