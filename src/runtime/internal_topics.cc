@@ -75,8 +75,8 @@ std::vector<std::string> ConfigList(const TopicConfigMap& configs) {
 
 }  // namespace
 
-RepartitionPurger::RepartitionPurger(const RuntimeConfig& config)
-    : config_(config), prefix_(StrCat(config.application_id, "-")) {}
+RepartitionPurger::RepartitionPurger(const RuntimeConfig& config, int64_t now_ms)
+    : config_(config), prefix_(StrCat(config.application_id, "-")), last_purge_ms_(now_ms) {}
 
 RepartitionPurger::~RepartitionPurger() = default;
 

@@ -49,11 +49,12 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
 // Failures are logged, never fatal; a cluster without DeleteRecords (the
 // embedded broker) turns it off. One per StreamThread; thread-compatible.
 //
-//   RepartitionPurger purger(rc);
+//   RepartitionPurger purger(rc, NowMs());
 //   if (consumer->CommitSync(offsets).ok()) purger.MaybePurge(offsets, NowMs());
 class RepartitionPurger {
  public:
-  explicit RepartitionPurger(const RuntimeConfig& config);
+  // The first purge comes one interval after `now_ms`, as in Java.
+  RepartitionPurger(const RuntimeConfig& config, int64_t now_ms);
   ~RepartitionPurger();
   void MaybePurge(const std::map<TopicPartition, int64_t>& committed, int64_t now_ms);
 

@@ -204,8 +204,9 @@ absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadToEnd(const std::strin
 TEST_F(RealKafkaIT, RestorationFromACompactedChangelogGivesExactlyTheStore) {
   KSTREAMS_ASSERT_OK(CreateTopic("words", 2));
   KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 2));
-  // Changelog segments roll every 100 ms, so the cleaner can compact all but
-  // the newest; the cluster's cleaner looks every 500 ms (scripts/kafka.sh).
+  // Changelog segments roll every 100 ms of record time, so the cleaner can
+  // compact all but the newest; the cluster's cleaner looks every 500 ms
+  // (scripts/kafka.sh).
   StreamsConfig config = Config("compacted");
   config.Set("topic.segment.ms", "100");
   config.Set("topic.min.cleanable.dirty.ratio", "0.01");
@@ -219,7 +220,9 @@ TEST_F(RealKafkaIT, RestorationFromACompactedChangelogGivesExactlyTheStore) {
       std::vector<KV> batch = runtime_test::Words(500, 20, round * 500);
       for (const auto& [k, v] : runtime_test::CountOf(batch)) expected[k] += v;
       updates += 500;
-      Produce("words", batch);
+      // Segments roll on record time (segment.ms against the first record's
+      // timestamp): wall-clock timestamps make them roll between rounds.
+      Produce("words", batch, absl::ToUnixMillis(absl::Now()));
       ASSERT_TRUE(WaitFor([&] { return runtime_test::QueryCounts(streams) == expected; },
                           absl::Seconds(30)));
       absl::SleepFor(absl::Milliseconds(150));  // the next records open a new segment
@@ -408,16 +411,22 @@ TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
 
   // Counts: at least once per input record, so each key's count is at least
   // the independent count; the store converges there.
+  int64_t counted = 0;
   ASSERT_TRUE(WaitFor(
       [&] {
         auto counts = runtime_test::QueryCounts(streams);
+        if (counts) {
+          counted = 0;
+          for (const auto& [k, n] : *counts) counted += n;
+        }
         if (!counts || counts->size() != expected.size()) return false;
         for (const auto& [k, n] : expected) {
           if ((*counts)[k] < n) return false;
         }
         return true;
       },
-      absl::Seconds(120)));
+      absl::Seconds(120)))
+      << counted << " counted of " << kRecords << ", state " << static_cast<int>(streams.state());
   EXPECT_EQ(streams.state(), KafkaStreams::State::kRunning);
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
   // Output: every input id, nothing else; duplicates allowed.

@@ -78,7 +78,11 @@ struct Click {
 
 std::string User(int i) { return "u" + std::to_string(i); }
 
-class WindowedRestartIT : public runtime_test::BrokerIT {
+// Embedded broker only: the input's timestamps are a few seconds after the
+// epoch, and a real broker deletes windowed changelog segments whose newest
+// record is older than retention.ms (store retention + 1 day) before now, as
+// it would for Java's application: the restores would find nothing.
+class WindowedRestartIT : public RuntimeIT {
  protected:
   void SetUp() override {
     RuntimeIT::SetUp();
@@ -131,7 +135,6 @@ class WindowedRestartIT : public runtime_test::BrokerIT {
     }
   }
 };
-KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(WindowedRestartIT);
 
 // Final results expected for window `start`, per user: see the inputs.
 void ExpectWindow(std::multiset<std::string>& expected, int64_t start, int even, int odd) {
@@ -141,7 +144,7 @@ void ExpectWindow(std::multiset<std::string>& expected, int64_t start, int even,
   }
 }
 
-TEST_P(WindowedRestartIT, FinalResultsExactlyOnceAcrossCheckpointedAndFullRestores) {
+TEST_F(WindowedRestartIT, FinalResultsExactlyOnceAcrossCheckpointedAndFullRestores) {
   // Phase 1. Per user u<i>: 1000+i, 2000+i and, for even i, 3000+i (window
   // 0: 3 clicks for even users, 2 for odd); 12000+i (window 10000: 1);
   // 20000+i (window 20000), which closes windows 0 and 10000. Then a late
