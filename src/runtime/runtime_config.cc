@@ -32,7 +32,6 @@ bool IsStreamsKey(std::string_view key) {
       "num.standby.replicas",
       "client.id",
       "repartition.purge.interval.ms",
-      "windowstore.changelog.additional.retention.ms",
   };
   return kKeys.contains(key) || key.starts_with("topic.");
 }

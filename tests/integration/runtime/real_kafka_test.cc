@@ -363,9 +363,8 @@ class RealKafka3IT : public RealKafkaIT {
 
   // Runs scripts/kafka.sh `command` on this cluster; true on exit code 0.
   bool KafkaScript(const std::string& command) {
-    const char* scripts = std::getenv("KSTREAMS_SCRIPTS_DIR");
-    const std::string line = StrCat("bash '", scripts != nullptr ? scripts : "scripts",
-                                    "/kafka.sh' ", command, " --dir '", real_dir_, "' 2>&1");
+    const std::string line = StrCat("bash '", KSTREAMS_SOURCE_DIR, "/scripts/kafka.sh' ", command,
+                                    " --dir '", real_dir_, "' 2>&1");
     const std::string out = kafka_test::RunCommand(line + "; echo rc=$?");
     std::printf("$ %s\n%s", line.c_str(), out.c_str());
     return out.ends_with("rc=0\n");
