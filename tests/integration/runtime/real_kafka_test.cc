@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "integration/kafka/kafka_test_util.h"
 #include "integration/kafka/real_kafka.h"
+#include "integration/runtime/progress_test_util.h"
 #include "integration/runtime/runtime_test_util.h"
 #include "kafka/admin.h"
 #include "kafka/consumer.h"
@@ -248,47 +249,6 @@ TEST_F(RealKafkaIT, RestorationFromACompactedChangelogGivesExactlyTheStore) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
-struct Progress {
-  long long next = 0, gaps = 0, dups = 0;
-};
-
-Progress ParseProgress(const std::string& value) {
-  Progress p;
-  std::sscanf(value.c_str(), "%lld,%lld,%lld", &p.next, &p.gaps, &p.dups);
-  return p;
-}
-
-// The latest progress_app output per key, read until every key reached
-// `per_key` or `timeout` passed.
-std::map<std::string, Progress> ReadProgress(const std::string& bootstrap, int keys, int per_key,
-                                             absl::Duration timeout) {
-  internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}};
-  auto consumer = internal::Consumer::Create(std::move(options));
-  EXPECT_TRUE(consumer.ok()) << consumer.status();
-  std::map<std::string, Progress> latest;
-  if (!consumer.ok()) return latest;
-  std::map<internal::TopicPartition, int64_t> start;
-  for (int p = 0; p < 4; ++p) start[{"progress-out", p}] = internal::kOffsetBeginning;
-  EXPECT_TRUE((*consumer)->Assign(start).ok());
-  auto complete = [&] {
-    if (static_cast<int>(latest.size()) != keys) return false;
-    for (const auto& [key, p] : latest) {
-      if (p.next != per_key) return false;
-    }
-    return true;
-  };
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!complete() && absl::Now() < deadline) {
-    auto batch = (*consumer)->PollBatch(10000, absl::Milliseconds(100));
-    if (!batch.ok()) break;
-    for (const auto& r : *batch) {
-      if (r.key && r.value) latest[*r.key] = ParseProgress(*r.value);
-    }
-  }
-  return latest;
-}
-
 TEST_F(RealKafkaIT, InstancesAsProcessesJoinLeaveAndDieWithoutLosingInput) {
   constexpr int kKeys = 12;
   constexpr int kPerKey = 1500;
@@ -306,22 +266,8 @@ TEST_F(RealKafkaIT, InstancesAsProcessesJoinLeaveAndDieWithoutLosingInput) {
   auto b = start_app("b");
 
   std::atomic<int> produced{0};
-  std::thread producer([&] {
-    auto p = internal::Producer::Create(kafka_test::ProducerConfig(bootstrap_));
-    ASSERT_TRUE(p.ok()) << p.status();
-    for (int seq = 0; seq < kPerKey; ++seq) {
-      for (int k = 0; k < kKeys; ++k) {
-        KSTREAMS_ASSERT_OK((*p)->Send("events", -1, StrCat("k", k), StrCat(seq), 1000 + seq, {}));
-      }
-      produced += kKeys;
-      if (seq % 25 == 24) {
-        KSTREAMS_ASSERT_OK((*p)->Flush(absl::Seconds(10)));
-        absl::SleepFor(absl::Milliseconds(40));
-      }
-    }
-    KSTREAMS_ASSERT_OK((*p)->Flush(absl::Seconds(10)));
-    KSTREAMS_ASSERT_OK((*p)->TakeDeliveryStatus());
-  });
+  std::thread producer(
+      [&] { progress_test::ProduceSequences(bootstrap_, kKeys, kPerKey, produced); });
   auto wait_produced = [&](int fraction_of_6) {
     for (int i = 0; i < 3000 && produced < kKeys * kPerKey * fraction_of_6 / 6; ++i) {
       absl::SleepFor(absl::Milliseconds(10));
@@ -340,8 +286,8 @@ TEST_F(RealKafkaIT, InstancesAsProcessesJoinLeaveAndDieWithoutLosingInput) {
   auto d = start_app("d");
   producer.join();
 
-  std::map<std::string, Progress> latest =
-      ReadProgress(bootstrap_, kKeys, kPerKey, absl::Seconds(120));
+  std::map<std::string, progress_test::Progress> latest =
+      progress_test::ReadProgress(bootstrap_, kKeys, kPerKey, absl::Seconds(120));
   ASSERT_EQ(latest.size(), static_cast<size_t>(kKeys));
   long long dups = 0;
   for (const auto& [key, p] : latest) {
@@ -403,6 +349,13 @@ TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
     Produce("in", batch);
   };
   produce(0, kRecords / 3);
+  // Mid-run: the application is RUNNING and has counted the first third.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto counts = runtime_test::QueryCounts(streams);
+        return counts && *counts == expected;
+      },
+      absl::Seconds(60)));
   ASSERT_TRUE(KafkaScript("kill-node 2"));
   produce(kRecords / 3, 2 * kRecords / 3);
   ASSERT_TRUE(KafkaScript("start-node 2"));
