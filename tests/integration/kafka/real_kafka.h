@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -77,11 +78,17 @@ absl::Status WaitForTopics(internal::Admin& admin, Done done, std::string_view w
 }
 
 // Deletes every topic but Kafka's own (__consumer_offsets, ...) and every
-// consumer group, and waits until the metadata shows no such topic.
+// consumer group without live members, and waits until the metadata shows
+// no such topic.
 inline absl::Status ResetCluster(const std::string& bootstrap) {
   KSTREAMS_ASSIGN_OR_RETURN(auto admin, AdminFor(bootstrap));
+  // A group whose members a failed test left behind stays until their
+  // sessions expire; its application.id is that test's own, so it is left.
   KSTREAMS_ASSIGN_OR_RETURN(auto groups, admin->ListGroups());
-  KSTREAMS_RETURN_IF_ERROR(admin->DeleteGroups(groups));
+  for (const std::string& group : groups) {
+    absl::Status deleted = admin->DeleteGroups({group});
+    if (!deleted.ok() && !absl::StrContains(deleted.message(), "NON_EMPTY_GROUP")) return deleted;
+  }
   KSTREAMS_ASSIGN_OR_RETURN(auto topics, admin->ListTopics());
   std::vector<std::string> doomed;
   for (const auto& [t, n] : topics) {
