@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark command: installs missing packages, builds Release in
-# build-bench/, and runs kstreams_bench --workload all in-process and on the
-# embedded broker (beside the raw_pipe ceiling), with values of 100 B and
+# build-bench/, and runs kstreams_bench --workload all in-process, on the
+# embedded broker and on a local real Kafka broker (scripts/kafka.sh; KAFKA=0
+# skips it), each beside the raw_pipe ceiling, with values of 100 B and
 # 1 KB, writing one JSON file per run to bench-results/ and the tables to
 # stdout. See bench/README.md.
 #   bash scripts/bench.sh                      # the suite, --repeat 3
@@ -107,4 +108,18 @@ for value_size in 100 1024; do
   "$bench" --workload all --mode embedded --value-size "$value_size" \
     --records "$embedded_records" --repeat "$repeat" --json "$out/embedded-${value_size}B.json" "$@"
 done
+# Real Apache Kafka (scripts/kafka.sh, 1 broker on loopback): the same
+# workloads with --mode broker, raw_pipe in the same run. KAFKA=0 skips it.
+if [ "${KAFKA:-1}" = 1 ]; then
+  kafka_dir="$(mktemp -d /tmp/kstreams-bench-kafka-XXXXXX)"
+  trap 'bash scripts/kafka.sh stop --dir "$kafka_dir"; rm -rf "$kafka_dir"' EXIT
+  bootstrap="$(bash scripts/kafka.sh start --dir "$kafka_dir")"
+  for value_size in 100 1024; do
+    kafka_records=$([ "$value_size" = 100 ] && echo 1000000 || echo 200000)
+    echo "== real Kafka (1 broker), ${value_size} B values"
+    ./build-bench/bench/kstreams_bench --workload all --mode broker --bootstrap-servers "$bootstrap" \
+      --value-size "$value_size" --records "$kafka_records" --repeat "$repeat" \
+      --json "$out/kafka-${value_size}B.json" "$@"
+  done
+fi
 echo "JSON written to $out/"

@@ -1,5 +1,6 @@
-// The scaffolding the examples share: starting EmbeddedKafka with their
-// topics (and registering it so KafkaStreams can create internal topics),
+// The scaffolding the examples share: starting the demo's cluster with its
+// topics (EmbeddedKafka, registered so KafkaStreams can create internal
+// topics; or, with --kafka, a local Apache Kafka cluster),
 // reading an output topic back from the beginning without joining a group,
 // a temporary state directory, running until a signal, and flag parsing.
 // Only the installed public API: kstreams/kafka/topic_reader.h and
@@ -15,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -25,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "kstreams/kafka/create_topics.h"
 #include "kstreams/kafka/embedded_kafka.h"
 #include "kstreams/kafka/topic_reader.h"
 #include "kstreams/runtime/kafka_streams.h"
@@ -33,33 +36,89 @@
 
 namespace kstreams::examples {
 
-// An EmbeddedKafka whose topics KafkaStreams can create: the broker has no
-// CreateTopics API, so it is registered as the in-process topic creator for
-// its bootstrap servers for as long as this object lives.
-class EmbeddedCluster {
+// Set by ParseFlags when the command line has --kafka: the demo runs on a
+// local real Apache Kafka cluster (scripts/kafka.sh) instead of the embedded
+// broker.
+inline bool& UseRealKafka() {
+  static bool real = false;
+  return real;
+}
+
+// The cluster a self-checking demo runs on, with its topics created:
+//  - by default an EmbeddedKafka, registered as the in-process topic creator
+//    for its bootstrap servers (it has no CreateTopics API) while this lives;
+//  - with --kafka, a 1-broker Apache Kafka cluster started by
+//    scripts/kafka.sh in a temporary folder (Java; the first run resolves
+//    the broker with Maven), stopped and removed with this object.
+class DemoCluster {
  public:
-  static absl::StatusOr<std::unique_ptr<EmbeddedCluster>> Start(
+  static absl::StatusOr<std::unique_ptr<DemoCluster>> Start(
       const std::vector<std::string>& topics, int32_t partitions) {
+    if (UseRealKafka()) return StartReal(topics, partitions);
     KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<EmbeddedKafka> kafka, EmbeddedKafka::Start());
-    std::unique_ptr<EmbeddedCluster> cluster(new EmbeddedCluster(std::move(kafka)));
+    std::unique_ptr<DemoCluster> cluster(new DemoCluster());
+    cluster->bootstrap_ = kafka->BootstrapServers();
+    cluster->creator_ = std::make_unique<ScopedTopicCreator>(
+        cluster->bootstrap_, [k = kafka.get()](std::string_view topic, int32_t n) {
+          return k->CreateTopic(topic, n);
+        });
+    cluster->kafka_ = std::move(kafka);
     for (const std::string& topic : topics) {
       KSTREAMS_RETURN_IF_ERROR(cluster->kafka_->CreateTopic(topic, partitions));
     }
     return cluster;
   }
+  ~DemoCluster() {
+    if (real_dir_.empty()) return;
+    std::fprintf(stderr, "stopping the local Kafka cluster\n");
+    const std::string stop = "bash '" + Script() + "' stop --dir '" + real_dir_ + "' >&2";
+    if (std::system(stop.c_str()) != 0) std::fprintf(stderr, "(%s failed)\n", stop.c_str());
+    std::error_code ignored;
+    std::filesystem::remove_all(real_dir_, ignored);
+  }
+  DemoCluster(const DemoCluster&) = delete;
+  DemoCluster& operator=(const DemoCluster&) = delete;
+
   const std::string& bootstrap() const { return bootstrap_; }
 
  private:
-  explicit EmbeddedCluster(std::unique_ptr<EmbeddedKafka> kafka)
-      : kafka_(std::move(kafka)),
-        bootstrap_(kafka_->BootstrapServers()),
-        creator_(bootstrap_, [k = kafka_.get()](std::string_view topic, int32_t partitions) {
-          return k->CreateTopic(topic, partitions);
-        }) {}
+  DemoCluster() = default;
 
-  std::unique_ptr<EmbeddedKafka> kafka_;
+  // scripts/kafka.sh of the source tree this example was built from
+  // (KSTREAMS_SCRIPTS_DIR overrides).
+  static std::string Script() {
+    const char* dir = std::getenv("KSTREAMS_SCRIPTS_DIR");
+    return std::string(dir != nullptr ? dir : KSTREAMS_SOURCE_DIR "/scripts") + "/kafka.sh";
+  }
+
+  static absl::StatusOr<std::unique_ptr<DemoCluster>> StartReal(
+      const std::vector<std::string>& topics, int32_t partitions) {
+    std::unique_ptr<DemoCluster> cluster(new DemoCluster());
+    std::string dir = (std::filesystem::temp_directory_path() / "kstreams-kafka-XXXXXX").string();
+    if (mkdtemp(dir.data()) == nullptr) {
+      return absl::InternalError("cannot create a folder for the local Kafka cluster");
+    }
+    cluster->real_dir_ = dir;
+    std::fprintf(stderr, "starting a local Kafka cluster in %s (scripts/kafka.sh)\n", dir.c_str());
+    const std::string start = "bash '" + Script() + "' start --dir '" + dir + "'";
+    FILE* out = popen(start.c_str(), "r");
+    char line[4096] = "";
+    const bool read = out != nullptr && std::fgets(line, sizeof(line), out) != nullptr;
+    const int rc = out != nullptr ? pclose(out) : -1;
+    cluster->bootstrap_ = read ? std::string(line, std::strcspn(line, "\n")) : "";
+    if (rc != 0 || cluster->bootstrap_.empty()) {
+      return absl::UnavailableError("could not start a local Kafka cluster: '" + start +
+                                    "' failed (its output is above)");
+    }
+    KSTREAMS_RETURN_IF_ERROR(
+        CreateTopics({{"bootstrap.servers", cluster->bootstrap_}}, topics, partitions));
+    return cluster;
+  }
+
   std::string bootstrap_;
-  ScopedTopicCreator creator_;
+  std::string real_dir_;                      // the real cluster's folder
+  std::unique_ptr<EmbeddedKafka> kafka_;      // or the embedded broker
+  std::unique_ptr<ScopedTopicCreator> creator_;
 };
 
 // Reads every partition of `topic` from the beginning, handing each record to
@@ -118,13 +177,19 @@ class TempStateDir {
 };
 
 // Parses "--flag value" arguments, and the value-less flags in `switches`
-// (given an empty value). `on_flag(flag, value)` returns false for a flag it
-// does not know; that, or a missing value, prints `usage` and exits with 2.
+// (given an empty value). `--kafka` (every example's: run the demo on a
+// local real Kafka cluster, see DemoCluster) is handled here. `on_flag(flag,
+// value)` returns false for a flag it does not know; that, or a missing
+// value, prints `usage` and exits with 2.
 inline void ParseFlags(int argc, char** argv, const char* program, const char* usage,
                        const std::set<std::string>& switches,
                        const std::function<bool(const std::string&, const std::string&)>& on_flag) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
+    if (flag == "--kafka") {
+      UseRealKafka() = true;
+      continue;
+    }
     std::string value;
     if (!switches.contains(flag)) {
       if (i + 1 >= argc) {

@@ -73,7 +73,7 @@ int RunAgainstCluster(const Args& args) {
 
 int RunEmbedded(const Args& args) {
   auto cluster =
-      kstreams::examples::EmbeddedCluster::Start({kViews, kUsers, kOutput}, args.partitions);
+      kstreams::examples::DemoCluster::Start({kViews, kUsers, kOutput}, args.partitions);
   if (!cluster.ok()) return Fail(cluster.status());
   const std::string bootstrap = (*cluster)->bootstrap();
   auto producer = kstreams::SimpleProducer::Create(
@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
   kstreams::examples::ParseFlags(
       argc, argv, "page_view_enrichment",
-      "usage: page_view_enrichment [--bootstrap-servers HOSTS] [--users N] [--views N] "
+      "usage: page_view_enrichment [--kafka | --bootstrap-servers HOSTS] [--users N] [--views N] "
       "[--partitions P]",
       {}, [&](const std::string& flag, const std::string& value) {
         if (flag == "--bootstrap-servers") args.bootstrap = value;

@@ -97,7 +97,7 @@ std::optional<Counts> Query(const kstreams::KafkaStreams& streams, const std::st
 }
 
 int RunEmbedded(const Args& args) {
-  auto cluster = kstreams::examples::EmbeddedCluster::Start(
+  auto cluster = kstreams::examples::DemoCluster::Start(
       {"user-regions", "page-views", "users-per-region", "views-per-region"}, args.partitions);
   if (!cluster.ok()) return Fail(cluster.status());
   const std::string bootstrap = (*cluster)->bootstrap();
@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
   kstreams::examples::ParseFlags(
       argc, argv, "page_view_regions",
-      "usage: page_view_regions [--bootstrap-servers HOSTS] [--users N] [--views N] "
+      "usage: page_view_regions [--kafka | --bootstrap-servers HOSTS] [--users N] [--views N] "
       "[--partitions P]",
       {}, [&](const std::string& flag, const std::string& value) {
         if (flag == "--bootstrap-servers") args.bootstrap = value;

@@ -70,7 +70,7 @@ int RunAgainstCluster(const Args& args) {
 }
 
 int RunEmbedded(const Args& args) {
-  auto cluster = kstreams::examples::EmbeddedCluster::Start({args.input, args.output},
+  auto cluster = kstreams::examples::DemoCluster::Start({args.input, args.output},
                                                           args.partitions);
   if (!cluster.ok()) return Fail(cluster.status());
   const std::string bootstrap = (*cluster)->bootstrap();
@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
   kstreams::examples::ParseFlags(
       argc, argv, "pipe",
-      "usage: pipe [--bootstrap-servers host:port] [--input t] [--output t] "
+      "usage: pipe [--kafka | --bootstrap-servers host:port] [--input t] [--output t] "
       "[--records N] [--partitions P] [--config key=value]... [--quiet]",
       {"--quiet"}, [&](const std::string& flag, const std::string& value) {
         if (flag == "--bootstrap-servers") args.bootstrap = value;

@@ -124,7 +124,7 @@ std::map<WindowKey, int64_t> ExpectedFinalCounts(const std::vector<Click>& click
 
 int RunEmbedded(const Args& args) {
   auto cluster =
-      kstreams::examples::EmbeddedCluster::Start({args.input, args.output}, args.partitions);
+      kstreams::examples::DemoCluster::Start({args.input, args.output}, args.partitions);
   if (!cluster.ok()) return Fail(cluster.status());
   const std::string bootstrap = (*cluster)->bootstrap();
 
@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
   kstreams::examples::ParseFlags(
       argc, argv, "windowed_counts",
-      "usage: windowed_counts [--bootstrap-servers HOSTS] [--input T] [--output T] "
+      "usage: windowed_counts [--kafka | --bootstrap-servers HOSTS] [--input T] [--output T] "
       "[--clicks N] [--users U] [--partitions P]",
       {}, [&](const std::string& flag, const std::string& value) {
         if (flag == "--bootstrap-servers") args.bootstrap = value;

@@ -72,7 +72,7 @@ int RunAgainstCluster(const Args& args) {
 }
 
 int RunEmbedded(const Args& args) {
-  auto cluster = kstreams::examples::EmbeddedCluster::Start({args.input, args.output},
+  auto cluster = kstreams::examples::DemoCluster::Start({args.input, args.output},
                                                           args.partitions);
   if (!cluster.ok()) return Fail(cluster.status());
   const std::string bootstrap = (*cluster)->bootstrap();
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
   kstreams::examples::ParseFlags(
       argc, argv, "word_count",
-      "usage: word_count [--bootstrap-servers HOSTS] [--input T] [--output T] "
+      "usage: word_count [--kafka | --bootstrap-servers HOSTS] [--input T] [--output T] "
       "[--lines N] [--partitions P] [--config key=value]...",
       {}, [&](const std::string& flag, const std::string& value) {
         if (flag == "--bootstrap-servers") args.bootstrap = value;

@@ -35,6 +35,47 @@ absl::StatusOr<bool> HasController(rd_kafka_t* rk, int timeout_ms) {
   return found;
 }
 
+// Owns what one admin request needs: options, a result queue, the event.
+class AdminRequest {
+ public:
+  AdminRequest(rd_kafka_t* rk, rd_kafka_admin_op_t op, absl::Duration timeout)
+      : timeout_ms_(ToMillis(timeout)),
+        queue_(rd_kafka_queue_new(rk)),
+        options_(rd_kafka_AdminOptions_new(rk, op)) {
+    char errstr[256];
+    rd_kafka_AdminOptions_set_request_timeout(options_, timeout_ms_, errstr, sizeof(errstr));
+  }
+  ~AdminRequest() {
+    if (event_ != nullptr) rd_kafka_event_destroy(event_);
+    rd_kafka_AdminOptions_destroy(options_);
+    rd_kafka_queue_destroy(queue_);
+  }
+  AdminRequest(const AdminRequest&) = delete;
+  AdminRequest& operator=(const AdminRequest&) = delete;
+
+  rd_kafka_AdminOptions_t* options() { return options_; }
+  rd_kafka_queue_t* queue() { return queue_; }
+  // Waits for the result event; an error of the whole request becomes the
+  // status, naming `what`.
+  absl::StatusOr<rd_kafka_event_t*> Wait(std::string_view what) {
+    event_ = rd_kafka_queue_poll(queue_, timeout_ms_ + 5000);
+    if (event_ == nullptr) {
+      return absl::DeadlineExceededError(StrCat(what, ": no answer within ", timeout_ms_, " ms"));
+    }
+    if (rd_kafka_event_error(event_) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaErrorToStatus(rd_kafka_event_error(event_), what,
+                                rd_kafka_event_error_string(event_));
+    }
+    return event_;
+  }
+
+ private:
+  int timeout_ms_;
+  rd_kafka_queue_t* queue_;
+  rd_kafka_AdminOptions_t* options_;
+  rd_kafka_event_t* event_ = nullptr;
+};
+
 }  // namespace
 
 bool IsCreateTopicsUnsupported(const absl::Status& status) {
@@ -155,6 +196,129 @@ absl::StatusOr<std::optional<int32_t>> Admin::PartitionCount(std::string_view to
   auto it = counts.find(std::string(topic));
   if (it == counts.end()) return std::optional<int32_t>();
   return std::optional<int32_t>(it->second);
+}
+
+absl::StatusOr<std::map<std::string, std::string>> Admin::DescribeTopicConfigs(
+    std::string_view topic, absl::Duration timeout) {
+  const std::string what = StrCat("describe configs of topic '", topic, "'");
+  rd_kafka_ConfigResource_t* resource =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, std::string(topic).c_str());
+  AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout);
+  rd_kafka_DescribeConfigs(rk_.get(), &resource, 1, request.options(), request.queue());
+  rd_kafka_ConfigResource_destroy(resource);
+  KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait(what));
+  size_t count = 0;
+  const rd_kafka_ConfigResource_t** resources = rd_kafka_DescribeConfigs_result_resources(
+      rd_kafka_event_DescribeConfigs_result(event), &count);
+  if (count != 1) return absl::InternalError(StrCat(what, ": ", count, " resources in the answer"));
+  if (rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaErrorToStatus(rd_kafka_ConfigResource_error(resources[0]), what,
+                              rd_kafka_ConfigResource_error_string(resources[0]));
+  }
+  size_t n = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(resources[0], &n);
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < n; ++i) {
+    const char* value = rd_kafka_ConfigEntry_value(entries[i]);
+    out[rd_kafka_ConfigEntry_name(entries[i])] = value != nullptr ? value : "";
+  }
+  return out;
+}
+
+absl::Status Admin::DeleteRecords(const std::map<TopicPartition, int64_t>& offsets,
+                                  absl::Duration timeout) {
+  if (offsets.empty()) return absl::OkStatus();
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  rd_kafka_DeleteRecords_t* request_records = rd_kafka_DeleteRecords_new(list);
+  rd_kafka_topic_partition_list_destroy(list);
+  AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_DELETERECORDS, timeout);
+  char errstr[256];
+  rd_kafka_AdminOptions_set_operation_timeout(request.options(), ToMillis(timeout), errstr,
+                                              sizeof(errstr));
+  rd_kafka_DeleteRecords(rk_.get(), &request_records, 1, request.options(), request.queue());
+  rd_kafka_DeleteRecords_destroy(request_records);
+  KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait("delete records"));
+  const rd_kafka_topic_partition_list_t* result =
+      rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event));
+  for (int i = 0; result != nullptr && i < result->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = result->elems[i];
+    if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaErrorToStatus(p.err, StrCat("delete records of ", p.topic, "-", p.partition));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Admin::DeleteTopics(const std::vector<std::string>& topics, absl::Duration timeout) {
+  if (topics.empty()) return absl::OkStatus();
+  std::vector<rd_kafka_DeleteTopic_t*> deletes;
+  for (const std::string& t : topics) deletes.push_back(rd_kafka_DeleteTopic_new(t.c_str()));
+  AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout);
+  char errstr[256];
+  rd_kafka_AdminOptions_set_operation_timeout(request.options(), ToMillis(timeout), errstr,
+                                              sizeof(errstr));
+  rd_kafka_DeleteTopics(rk_.get(), deletes.data(), deletes.size(), request.options(),
+                        request.queue());
+  rd_kafka_DeleteTopic_destroy_array(deletes.data(), deletes.size());
+  KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait("delete topics"));
+  size_t count = 0;
+  const rd_kafka_topic_result_t** results =
+      rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count);
+  for (size_t i = 0; i < count; ++i) {
+    rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+      return KafkaErrorToStatus(err, StrCat("delete topic '", rd_kafka_topic_result_name(results[i]), "'"),
+                                rd_kafka_topic_result_error_string(results[i]));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> Admin::ListGroups(absl::Duration timeout) {
+  AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
+  rd_kafka_ListConsumerGroups(rk_.get(), request.options(), request.queue());
+  KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait("list groups"));
+  const rd_kafka_ListConsumerGroups_result_t* result =
+      rd_kafka_event_ListConsumerGroups_result(event);
+  size_t error_count = 0;
+  const rd_kafka_error_t** errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
+  if (error_count > 0) {
+    return KafkaErrorToStatus(rd_kafka_error_code(errors[0]), "list groups",
+                              rd_kafka_error_string(errors[0]));
+  }
+  size_t count = 0;
+  const rd_kafka_ConsumerGroupListing_t** groups =
+      rd_kafka_ListConsumerGroups_result_valid(result, &count);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < count; ++i) out.push_back(rd_kafka_ConsumerGroupListing_group_id(groups[i]));
+  return out;
+}
+
+absl::Status Admin::DeleteGroups(const std::vector<std::string>& groups, absl::Duration timeout) {
+  if (groups.empty()) return absl::OkStatus();
+  std::vector<rd_kafka_DeleteGroup_t*> deletes;
+  for (const std::string& g : groups) deletes.push_back(rd_kafka_DeleteGroup_new(g.c_str()));
+  AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_DELETEGROUPS, timeout);
+  rd_kafka_DeleteGroups(rk_.get(), deletes.data(), deletes.size(), request.options(),
+                        request.queue());
+  rd_kafka_DeleteGroup_destroy_array(deletes.data(), deletes.size());
+  KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait("delete groups"));
+  size_t count = 0;
+  const rd_kafka_group_result_t** results =
+      rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count);
+  for (size_t i = 0; i < count; ++i) {
+    const rd_kafka_error_t* error = rd_kafka_group_result_error(results[i]);
+    if (error != nullptr && rd_kafka_error_code(error) != RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) {
+      return KafkaErrorToStatus(rd_kafka_error_code(error),
+                                StrCat("delete group '", rd_kafka_group_result_name(results[i]), "'"),
+                                rd_kafka_error_string(error));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace kstreams::internal

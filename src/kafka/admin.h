@@ -1,7 +1,9 @@
 // src/kafka/admin.h  (internal: not for users)
 //
 // Admin: topic creation and topic metadata for the runtime's internal-topic
-// management (repartition and changelog topics).
+// management (repartition and changelog topics); DeleteRecords (purging
+// committed repartition records); DescribeTopicConfigs, DeleteTopics,
+// ListGroups and DeleteGroups (tests on a real cluster).
 //
 // librdkafka's mock cluster (EmbeddedKafka) does not implement CreateTopics:
 // CreateTopics() then reports absl::StatusCode::kUnimplemented for each topic
@@ -37,6 +39,7 @@ namespace kstreams::internal {
 struct NewTopic {
   std::string name;
   int32_t partitions = 1;
+  // -1: the broker's default.replication.factor (brokers from Kafka 2.4 on).
   int32_t replication_factor = 1;
   // Topic configs, e.g. {"cleanup.policy", "compact"}.
   std::map<std::string, std::string> configs;
@@ -67,6 +70,29 @@ class Admin {
   // Partition count of `topic`, std::nullopt when it does not exist.
   absl::StatusOr<std::optional<int32_t>> PartitionCount(
       std::string_view topic, absl::Duration timeout = absl::Seconds(10));
+
+  // The configs of `topic` as the broker reports them (DescribeConfigs):
+  // name -> value, defaults included. NotFound when the topic is missing.
+  absl::StatusOr<std::map<std::string, std::string>> DescribeTopicConfigs(
+      std::string_view topic, absl::Duration timeout = absl::Seconds(10));
+
+  // Deletes the records before `offsets` (DeleteRecords, Java's
+  // Admin.deleteRecords): each partition's log start offset moves up to its
+  // offset. The first failing partition's error is returned, naming it.
+  absl::Status DeleteRecords(const std::map<TopicPartition, int64_t>& offsets,
+                             absl::Duration timeout = absl::Seconds(10));
+
+  // Deletes `topics`; topics that do not exist are not an error.
+  absl::Status DeleteTopics(const std::vector<std::string>& topics,
+                            absl::Duration timeout = absl::Seconds(30));
+
+  // Ids of the consumer groups the cluster knows (ListGroups).
+  absl::StatusOr<std::vector<std::string>> ListGroups(absl::Duration timeout = absl::Seconds(10));
+
+  // Deletes `groups` (they must be empty: no live member); missing ones are
+  // not an error.
+  absl::Status DeleteGroups(const std::vector<std::string>& groups,
+                            absl::Duration timeout = absl::Seconds(10));
 
  private:
   Admin() = default;

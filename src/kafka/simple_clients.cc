@@ -1,7 +1,10 @@
-// SimpleProducer and TopicReader (include/kstreams/kafka/): the public
-// faces of the internal producer and consumer wrappers.
+// SimpleProducer, TopicReader and CreateTopics (include/kstreams/kafka/): the
+// public faces of the internal producer, consumer and admin wrappers.
+#include "absl/strings/str_cat.h"
+#include "kafka/admin.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
+#include "kstreams/kafka/create_topics.h"
 #include "kstreams/kafka/simple_producer.h"
 #include "kstreams/kafka/topic_reader.h"
 #include "kstreams/status_macros.h"
@@ -57,6 +60,23 @@ absl::StatusOr<std::vector<TopicReader::Record>> TopicReader::Poll(absl::Duratio
                          std::move(r.key), std::move(r.value)});
   }
   return out;
+}
+
+absl::Status CreateTopics(std::map<std::string, std::string> config,
+                          const std::vector<std::string>& topics, int32_t partitions) {
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<internal::Admin> admin,
+                            internal::Admin::Create(std::move(config)));
+  std::vector<internal::NewTopic> new_topics;
+  for (const std::string& topic : topics) new_topics.push_back({topic, partitions, -1, {}});
+  KSTREAMS_ASSIGN_OR_RETURN(auto results, admin->CreateTopics(new_topics));
+  for (const auto& [topic, status] : results) {
+    if (!status.ok() && !absl::IsAlreadyExists(status)) {
+      return absl::Status(status.code(), absl::StrCat("creating topic '", topic, "' with ",
+                                                      partitions, " partitions: ",
+                                                      status.message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace kstreams

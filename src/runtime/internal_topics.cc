@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "absl/time/clock.h"
 #include "kafka/admin.h"
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
@@ -47,6 +48,69 @@ TopicCreator FindTopicCreator(std::string_view bootstrap_servers) {
 namespace kstreams::internal {
 namespace {
 
+using TopicConfigMap = std::map<std::string, std::string>;
+
+// Java's InternalTopicConfig defaults (RepartitionTopicConfig,
+// UnwindowedUnversionedChangelogTopicConfig).
+const TopicConfigMap kRepartitionDefaults = {
+    {"cleanup.policy", "delete"}, {"segment.bytes", "52428800"}, {"retention.ms", "-1"}};
+const TopicConfigMap kChangelogDefaults = {{"cleanup.policy", "compact"}};
+
+// As Java's InternalTopicConfig.properties(): the topic kind's defaults, then
+// the "topic."-prefixed configs, then the topic's own (the store's log
+// config).
+TopicConfigMap TopicConfigs(const TopicConfigMap& defaults, const RuntimeConfig& config,
+                            const TopicConfigMap& own) {
+  TopicConfigMap out = defaults;
+  for (const auto& [k, v] : config.topic_configs) out[k] = v;
+  for (const auto& [k, v] : own) out[k] = v;
+  return out;
+}
+
+std::vector<std::string> ConfigList(const TopicConfigMap& configs) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : configs) out.push_back(StrCat(k, "=", v));
+  return out;
+}
+
+}  // namespace
+
+RepartitionPurger::RepartitionPurger(const RuntimeConfig& config, int64_t now_ms)
+    : config_(config), prefix_(StrCat(config.application_id, "-")), last_purge_ms_(now_ms) {}
+
+RepartitionPurger::~RepartitionPurger() = default;
+
+void RepartitionPurger::MaybePurge(const std::map<TopicPartition, int64_t>& committed,
+                                   int64_t now_ms) {
+  if (disabled_ || now_ms - last_purge_ms_ < config_.repartition_purge_interval_ms) return;
+  std::map<TopicPartition, int64_t> purge;
+  for (const auto& [tp, offset] : committed) {
+    if (tp.topic.starts_with(prefix_) && tp.topic.ends_with("-repartition")) purge[tp] = offset;
+  }
+  if (purge.empty()) return;
+  last_purge_ms_ = now_ms;
+  if (admin_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<Admin>> admin = Admin::Create(config_.admin);
+    if (!admin.ok()) {
+      LogLine(LogLevel::kWarning, StrCat("cannot purge repartition topics: ", admin.status().message()));
+      disabled_ = true;
+      return;
+    }
+    admin_ = *std::move(admin);
+  }
+  absl::Status s = admin_->DeleteRecords(purge, absl::Seconds(5));
+  if (absl::IsUnimplemented(s) || absl::IsInvalidArgument(s)) {
+    // The embedded broker has no DeleteRecords: stop asking.
+    LogLine(LogLevel::kInfo, StrCat("repartition records are not purged: ", s.message()));
+    disabled_ = true;
+  } else if (!s.ok()) {
+    // As Java: a failed purge is logged; the next one covers these offsets.
+    LogLine(LogLevel::kWarning, StrCat("purging committed repartition records: ", s.message()));
+  }
+}
+
+namespace {
+
 // The partition counts of every topic of the cluster, or an error naming
 // bootstrap.servers.
 absl::StatusOr<std::map<std::string, int32_t>> ListClusterTopics(Admin& admin,
@@ -63,8 +127,9 @@ absl::StatusOr<std::map<std::string, int32_t>> ListClusterTopics(Admin& admin,
 }  // namespace
 
 absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
-    const TopologyData& topology, const std::string& application_id,
+    const TopologyData& topology, const RuntimeConfig& config,
     const std::map<std::string, int32_t>& cluster) {
+  const std::string& application_id = config.application_id;
   std::map<std::string, int32_t> counts = cluster;
   auto decorate = [&](const std::string& topic) {
     return topology.IsInternalTopic(topic) ? StrCat(application_id, "-", topic) : topic;
@@ -165,7 +230,7 @@ absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
           "cannot derive the partition count of internal topic '", decorate(name),
           "' (its upstream reads only topic patterns); set it with Repartitioned::WithNumberOfPartitions"));
     }
-    plan.push_back({decorate(name), internal[name], {}});
+    plan.push_back({decorate(name), internal[name], TopicConfigs(kRepartitionDefaults, config, {})});
   }
 
   // 3b. Changelog topics of logged stores: one partition per task of the
@@ -179,9 +244,10 @@ absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
     for (const std::string& store : sub.stores) {
       const StoreDef* def = topology.FindStore(store);
       if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
-      std::map<std::string, std::string> configs = def->changelog_config;
-      configs.emplace("cleanup.policy", "compact");
-      plan.push_back({StrCat(application_id, "-", store, "-changelog"), tasks, configs});
+      // Windowed and session stores' changelog_config already says
+      // compact,delete with retention.ms = retention + 1 day (stores.h).
+      plan.push_back({StrCat(config.application_id, "-", store, "-changelog"), tasks,
+                      TopicConfigs(kChangelogDefaults, config, def->changelog_config)});
     }
   }
   return plan;
@@ -191,7 +257,7 @@ absl::StatusOr<std::vector<InternalTopicSpec>> ListInternalTopics(const Topology
                                                                   const RuntimeConfig& config) {
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
   KSTREAMS_ASSIGN_OR_RETURN(auto counts, ListClusterTopics(*admin, config));
-  return PlanInternalTopics(topology, config.application_id, counts);
+  return PlanInternalTopics(topology, config, counts);
 }
 
 std::string MissingInternalTopicsMessage(const std::string& bootstrap_servers,
@@ -214,12 +280,13 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
   KSTREAMS_ASSIGN_OR_RETURN(auto counts, ListClusterTopics(*admin, config));
   KSTREAMS_ASSIGN_OR_RETURN(std::vector<InternalTopicSpec> plan,
-                            PlanInternalTopics(topology, config.application_id, counts));
+                            PlanInternalTopics(topology, config, counts));
 
   // Creates each planned topic unless it exists with its partition count.
   // Topics that neither the cluster nor a registered TopicCreator can create
   // are reported together.
   std::vector<InternalTopicSpec> uncreatable;
+  std::map<std::string, int32_t> created;  // through CreateTopics or the creator
   for (const InternalTopicSpec& spec : plan) {
     const std::string& topic = spec.name;
     const int32_t want = spec.partitions;
@@ -234,7 +301,7 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
     NewTopic new_topic;
     new_topic.name = topic;
     new_topic.partitions = want;
-    new_topic.replication_factor = 1;
+    new_topic.replication_factor = config.replication_factor;
     new_topic.configs = spec.configs;
     KSTREAMS_ASSIGN_OR_RETURN(auto results, admin->CreateTopics({new_topic}));
     absl::Status s = results.contains(topic) ? results[topic] : absl::OkStatus();
@@ -251,12 +318,37 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
                                            " partitions: ", s.message()));
     }
     LogLine(LogLevel::kInfo, StrCat("created internal topic '", topic, "' with ", want,
-                                    " partitions"));
+                                    " partitions, configs {", StrJoin(ConfigList(spec.configs), ", "),
+                                    "}"));
     counts[topic] = want;
+    created[topic] = want;
   }
   if (!uncreatable.empty()) {
     return absl::UnimplementedError(
         MissingInternalTopicsMessage(config.bootstrap_servers, uncreatable));
+  }
+
+  // 3c. A real cluster answers CreateTopics once its controller has the
+  // topic; brokers learn of it a little later. Like Java's
+  // InternalTopicManager, wait until the metadata shows every created topic,
+  // so the threads subscribe to topics that exist.
+  if (!created.empty()) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (true) {
+      KSTREAMS_ASSIGN_OR_RETURN(auto now, admin->ListTopics());
+      std::vector<std::string> pending;
+      for (const auto& [topic, want] : created) {
+        auto it = now.find(topic);
+        if (it == now.end() || it->second != want) pending.push_back(topic);
+      }
+      if (pending.empty()) break;
+      if (absl::Now() > deadline) {
+        return absl::DeadlineExceededError(StrCat(
+            "internal topics [", StrJoin(pending, ", "),
+            "] were created but the cluster's metadata did not show them within 30 s"));
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
   }
 
   // 4. Co-partitioning.

@@ -33,8 +33,9 @@ bool IsStreamsKey(std::string_view key) {
       StreamsConfig::kErrorsDeadLetterQueueTopicName,
       StreamsConfig::kDefaultTimestampExtractor,
       "client.id",
+      "repartition.purge.interval.ms",
   };
-  return kKeys.contains(key);
+  return kKeys.contains(key) || key.starts_with("topic.");
 }
 
 absl::StatusOr<int64_t> IntAtLeast(const StreamsConfig& config, std::string_view key,
@@ -76,6 +77,22 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   if (config.Get("buffered.records.per.partition")) {
     KSTREAMS_ASSIGN_OR_RETURN(out.buffered_records_per_partition,
                               IntAtLeast(config, "buffered.records.per.partition", 1));
+  }
+
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t replication,
+                            IntAtLeast(config, StreamsConfig::kReplicationFactor, -1));
+  if (replication == 0 || replication > 32767) {
+    return absl::InvalidArgumentError(StrCat(
+        "config 'replication.factor' must be -1 (the broker's default) or 1..32767, got ",
+        replication));
+  }
+  out.replication_factor = static_cast<int32_t>(replication);
+  if (config.Get("repartition.purge.interval.ms")) {
+    KSTREAMS_ASSIGN_OR_RETURN(out.repartition_purge_interval_ms,
+                              IntAtLeast(config, "repartition.purge.interval.ms", 0));
+  }
+  for (const auto& [key, value] : config.values()) {
+    if (key.starts_with("topic.") && key.size() > 6) out.topic_configs[key.substr(6)] = value;
   }
 
   std::string guarantee = *config.Get(StreamsConfig::kProcessingGuarantee);

@@ -46,6 +46,14 @@ struct RuntimeConfig {
   // The exception handlers, the default timestamp extractor and the dead
   // letter queue topic (shared by every task of every thread).
   std::shared_ptr<const ErrorHandling> error_handling;
+  // Internal topics (src/runtime/internal_topics.h): replication.factor
+  // (-1 = the broker's default), the "topic."-prefixed configs applied to
+  // every internal topic (Java's StreamsConfig.topicPrefix), and
+  // repartition.purge.interval.ms (how often committed repartition records
+  // are deleted).
+  int32_t replication_factor = -1;
+  std::map<std::string, std::string> topic_configs;
+  int64_t repartition_purge_interval_ms = 30000;
   // librdkafka properties per client (without group.id / client.id, which
   // the threads add).
   ClientConfig consumer;

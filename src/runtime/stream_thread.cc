@@ -390,6 +390,8 @@ absl::Status StreamThread::Commit(bool enforce_checkpoint) {
     absl::Status s = consumer_->CommitSync(offsets);
     if (s.ok()) {
       for (auto& [id, task] : tasks_) task->MarkCommitted();
+      if (purger_ == nullptr) purger_ = std::make_unique<RepartitionPurger>(rc_, last_commit_ms_);
+      purger_->MaybePurge(offsets, last_commit_ms_);
       if (LogEnabled(LogLevel::kDebug)) {
         LogLine(LogLevel::kDebug, StrCat(name_, ": committed ", offsets.size(), " partitions"));
       }

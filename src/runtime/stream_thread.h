@@ -36,6 +36,7 @@
 #include "kstreams/runtime/kafka_streams.h"
 #include "kstreams/streams_config.h"
 #include "runtime/changelog_reader.h"
+#include "runtime/internal_topics.h"
 #include "runtime/local_store_registry.h"
 #include "runtime/record_collector.h"
 #include "runtime/runtime_config.h"
@@ -145,6 +146,7 @@ class StreamThread {
   std::unique_ptr<Consumer> consumer_;
   std::unique_ptr<ConsumerChangelogSource> restore_source_;  // the restore consumer
   std::unique_ptr<ChangelogReader> changelog_reader_;
+  std::unique_ptr<RepartitionPurger> purger_;  // deletes committed repartition records
   // The record cache shared by this thread's stores: statestore.cache.max.bytes
   // split evenly across the threads.
   std::unique_ptr<ThreadCache> cache_;

@@ -54,7 +54,7 @@ std::set<int32_t> TasksOf(const KafkaStreams& streams) {
   return partitions;
 }
 
-class JoinRebalanceIT : public RuntimeIT {
+class JoinRebalanceIT : public runtime_test::BrokerIT {
  protected:
   // Views kViewsPerRound * round .. + kViewsPerRound, produced at
   // timestamps after every table update so far; `expected` gets their joins
@@ -78,10 +78,11 @@ class JoinRebalanceIT : public RuntimeIT {
     return out;
   }
 };
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(JoinRebalanceIT);
 
-TEST_F(JoinRebalanceIT, BothInstancesJoinWithTheCurrentTableAcrossRebalances) {
+TEST_P(JoinRebalanceIT, BothInstancesJoinWithTheCurrentTableAcrossRebalances) {
   for (const char* topic : {"users", "views", "views-with-region"}) {
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic(topic, kPartitions));
+    KSTREAMS_ASSERT_OK(CreateTopic(topic, kPartitions));
   }
   std::map<std::string, std::string> regions;
   std::vector<KV> users;

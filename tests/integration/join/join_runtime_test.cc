@@ -1,4 +1,4 @@
-// Joins on the real runtime against the embedded broker: a GlobalKTable is
+// Joins on the real runtime against both brokers: a GlobalKTable is
 // bootstrapped before any stream record is processed and then followed; a
 // stream-table join runs across partitions; joining topics that are not
 // co-partitioned fails Start() naming both topics.
@@ -13,8 +13,8 @@
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include <unistd.h>
 #include "integration/kafka/kafka_test_util.h"
+#include "integration/runtime/runtime_test_util.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 #include "kstreams/kafka/embedded_kafka.h"
@@ -30,41 +30,8 @@ using KV = std::pair<std::string, std::string>;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
 
-class JoinRuntimeIT : public ::testing::Test {
+class JoinRuntimeIT : public kstreams::runtime_test::BrokerIT {
  protected:
-  void SetUp() override {
-    KSTREAMS_ASSERT_OK_AND_ASSIGN(kafka_, kstreams::EmbeddedKafka::Start());
-    bootstrap_ = kafka_->BootstrapServers();
-    creator_ = std::make_unique<kstreams::ScopedTopicCreator>(
-        bootstrap_, [k = kafka_.get()](std::string_view topic, int32_t partitions) {
-          return k->CreateTopic(topic, partitions);
-        });
-    state_dir_ = (std::filesystem::temp_directory_path() /
-                  ("kstreams-join-it-" + std::to_string(::getpid())))
-                     .string();
-    std::filesystem::remove_all(state_dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(state_dir_); }
-
-  StreamsConfig Config(const std::string& app) {
-    return StreamsConfig{{"application.id", app},
-                         {"bootstrap.servers", bootstrap_},
-                         {"state.dir", state_dir_},
-                         {"commit.interval.ms", "100"},
-                         {"consumer.session.timeout.ms", "6000"},
-                         {"consumer.heartbeat.interval.ms", "500"},
-                         {"producer.linger.ms", "5"}};
-  }
-
-  void Produce(const std::string& topic, const std::vector<KV>& records, int64_t ts = 1000) {
-    KSTREAMS_ASSERT_OK_AND_ASSIGN(
-        auto producer, kstreams::internal::Producer::Create(
-                           kstreams::kafka_test::ProducerConfig(bootstrap_)));
-    for (const auto& [k, v] : records) KSTREAMS_ASSERT_OK(producer->Send(topic, -1, k, v, ts++, {}));
-    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
-    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
-  }
-
   std::vector<KV> Read(const std::string& topic, int partitions, size_t count) {
     auto records = kstreams::kafka_test::ReadTopic(bootstrap_, topic, partitions, count);
     EXPECT_TRUE(records.ok()) << records.status();
@@ -73,12 +40,8 @@ class JoinRuntimeIT : public ::testing::Test {
     for (const auto& r : *records) out.emplace_back(r.key.value_or("<null>"), r.value.value_or("<null>"));
     return out;
   }
-
-  std::unique_ptr<kstreams::EmbeddedKafka> kafka_;
-  std::string bootstrap_;
-  std::string state_dir_;
-  std::unique_ptr<kstreams::ScopedTopicCreator> creator_;
 };
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(JoinRuntimeIT);
 
 // orders: order id -> product id; products (global): product id -> name.
 kstreams::Topology OrdersWithProducts() {
@@ -93,11 +56,11 @@ kstreams::Topology OrdersWithProducts() {
   return builder.Build();
 }
 
-TEST_F(JoinRuntimeIT, GlobalTableIsCompleteBeforeStreamsProcessAndFollowsUpdates) {
+TEST_P(JoinRuntimeIT, GlobalTableIsCompleteBeforeStreamsProcessAndFollowsUpdates) {
   // The global topic has more partitions than the stream: no co-partitioning.
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("products", 3));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders-named", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("products", 3));
+  KSTREAMS_ASSERT_OK(CreateTopic("orders", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("orders-named", 2));
   std::vector<KV> products, orders, expected;
   for (int p = 0; p < 30; ++p) products.emplace_back("p" + std::to_string(p), "name" + std::to_string(p));
   for (int o = 0; o < 60; ++o) {
@@ -171,9 +134,9 @@ kstreams::Topology ViewsWithRegions() {
   return builder.Build();
 }
 
-TEST_F(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
+TEST_P(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
   for (const char* t : {"users", "views", "views-with-region"}) {
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic(t, 3));
+    KSTREAMS_ASSERT_OK(CreateTopic(t, 3));
   }
   std::vector<KV> users, views, expected;
   for (int u = 0; u < 20; ++u) users.emplace_back("u" + std::to_string(u), u % 2 ? "eu" : "us");
@@ -198,10 +161,10 @@ TEST_F(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
 // subscription and response topics take the partition counts of the side
 // they feed. Whatever order the two sides are processed in, the final result
 // per order is the join with its product.
-TEST_F(JoinRuntimeIT, ForeignKeyJoinAcrossTablesWithDifferentPartitionCounts) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders", 3));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("products", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("orders-with-products", 3));
+TEST_P(JoinRuntimeIT, ForeignKeyJoinAcrossTablesWithDifferentPartitionCounts) {
+  KSTREAMS_ASSERT_OK(CreateTopic("orders", 3));
+  KSTREAMS_ASSERT_OK(CreateTopic("products", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("orders-with-products", 3));
   kstreams::StreamsBuilder builder;
   auto orders = builder.Table<std::string, std::string>("orders");
   auto products = builder.Table<std::string, std::string>("products");
@@ -246,9 +209,9 @@ TEST_F(JoinRuntimeIT, ForeignKeyJoinAcrossTablesWithDifferentPartitionCounts) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
-TEST_F(JoinRuntimeIT, JoiningTopicsWithDifferentPartitionCountsFailsStart) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("users", 3));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("views", 2));
+TEST_P(JoinRuntimeIT, JoiningTopicsWithDifferentPartitionCountsFailsStart) {
+  KSTREAMS_ASSERT_OK(CreateTopic("users", 3));
+  KSTREAMS_ASSERT_OK(CreateTopic("views", 2));
   KafkaStreams streams(ViewsWithRegions(), Config("not-copartitioned"));
   absl::Status s = streams.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;

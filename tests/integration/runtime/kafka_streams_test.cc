@@ -1,6 +1,7 @@
-// KafkaStreams end to end on the embedded broker: processing, repartitioning,
-// lifecycle states, config and topic errors, group sharing, commits and the
-// uncaught exception handler.
+// KafkaStreams end to end on both brokers (embedded and real Kafka):
+// processing, repartitioning, lifecycle states, config and topic errors,
+// group sharing, commits and the uncaught exception handler; produce-error
+// injection on the embedded broker only.
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -45,14 +46,16 @@ std::string Upper(std::string s) {
   return s;
 }
 
-class KafkaStreamsIT : public kstreams::runtime_test::RuntimeIT {
- protected:
-  static std::vector<KV> KeyValues(const std::vector<kstreams::internal::ConsumerRecord>& rs) {
-    std::vector<KV> out;
-    for (const auto& r : rs) out.emplace_back(r.key.value_or("<null>"), r.value.value_or("<null>"));
-    return out;
-  }
-};
+std::vector<KV> KeyValues(const std::vector<kstreams::internal::ConsumerRecord>& rs) {
+  std::vector<KV> out;
+  for (const auto& r : rs) out.emplace_back(r.key.value_or("<null>"), r.value.value_or("<null>"));
+  return out;
+}
+
+using KafkaStreamsIT = kstreams::runtime_test::BrokerIT;
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(KafkaStreamsIT);
+// Fault injection needs the embedded broker.
+using KafkaStreamsEmbeddedIT = kstreams::runtime_test::RuntimeIT;
 
 // Filter + MapValues + To: keeps even-numbered values, upper-cases them.
 kstreams::Topology StatelessTopology() {
@@ -78,9 +81,9 @@ std::vector<KV> ExpectedStateless(const std::vector<KV>& in) {
   return out;
 }
 
-TEST_F(KafkaStreamsIT, StatelessTopologyProcessesAllInput) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+TEST_P(KafkaStreamsIT, StatelessTopologyProcessesAllInput) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 2));
   std::vector<KV> input = Input(40);
   Produce("in", input);
 
@@ -108,9 +111,9 @@ TEST_F(KafkaStreamsIT, StatelessTopologyProcessesAllInput) {
   EXPECT_EQ(streams.state(), State::kNotRunning);
 }
 
-TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+TEST_P(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
   KafkaStreams streams(StatelessTopology(), Config("states"));
   std::mutex mu;
   std::vector<std::pair<State, State>> transitions;
@@ -144,9 +147,9 @@ TEST_F(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
                           std::pair(State::kPendingShutdown, State::kNotRunning)));
 }
 
-TEST_F(KafkaStreamsIT, ThreadMetadataShowsCommittedAndEndOffsets) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+TEST_P(KafkaStreamsIT, ThreadMetadataShowsCommittedAndEndOffsets) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 2));
   std::vector<KV> input = Input(30);
   Produce("in", input);
   std::map<int32_t, int64_t> end;
@@ -180,9 +183,9 @@ TEST_F(KafkaStreamsIT, ThreadMetadataShowsCommittedAndEndOffsets) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
-TEST_F(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+TEST_P(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 2));
   KafkaStreams streams(StatelessTopology(), Config("closers").Set("num.stream.threads", "2"));
   std::atomic<int> not_running{0};
   streams.SetStateListener([&](State now, State) {
@@ -202,9 +205,9 @@ TEST_F(KafkaStreamsIT, ConcurrentCloseFromOtherThreadsStopsOnce) {
   EXPECT_EQ(not_running.load(), 1);
 }
 
-TEST_F(KafkaStreamsIT, RepartitionCarriesNewKeysToTheSecondSubtopology) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 3));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 3));
+TEST_P(KafkaStreamsIT, RepartitionCarriesNewKeysToTheSecondSubtopology) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 3));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 3));
   std::vector<KV> input;
   for (int i = 0; i < 30; ++i) {
     input.emplace_back("k" + std::to_string(i), std::string(1, static_cast<char>('a' + i % 5)) +
@@ -237,8 +240,8 @@ TEST_F(KafkaStreamsIT, RepartitionCarriesNewKeysToTheSecondSubtopology) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
-TEST_F(KafkaStreamsIT, BadConfigErrorsNameTheKey) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
+TEST_P(KafkaStreamsIT, BadConfigErrorsNameTheKey) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
   auto start_error = [&](StreamsConfig config) {
     KafkaStreams streams(StatelessTopology(), std::move(config));
     absl::Status s = streams.Start();
@@ -264,7 +267,7 @@ TEST_F(KafkaStreamsIT, BadConfigErrorsNameTheKey) {
               HasSubstr("acks"));
 }
 
-TEST_F(KafkaStreamsIT, MissingSourceTopicIsAStartupError) {
+TEST_P(KafkaStreamsIT, MissingSourceTopicIsAStartupError) {
   KafkaStreams streams(StatelessTopology(), Config("missing"));
   absl::Status s = streams.Start();
   EXPECT_TRUE(absl::IsNotFound(s)) << s;
@@ -272,9 +275,9 @@ TEST_F(KafkaStreamsIT, MissingSourceTopicIsAStartupError) {
   EXPECT_EQ(streams.state(), State::kCreated);
 }
 
-TEST_F(KafkaStreamsIT, NotCopartitionedSourcesAreAStartupError) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("left", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("right", 3));
+TEST_P(KafkaStreamsIT, NotCopartitionedSourcesAreAStartupError) {
+  KSTREAMS_ASSERT_OK(CreateTopic("left", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("right", 3));
   kstreams::StreamsBuilder builder;
   builder.Stream<std::string, std::string>(std::vector<std::string>{"left", "right"}).To("out");
   KafkaStreams streams(builder.Build(), Config("copart"));
@@ -283,9 +286,9 @@ TEST_F(KafkaStreamsIT, NotCopartitionedSourcesAreAStartupError) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("left (2), right (3)"));
 }
 
-TEST_F(KafkaStreamsIT, TwoInstancesShareThePartitionsAndProduceEachRecordOnce) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 4));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 4));
+TEST_P(KafkaStreamsIT, TwoInstancesShareThePartitionsAndProduceEachRecordOnce) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 4));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 4));
   std::vector<KV> input = Input(200);
   Produce("in", input);
   KafkaStreams a(StatelessTopology(), Config("shared"));
@@ -316,9 +319,9 @@ TEST_F(KafkaStreamsIT, TwoInstancesShareThePartitionsAndProduceEachRecordOnce) {
   EXPECT_TRUE(b.Close(absl::Seconds(20)));
 }
 
-TEST_F(KafkaStreamsIT, CommittedOffsetsAfterCloseAreNotReprocessed) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 2));
+TEST_P(KafkaStreamsIT, CommittedOffsetsAfterCloseAreNotReprocessed) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 2));
   std::vector<KV> first = Input(20);
   Produce("in", first);
   {
@@ -355,9 +358,9 @@ kstreams::Topology ThrowingTopology(std::atomic<int>* throws_left) {
   return builder.Build();
 }
 
-TEST_F(KafkaStreamsIT, ThrowingProcessorMovesClientToErrorUnderShutdownClient) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+TEST_P(KafkaStreamsIT, ThrowingProcessorMovesClientToErrorUnderShutdownClient) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
   Produce("in", {{"a", "x"}, {"b", "boom"}, {"c", "y"}});
   std::atomic<int> throws_left{1000};
   KafkaStreams streams(ThrowingTopology(&throws_left), Config("fails"));
@@ -380,9 +383,9 @@ TEST_F(KafkaStreamsIT, ThrowingProcessorMovesClientToErrorUnderShutdownClient) {
   EXPECT_TRUE(streams.LocalThreadsMetadata().empty());
 }
 
-TEST_F(KafkaStreamsIT, ReplaceThreadStartsANewThreadThatCarriesOn) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+TEST_P(KafkaStreamsIT, ReplaceThreadStartsANewThreadThatCarriesOn) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
   Produce("in", {{"a", "x"}, {"b", "boom"}, {"c", "y"}});
   std::atomic<int> throws_left{1};
   std::atomic<int> handled{0};
@@ -409,9 +412,9 @@ TEST_F(KafkaStreamsIT, ReplaceThreadStartsANewThreadThatCarriesOn) {
   EXPECT_EQ(streams.state(), State::kNotRunning);
 }
 
-TEST_F(KafkaStreamsIT, FailedDeliveryKillsTheThreadBeforeItCommits) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+TEST_F(KafkaStreamsEmbeddedIT, FailedDeliveryKillsTheThreadBeforeItCommits) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
   Produce("in", Input(10));
   // Every produce request from now on is refused (not retriable).
   kafka_->PushRequestErrors(kstreams::EmbeddedKafka::ApiKey::kProduce,
@@ -458,9 +461,9 @@ class Counter : public kstreams::Processor<std::string, std::string, std::string
   kstreams::KeyValueStore<std::string, int64_t>* store_ = nullptr;
 };
 
-TEST_F(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 2));
+TEST_P(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 2));
   std::vector<KV> input;
   for (int i = 0; i < 12; ++i) input.emplace_back("w" + std::to_string(i % 3), "x");
   Produce("words", input);

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/kafka/kafka_test_util.h"
+#include "integration/runtime/progress_test_util.h"
 #include "kafka/consumer.h"
 #include "kafka/producer.h"
 #include "kstreams/internal/strings.h"
@@ -27,15 +28,7 @@ namespace {
 
 using internal::StrCat;
 
-struct Progress {
-  long long next = 0, gaps = 0, dups = 0;
-};
-
-Progress Parse(const std::string& value) {
-  Progress p;
-  std::sscanf(value.c_str(), "%lld,%lld,%lld", &p.next, &p.gaps, &p.dups);
-  return p;
-}
+using progress_test::Progress;
 
 TEST(ProcessRestartIT, KilledApplicationRestartsWithoutLosingInput) {
   constexpr int kKeys = 8;
@@ -57,22 +50,8 @@ TEST(ProcessRestartIT, KilledApplicationRestartsWithoutLosingInput) {
   // Input keeps coming, in small bursts, while the application is killed
   // and restarted.
   std::atomic<int> produced{0};
-  std::thread producer([&] {
-    auto p = internal::Producer::Create(kafka_test::ProducerConfig(*bootstrap));
-    ASSERT_TRUE(p.ok()) << p.status();
-    for (int seq = 0; seq < kPerKey; ++seq) {
-      for (int k = 0; k < kKeys; ++k) {
-        KSTREAMS_ASSERT_OK((*p)->Send("events", -1, StrCat("k", k), StrCat(seq), 1000 + seq, {}));
-      }
-      produced += kKeys;
-      if (seq % 25 == 24) {
-        KSTREAMS_ASSERT_OK((*p)->Flush(absl::Seconds(10)));
-        absl::SleepFor(absl::Milliseconds(50));
-      }
-    }
-    KSTREAMS_ASSERT_OK((*p)->Flush(absl::Seconds(10)));
-    KSTREAMS_ASSERT_OK((*p)->TakeDeliveryStatus());
-  });
+  std::thread producer(
+      [&] { progress_test::ProduceSequences(*bootstrap, kKeys, kPerKey, produced); });
 
   // Mid-stream: a third of the input is there, the rest still coming.
   ASSERT_TRUE([&] {
@@ -91,27 +70,8 @@ TEST(ProcessRestartIT, KilledApplicationRestartsWithoutLosingInput) {
   producer.join();
 
   // Read the output back independently until every key reached the end.
-  internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", *bootstrap}};
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer, internal::Consumer::Create(std::move(options)));
-  std::map<internal::TopicPartition, int64_t> start;
-  for (int p = 0; p < 4; ++p) start[{"progress-out", p}] = internal::kOffsetBeginning;
-  KSTREAMS_ASSERT_OK(consumer->Assign(start));
-  std::map<std::string, Progress> latest;
-  auto complete = [&] {
-    if (latest.size() != kKeys) return false;
-    for (const auto& [key, p] : latest) {
-      if (p.next != kPerKey) return false;
-    }
-    return true;
-  };
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!complete() && absl::Now() < deadline) {
-    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto batch, consumer->PollBatch(10000, absl::Milliseconds(100)));
-    for (const auto& r : batch) {
-      if (r.key && r.value) latest[*r.key] = Parse(*r.value);
-    }
-  }
+  std::map<std::string, Progress> latest =
+      progress_test::ReadProgress(*bootstrap, kKeys, kPerKey, absl::Seconds(60));
   ASSERT_EQ(latest.size(), static_cast<size_t>(kKeys));
   long long dups = 0;
   for (const auto& [key, p] : latest) {

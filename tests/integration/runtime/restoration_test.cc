@@ -42,7 +42,7 @@ std::string ReadFile(const std::filesystem::path& path) {
   return out.str();
 }
 
-class RestorationIT : public RuntimeIT {
+class RestorationIT : public runtime_test::BrokerIT {
  protected:
   // Starts an instance of "count-app" and waits until its store holds
   // `expected`.
@@ -55,10 +55,11 @@ class RestorationIT : public RuntimeIT {
   }
   TopicPartition Changelog(int partition) const { return {"count-app-counts-changelog", partition}; }
 };
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(RestorationIT);
 
-TEST_F(RestorationIT, CleanRestartResumesFromTheCheckpointAndNoCheckpointRestoresFully) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 2));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 2));
+TEST_P(RestorationIT, CleanRestartResumesFromTheCheckpointAndNoCheckpointRestoresFully) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 2));
   std::vector<KV> input = Words(100, 5);
   Produce("words", input);
   auto first = std::make_shared<RecordingRestoreListener>();
@@ -128,9 +129,9 @@ TEST_F(RestorationIT, CleanRestartResumesFromTheCheckpointAndNoCheckpointRestore
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
 }
 
-TEST_F(RestorationIT, SurvivorRestoresTheTasksOfAClosedInstanceWhileInputKeepsComing) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 4));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 4));
+TEST_P(RestorationIT, SurvivorRestoresTheTasksOfAClosedInstanceWhileInputKeepsComing) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 4));
+  KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 4));
   std::vector<KV> input = Words(400, 16);
   Produce("words", input);
   KafkaStreams a(CountTopology(), Config("count-app", "a"));
@@ -188,9 +189,9 @@ TEST_F(RestorationIT, SurvivorRestoresTheTasksOfAClosedInstanceWhileInputKeepsCo
   EXPECT_TRUE(b.Close(absl::Seconds(30)));
 }
 
-TEST_F(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBatches) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 1));
+TEST_P(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBatches) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 1));
   Topology topology = CountTopology(/*caching=*/false);
   const std::filesystem::path checkpoint = StateDir() / "count-app" / "0_0" / ".checkpoint";
   std::vector<KV> input = Words(5000, 500);  // one changelog record each
@@ -280,9 +281,9 @@ Topology TrackingTopology(Tracker* tracker) {
   return topology;
 }
 
-TEST_F(RestorationIT, CrashedInstanceLosesNothingAndDoubleCountsOnlyWhatItDidNotCommit) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 4));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 4));
+TEST_P(RestorationIT, CrashedInstanceLosesNothingAndDoubleCountsOnlyWhatItDidNotCommit) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 4));
+  KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 4));
   std::vector<KV> input = Words(400, 16);
   Produce("words", input);
   Tracker tracker_a, tracker_b;

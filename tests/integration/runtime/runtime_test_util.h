@@ -1,7 +1,14 @@
-// Helpers for the runtime integration tests: an embedded broker registered
-// as topic creator, configs with quick group timings and a fresh state
-// directory per test, producing and reading back with independent
-// (group-less) clients, and a recording restore listener.
+// Helpers for the runtime integration tests: a broker (the embedded one,
+// registered as topic creator, or the real cluster of the realkafka tier,
+// emptied for each test: integration/kafka/real_kafka.h), configs with quick
+// group timings and a fresh state directory per test, producing and reading
+// back with independent (group-less) clients, and a recording restore
+// listener.
+//
+// RuntimeIT runs on the embedded broker (TEST_F); BrokerIT is the same
+// fixture parameterized over both brokers (TEST_P, then
+// KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(Fixture)); RealKafkaIT runs on the
+// real cluster only.
 #ifndef KSTREAMS_TESTS_INTEGRATION_RUNTIME_RUNTIME_TEST_UTIL_H_
 #define KSTREAMS_TESTS_INTEGRATION_RUNTIME_RUNTIME_TEST_UTIL_H_
 
@@ -19,6 +26,7 @@
 #include "common/status_matchers.h"
 #include "gtest/gtest.h"
 #include "integration/kafka/kafka_test_util.h"
+#include "integration/kafka/real_kafka.h"
 #include "kafka/consumer.h"
 #include "kafka/kafka_common.h"
 #include "kafka/producer.h"
@@ -129,9 +137,22 @@ class RecordingRestoreListener final : public StateRestoreListener {
   std::map<TopicPartition, Partition> partitions_;
 };
 
+using kafka_test::Broker;
+
 class RuntimeIT : public ::testing::Test {
  protected:
   void SetUp() override {
+    if (broker() == Broker::kReal) {
+      std::optional<std::string> dir = kafka_test::RealKafkaDir(real_kafka_env());
+      if (!dir) {
+        GTEST_SKIP() << real_kafka_env() << " is not set: run the realkafka tier with ctest -L "
+                        "realkafka, or see tests/integration/kafka/real_kafka.h";
+      }
+      KSTREAMS_ASSERT_OK_AND_ASSIGN(bootstrap_, kafka_test::ReadBootstrap(*dir));
+      real_dir_ = *dir;
+      KSTREAMS_ASSERT_OK(kafka_test::ResetCluster(bootstrap_));
+      return;
+    }
     KSTREAMS_ASSERT_OK_AND_ASSIGN(kafka_, EmbeddedKafka::Start());
     bootstrap_ = kafka_->BootstrapServers();
     creator_ = std::make_unique<ScopedTopicCreator>(
@@ -140,6 +161,17 @@ class RuntimeIT : public ::testing::Test {
         });
   }
   void TearDown() override { std::filesystem::remove_all(state_root_); }
+
+  virtual Broker broker() const { return Broker::kEmbedded; }
+  // The variable naming the real cluster's folder (3-broker tests override).
+  virtual const char* real_kafka_env() const { return "KSTREAMS_KAFKA_DIR"; }
+  bool real() const { return broker() == Broker::kReal; }
+
+  // A topic with `partitions` partitions on whichever broker the test runs.
+  absl::Status CreateTopic(const std::string& topic, int32_t partitions) {
+    if (real()) return kafka_test::CreateTopic(bootstrap_, topic, partitions);
+    return kafka_->CreateTopic(topic, partitions);
+  }
 
   // Quick commits and group timings; state in `state_dir` under this test's
   // temporary directory (instances of one application on "different
@@ -200,12 +232,34 @@ class RuntimeIT : public ::testing::Test {
     return committed.ok() ? *committed : std::map<TopicPartition, std::optional<int64_t>>{};
   }
 
-  std::unique_ptr<EmbeddedKafka> kafka_;
+  std::unique_ptr<EmbeddedKafka> kafka_;  // null on the real cluster
+  std::string real_dir_;                  // the real cluster's folder
   std::string bootstrap_;
   std::unique_ptr<ScopedTopicCreator> creator_;
   std::filesystem::path state_root_ = testing::NewTempDir();
 };
 
+// RuntimeIT on both brokers: TEST_P(Fixture, ...) and
+// KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(Fixture).
+class BrokerIT : public RuntimeIT, public ::testing::WithParamInterface<Broker> {
+ protected:
+  Broker broker() const override { return GetParam(); }
+};
+
+// RuntimeIT on the real cluster only (TEST_F).
+class RealKafkaIT : public RuntimeIT {
+ protected:
+  Broker broker() const override { return Broker::kReal; }
+};
+
 }  // namespace kstreams::runtime_test
+
+// Test names end in /Embedded or /RealKafka; tests/CMakeLists.txt gives the
+// second kind the realkafka label and the cluster fixture.
+#define KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(Fixture)                                   \
+  INSTANTIATE_TEST_SUITE_P(Brokers, Fixture,                                             \
+                           ::testing::Values(::kstreams::kafka_test::Broker::kEmbedded, \
+                                             ::kstreams::kafka_test::Broker::kReal),    \
+                           ::kstreams::kafka_test::BrokerName)
 
 #endif  // KSTREAMS_TESTS_INTEGRATION_RUNTIME_RUNTIME_TEST_UTIL_H_

@@ -39,12 +39,12 @@ std::vector<KV> Input(int keys) {
   return out;
 }
 
-class StoreQueryIT : public RuntimeIT {
+class StoreQueryIT : public runtime_test::BrokerIT {
  protected:
   void SetUp() override {
     RuntimeIT::SetUp();
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 3));
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 3));
+    KSTREAMS_ASSERT_OK(CreateTopic("words", 3));
+    KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 3));
   }
   // Waits until `streams` answers Get("w<k>") with k + 1 for every k <
   // keys (the partitions are processed independently: one key's count says
@@ -66,8 +66,9 @@ class StoreQueryIT : public RuntimeIT {
         absl::Seconds(30)));
   }
 };
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(StoreQueryIT);
 
-TEST_F(StoreQueryIT, ReadsEveryTasksInstanceAndDropsOrKeepsTimestamps) {
+TEST_P(StoreQueryIT, ReadsEveryTasksInstanceAndDropsOrKeepsTimestamps) {
   std::vector<KV> input = Input(12);  // w0..w11, spread over 3 partitions
   Produce("words", input);
   KafkaStreams streams(CountTopology(), Config("query-app"));
@@ -125,7 +126,7 @@ TEST_F(StoreQueryIT, ReadsEveryTasksInstanceAndDropsOrKeepsTimestamps) {
   EXPECT_TRUE(absl::IsFailedPrecondition(streams.Store<KeyValueCounts>("counts").status()));
 }
 
-TEST_F(StoreQueryIT, UnknownNamesAndWrongTypesAreClearErrors) {
+TEST_P(StoreQueryIT, UnknownNamesAndWrongTypesAreClearErrors) {
   Produce("words", Input(3));
   KafkaStreams streams(CountTopology(), Config("query-app"));
   KSTREAMS_ASSERT_OK(streams.Start());
@@ -165,8 +166,8 @@ class GateListener final : public StateRestoreListener {
   bool entered_ = false, open_ = false;
 };
 
-TEST_F(StoreQueryIT, RestoringStoresAreUnavailableUnlessStaleStoresAreAsked) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("single", 1));
+TEST_P(StoreQueryIT, RestoringStoresAreUnavailableUnlessStaleStoresAreAsked) {
+  KSTREAMS_ASSERT_OK(CreateTopic("single", 1));
   StreamsBuilder builder;
   builder.Stream<std::string, std::string>("single")
       .GroupByKey()
@@ -205,7 +206,7 @@ TEST_F(StoreQueryIT, RestoringStoresAreUnavailableUnlessStaleStoresAreAsked) {
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
 }
 
-TEST_F(StoreQueryIT, QueriesFromOtherThreadsWhileTheStreamThreadsWrite) {
+TEST_P(StoreQueryIT, QueriesFromOtherThreadsWhileTheStreamThreadsWrite) {
   KafkaStreams streams(CountTopology(), Config("query-app").Set("num.stream.threads", "2"));
   KSTREAMS_ASSERT_OK(streams.Start());
   ASSERT_TRUE(WaitFor([&] { return streams.state() == State::kRunning; }));

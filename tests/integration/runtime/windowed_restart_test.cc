@@ -78,12 +78,16 @@ struct Click {
 
 std::string User(int i) { return "u" + std::to_string(i); }
 
+// Embedded broker only: the input's timestamps are a few seconds after the
+// epoch, and a real broker deletes windowed changelog segments whose newest
+// record is older than retention.ms (store retention + 1 day) before now, as
+// it would for Java's application: the restores would find nothing.
 class WindowedRestartIT : public RuntimeIT {
  protected:
   void SetUp() override {
     RuntimeIT::SetUp();
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("clicks", 2));
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("final-out", 2));
+    KSTREAMS_ASSERT_OK(CreateTopic("clicks", 2));
+    KSTREAMS_ASSERT_OK(CreateTopic("final-out", 2));
   }
   // Sends the clicks in the order given (each partition sees its clicks in
   // timestamp order: the callers list them so).

@@ -38,11 +38,12 @@ Topology WordCount() {
   return builder.Build();
 }
 
-using WordCountIT = RuntimeIT;
+using WordCountIT = runtime_test::BrokerIT;
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(WordCountIT);
 
-TEST_F(WordCountIT, OutputReadByKafkaPythonEqualsIndependentCounts) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("lines", 3));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("word-counts", 3));
+TEST_P(WordCountIT, OutputReadByKafkaPythonEqualsIndependentCounts) {
+  KSTREAMS_ASSERT_OK(CreateTopic("lines", 3));
+  KSTREAMS_ASSERT_OK(CreateTopic("word-counts", 3));
   static const char* kWords[] = {"kafka", "streams", "c++", "state", "table", "topic", "log"};
   std::vector<KV> lines;
   std::map<std::string, int64_t> expected;
