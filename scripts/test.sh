@@ -12,8 +12,11 @@ cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 sanitize="${KSTREAMS_SANITIZE:-}"
 build_dir="build${sanitize:+-$sanitize}"
+# ccache, when the machine has it, makes rebuilds of a fresh clone cheap.
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build_dir" -G Ninja -DKSTREAMS_WERROR=ON -DKSTREAMS_SANITIZE="$sanitize" \
-  -DKSTREAMS_BUILD_BENCH="$([ -n "$sanitize" ] && echo OFF || echo ON)"
+  -DKSTREAMS_BUILD_BENCH="$([ -n "$sanitize" ] && echo OFF || echo ON)" "${launcher[@]}"
 cmake --build "$build_dir" -j "$(nproc)"
 ctest_args=(--test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 600)
 if [ -n "$sanitize" ]; then
