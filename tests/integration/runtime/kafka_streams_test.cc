@@ -496,7 +496,7 @@ TEST_P(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
 // Issue 16: each instance has a process id (a UUID kept in the state
 // directory as Java's kafka-streams-process-metadata), and its thread names
 // and client ids follow Java's `<client.id or application.id-processId>-...`.
-TEST_F(KafkaStreamsIT, ThreadNamesAndClientIdsCarryTheProcessIdKeptInTheStateDirectory) {
+TEST_F(KafkaStreamsEmbeddedIT, ThreadNamesAndClientIdsCarryTheProcessIdKeptInTheStateDirectory) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
   std::string first_name;
@@ -549,7 +549,7 @@ kstreams::Topology RegroupedCounts() {
 // Issue 16: without a way to create topics (a separate kstreams-broker),
 // Start() names every missing internal topic at once with the exact
 // kstreams-broker flags, and InternalTopics() lists them beforehand.
-TEST_F(KafkaStreamsIT, StartListsEveryMissingInternalTopicWithBrokerFlags) {
+TEST_F(KafkaStreamsEmbeddedIT, StartListsEveryMissingInternalTopicWithBrokerFlags) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 3));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 3));
   creator_.reset();  // as with a kstreams-broker in another process
