@@ -145,6 +145,11 @@ log.cleaner.backoff.ms=500
 log.cleaner.min.compaction.lag.ms=0
 log.cleaner.dedupe.buffer.size=16777216
 log.cleaner.threads=1
+# Retention is enforced every second, not at a random point every 5 minutes:
+# records older than their topic's retention.ms (tests stamp theirs near
+# 1970) go at once, so a test that forgets retention fails every time.
+log.retention.check.interval.ms=1000
+log.initial.task.delay.ms=0
 # A dead replica leaves the ISR after 5 s (acks=all writes wait that long).
 replica.lag.time.max.ms=5000
 num.network.threads=2

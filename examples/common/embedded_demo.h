@@ -36,6 +36,19 @@
 
 namespace kstreams::examples {
 
+// The demos' event time: two hours before the current hour. A real broker
+// deletes records older than their topic's retention.ms (7 days by default)
+// and refuses ones more than an hour ahead (Kafka 4's
+// log.message.timestamp.after.max.ms), so demo input stamped near 1970
+// would vanish mid-run and a window-closing record far ahead would bounce.
+inline int64_t DemoEventTimeMs() {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  constexpr int64_t kHourMs = 3'600'000;
+  return now / kHourMs * kHourMs - 2 * kHourMs;
+}
+
 // Set by ParseFlags when the command line has --kafka: the demo runs on a
 // local real Apache Kafka cluster (scripts/kafka.sh) instead of the embedded
 // broker.

@@ -82,12 +82,13 @@ int RunEmbedded(const Args& args) {
 
   // Users first; every 10th user has no region on record. Expected counts
   // are computed here, independently of the topology.
+  const int64_t base_ms = kstreams::examples::DemoEventTimeMs();
   std::map<std::string, std::string> region_of;
   for (int64_t u = 0; u < args.users; ++u) {
     if (u % 10 == 9) continue;
     std::string user = "user-" + std::to_string(u);
     region_of[user] = kRegions[(u * 7) % 5];
-    if (absl::Status s = (*producer)->Send(kUsers, user, region_of[user], 1000 + u);
+    if (absl::Status s = (*producer)->Send(kUsers, user, region_of[user], base_ms + u);
         !s.ok()) {
       return Fail(s);
     }
@@ -123,7 +124,7 @@ int RunEmbedded(const Args& args) {
     auto it = region_of.find(user);
     ++expected[it == region_of.end() ? "unknown" : it->second];
     if (absl::Status s =
-            (*producer)->Send(kViews, user, "/page/" + std::to_string(v % 50), 100000 + v);
+            (*producer)->Send(kViews, user, "/page/" + std::to_string(v % 50), base_ms + 100000 + v);
         !s.ok()) {
       return Fail(s);
     }

@@ -110,7 +110,7 @@ int RunEmbedded(const Args& args) {
   // are computed here from that input.
   static const char* kRegions[] = {"europe", "asia", "americas", "africa", "oceania"};
   std::map<std::string, std::string> region_of;
-  int64_t ts = 1000;
+  int64_t ts = kstreams::examples::DemoEventTimeMs();
   auto send = [&](const std::string& topic, const std::string& key, const std::string& value) {
     return (*producer)->Send(topic, key, value, ts++);
   };

@@ -80,11 +80,12 @@ int RunEmbedded(const Args& args) {
       {{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
   if (!producer.ok()) return Fail(producer.status());
   int64_t expected = 0;
+  const int64_t base_ms = kstreams::examples::DemoEventTimeMs();
   for (int64_t i = 0; i < args.records; ++i) {
     std::string key = "user-" + std::to_string(i % 100);
     std::string value = "event " + std::to_string(i);
     if (i % 10 != 0) ++expected;
-    absl::Status s = (*producer)->Send(args.input, key, value, 1000 + i);
+    absl::Status s = (*producer)->Send(args.input, key, value, base_ms + i);
     if (!s.ok()) return Fail(s);
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);

@@ -87,7 +87,7 @@ struct Click {
 std::vector<Click> MakeClicks(const Args& args) {
   std::mt19937 rng(7);
   std::vector<Click> clicks;
-  const int64_t base = 1'700'000'000'000;
+  const int64_t base = kstreams::examples::DemoEventTimeMs();
   for (int64_t i = 0; i < args.clicks; ++i) {
     const int32_t user = std::uniform_int_distribution<int32_t>(0, args.users - 1)(rng);
     int64_t ts = base + i * 100;

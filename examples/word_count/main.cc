@@ -86,6 +86,7 @@ int RunEmbedded(const Args& args) {
   if (!producer.ok()) return Fail(producer.status());
   std::map<std::string, int64_t> expected;
   int64_t words = 0;
+  const int64_t base_ms = kstreams::examples::DemoEventTimeMs();
   for (int64_t i = 0; i < args.lines; ++i) {
     std::string line;
     for (int64_t w = 0; w < 1 + i % 5; ++w) {
@@ -94,7 +95,7 @@ int RunEmbedded(const Args& args) {
       ++expected[word];
       ++words;
     }
-    absl::Status s = (*producer)->Send(args.input, "line-" + std::to_string(i), line, 1000 + i);
+    absl::Status s = (*producer)->Send(args.input, "line-" + std::to_string(i), line, base_ms + i);
     if (!s.ok()) return Fail(s);
   }
   if (absl::Status s = (*producer)->Flush(absl::Seconds(60)); !s.ok()) return Fail(s);

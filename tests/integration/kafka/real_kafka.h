@@ -107,9 +107,14 @@ inline absl::Status ResetCluster(const std::string& bootstrap) {
 }
 
 // Creates `topic` through CreateTopics and waits until metadata shows it.
+// Tests write records stamped near the epoch (1970), far past the broker's
+// 7-day default retention: the broker's retention check (30 s after start,
+// then every 5 minutes) would delete them from under a running test, so the
+// topic keeps its records forever unless `configs` says otherwise.
 inline absl::Status CreateTopic(const std::string& bootstrap, const std::string& topic,
                                 int32_t partitions, int32_t replication_factor = 1,
                                 std::map<std::string, std::string> configs = {}) {
+  configs.insert({"retention.ms", "-1"});
   KSTREAMS_ASSIGN_OR_RETURN(auto admin, AdminFor(bootstrap));
   KSTREAMS_ASSIGN_OR_RETURN(
       auto results,

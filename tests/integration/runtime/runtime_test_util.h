@@ -203,8 +203,28 @@ class RuntimeIT : public ::testing::Test {
   std::vector<internal::ConsumerRecord> Read(const std::string& topic, int partitions,
                                              size_t count) {
     auto records = kafka_test::ReadTopic(bootstrap_, topic, partitions, count);
-    EXPECT_TRUE(records.ok()) << records.status();
+    EXPECT_TRUE(records.ok()) << records.status() << "; the broker holds " << DescribeTopics();
     return records.ok() ? *records : std::vector<internal::ConsumerRecord>{};
+  }
+
+  // Every topic's partitions with their (first, end) offsets, for failure
+  // messages: says whether input arrived and how far output got.
+  std::string DescribeTopics() {
+    auto admin = kafka_test::AdminFor(bootstrap_);
+    if (!admin.ok()) return admin.status().ToString();
+    auto topics = (*admin)->ListTopics();
+    if (!topics.ok()) return topics.status().ToString();
+    std::string out;
+    for (const auto& [topic, count] : *topics) {
+      if (topic.starts_with("__")) continue;
+      out += topic + " {";
+      for (int32_t p = 0; p < count; ++p) {
+        auto [first, end] = Watermarks({topic, p});
+        out += internal::StrCat(p == 0 ? "" : ", ", p, ": [", first, ", ", end, ")");
+      }
+      out += "} ";
+    }
+    return out;
   }
 
   // (first offset, end offset) of a partition, asked of the broker.
