@@ -20,7 +20,7 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/status_macros.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 
 namespace kstreams::bench {
 namespace {

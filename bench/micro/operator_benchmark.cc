@@ -15,7 +15,7 @@
 
 #include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/kstreams.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 
 namespace {
 

@@ -32,7 +32,7 @@
 #include "kafka/consumer.h"
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/state/state_store.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 #include "runtime/runtime_config.h"
 
 namespace kstreams::internal {

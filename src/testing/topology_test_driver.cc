@@ -8,7 +8,7 @@
 #include "kstreams/internal/strings.h"
 
 #include "kstreams/log.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 #include "state/thread_cache.h"
 
 namespace kstreams {

@@ -1,11 +1,17 @@
-// The processing core of one task: the node and store instances of one
-// sub-topology for one partition, its stream time, punctuation schedules and
-// error handling. The runtime's StreamTask and the TopologyTestDriver both
-// drive a TaskCore; neither re-implements what happens to a record.
+// src/runtime/task_core.h  (internal: not for users)
+//
+// The task engine: the processing core of one task, i.e. the node and store
+// instances of one sub-topology for one partition, the state-directory lock,
+// the record cache it writes through, its stream time, punctuation schedules
+// and error handling. The runtime's StreamTask and the TopologyTestDriver
+// both drive a TaskCore; neither re-implements what happens to a record.
+// It knows no Kafka client (records arrive as RawRecords, output leaves
+// through a RecordCollector), so the driver may use it (as Java's driver
+// uses StreamTask).
 //
 // Thread-compatible: owned and driven by one thread.
-#ifndef KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
-#define KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
+#ifndef KSTREAMS_SRC_RUNTIME_TASK_CORE_H_
+#define KSTREAMS_SRC_RUNTIME_TASK_CORE_H_
 
 #include <cstdint>
 #include <filesystem>
@@ -208,4 +214,4 @@ class TaskCore final : public TaskContext, public StateStoreContext {
 
 }  // namespace kstreams::internal
 
-#endif  // KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
+#endif  // KSTREAMS_SRC_RUNTIME_TASK_CORE_H_

@@ -1,4 +1,4 @@
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 
 #include <cstring>
 
