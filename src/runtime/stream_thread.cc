@@ -56,20 +56,18 @@ std::string_view ThreadStateName(ThreadState state) {
 }
 
 StreamThread::StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
-                           StreamsConfig config, RuntimeConfig runtime_config,
+                           RuntimeConfig runtime_config,
                            Callbacks callbacks,
                            std::shared_ptr<StateRestoreListener> restore_listener,
                            std::shared_ptr<LocalStoreRegistry> registry)
     : name_(std::move(name)),
       topology_(std::move(topology)),
-      config_(std::move(config)),
       rc_(std::move(runtime_config)),
       callbacks_(std::move(callbacks)),
       restore_listener_(std::move(restore_listener)),
       registry_(std::move(registry)) {
-  absl::StatusOr<int64_t> cache_bytes = config_.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
-  cache_ = std::make_unique<ThreadCache>(
-      cache_bytes.ok() ? *cache_bytes / std::max(1, rc_.num_stream_threads) : 0);
+  cache_ = std::make_unique<ThreadCache>(rc_.task->cache_max_bytes /
+                                         std::max(1, rc_.num_stream_threads));
   subtopologies_ = topology_->Subtopologies();
   std::vector<std::string> patterns;
   for (size_t i = 0; i < subtopologies_.size(); ++i) {
@@ -499,13 +497,11 @@ void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
   for (auto& [id, entry] : wanted) {
     if (tasks_.contains(id)) continue;
     TaskCore::Options options;
-    options.application_id = rc_.application_id;
     options.task_id = id;
-    options.config = config_;
+    options.config = rc_.task;
     options.collector = collector_.get();
     options.thread_cache = cache_.get();
     options.global_stores = rc_.global_stores;
-    options.error_handling = rc_.error_handling;
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
         topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
     absl::Status s = task.ok() ? (*task)->InitStores() : task.status();

@@ -71,7 +71,7 @@ class StreamThread {
   // `restore_listener` may be null. `registry` (shared by the instance's
   // threads) gets this thread's tasks for interactive queries.
   StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
-               StreamsConfig config, RuntimeConfig runtime_config, Callbacks callbacks,
+               RuntimeConfig runtime_config, Callbacks callbacks,
                std::shared_ptr<StateRestoreListener> restore_listener,
                std::shared_ptr<LocalStoreRegistry> registry);
   // REQUIRES: Join() was called, or Start() never succeeded.
@@ -130,7 +130,6 @@ class StreamThread {
 
   const std::string name_;
   std::shared_ptr<const TopologyData> topology_;
-  StreamsConfig config_;
   RuntimeConfig rc_;
   Callbacks callbacks_;
   std::vector<Subtopology> subtopologies_;

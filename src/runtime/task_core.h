@@ -30,6 +30,7 @@
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "processor/error_handling.h"
+#include "runtime/task_config.h"
 #include "state/state_directory_lock.h"
 #include "state/thread_cache.h"
 
@@ -38,13 +39,13 @@ namespace kstreams::internal {
 class TaskCore final : public TaskContext, public StateStoreContext {
  public:
   struct Options {
-    std::string application_id;
     TaskId task_id;
-    StreamsConfig config;
+    // The client's settings, parsed once (ParseTaskConfig). Required.
+    std::shared_ptr<const TaskConfig> config;
     RecordCollector* collector = nullptr;  // not owned; outlives the task
     std::function<int64_t()> wall_clock_ms;
     // The record cache of the owning thread (not owned; outlives the task).
-    // nullptr: the task makes its own of statestore.cache.max.bytes.
+    // nullptr: the task makes its own of config->cache_max_bytes.
     ThreadCache* thread_cache = nullptr;
     // Global stores (GlobalKTables), visible to this task's nodes by name
     // after its own stores; nullptr when the topology has none.
@@ -52,10 +53,6 @@ class TaskCore final : public TaskContext, public StateStoreContext {
     // The directory under <state.dir>/<application.id> for this task's
     // state; default: the task id. The global thread uses "global".
     std::string state_dir_name;
-    // The exception handlers and the default timestamp extractor, parsed
-    // once per client (ParseErrorHandling). nullptr: parsed from `config`
-    // here (tests that build a lone task).
-    std::shared_ptr<const ErrorHandling> error_handling;
   };
 
   // Instantiates the nodes and stores of `subtopology`. Nothing is
@@ -119,9 +116,9 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   int64_t dropped_records() const { return dropped_records_; }
 
   // TaskContext.
-  const std::string& application_id() const override { return options_.application_id; }
+  const std::string& application_id() const override { return options_.config->application_id; }
   TaskId task_id() const override { return options_.task_id; }
-  const StreamsConfig& config() const override { return options_.config; }
+  const StreamsConfig& config() const override { return options_.config->streams_config; }
   const RecordMetadata* record_metadata() const override {
     return in_record_ ? &metadata_ : nullptr;
   }
@@ -202,7 +199,7 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   int64_t dropped_records_ = 0;
   bool commit_requested_ = false;
   bool closed_ = false;
-  std::shared_ptr<const ErrorHandling> handlers_;
+  const ErrorHandling* handlers_ = nullptr;  // options_.config->error_handling
   // The record being processed (for the handlers' context); nullptr outside.
   const RawRecord* current_raw_ = nullptr;
   // Largest extracted timestamp per partition of each source topic (node
