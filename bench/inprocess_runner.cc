@@ -20,7 +20,8 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/status_macros.h"
-#include "processor/task_core.h"
+#include "runtime/task_config.h"
+#include "runtime/task_core.h"
 
 namespace kstreams::bench {
 namespace {
@@ -322,9 +323,10 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
         internal::StrCat("workload '", workload.name, "' names no input topic"));
   }
   const StreamsConfig config = InProcessConfig(plan, params);
+  KSTREAMS_ASSIGN_OR_RETURN(std::shared_ptr<const internal::TaskConfig> task_config,
+                            internal::ParseTaskConfig(config));
   KSTREAMS_ASSIGN_OR_RETURN(int64_t interval_ms, config.GetInt(StreamsConfig::kCommitIntervalMs));
   const std::chrono::milliseconds commit_interval(interval_ms);
-  const std::string app_id = *config.Get(StreamsConfig::kApplicationId);
   const InputPool pool(params);
   const InputSchedule schedule(pool, params, plan);
 
@@ -337,9 +339,8 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
     w->end = schedule.stream_records() * (t + 1) / params.threads;
     for (const internal::Subtopology& sub : plan.topology.data().Subtopologies()) {
       internal::TaskCore::Options options;
-      options.application_id = app_id;
       options.task_id = TaskId{sub.id, t};
-      options.config = config;
+      options.config = task_config;
       options.collector = &w->collector;
       KSTREAMS_ASSIGN_OR_RETURN(
           auto task, internal::TaskCore::Create(plan.topology.shared_data(), sub, std::move(options)));
@@ -390,6 +391,8 @@ absl::StatusOr<RunResult> RunRestoreInProcess(const Workload& workload,
   WorkloadPlan plan = workload.build(params);
   KSTREAMS_RETURN_IF_ERROR(plan.topology.status());
   const StreamsConfig config = InProcessConfig(plan, params);
+  KSTREAMS_ASSIGN_OR_RETURN(std::shared_ptr<const internal::TaskConfig> task_config,
+                            internal::ParseTaskConfig(config));
   const InputPool pool(params);
   const InputSchedule schedule(pool, params, plan);
 
@@ -413,9 +416,8 @@ absl::StatusOr<RunResult> RunRestoreInProcess(const Workload& workload,
         continue;
       }
       internal::TaskCore::Options options;
-      options.application_id = *config.Get(StreamsConfig::kApplicationId);
       options.task_id = TaskId{sub.id, t};
-      options.config = config;
+      options.config = task_config;
       options.collector = &r->collector;
       KSTREAMS_ASSIGN_OR_RETURN(r->task, internal::TaskCore::Create(plan.topology.shared_data(),
                                                                     sub, std::move(options)));

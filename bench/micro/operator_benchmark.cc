@@ -15,7 +15,8 @@
 
 #include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/kstreams.h"
-#include "processor/task_core.h"
+#include "runtime/task_config.h"
+#include "runtime/task_core.h"
 
 namespace {
 
@@ -100,7 +101,8 @@ void BM_TaskCorePassthrough(benchmark::State& state) {
   kstreams::Topology topology = builder.Build();
   CountingCollector collector;
   kstreams::internal::TaskCore::Options options;
-  options.application_id = "micro";
+  options.config = *kstreams::internal::ParseTaskConfig(
+      kstreams::StreamsConfig{{kstreams::StreamsConfig::kApplicationId, "micro"}});
   options.task_id = kstreams::TaskId{0, 0};
   options.collector = &collector;
   auto task = kstreams::internal::TaskCore::Create(

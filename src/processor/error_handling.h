@@ -2,10 +2,11 @@
 //
 // ErrorHandling: the exception handlers, the default timestamp extractor and
 // the dead letter queue topic, read and validated once from a StreamsConfig
-// (objects set in code win over names). KafkaStreams parses it in
-// ParseRuntimeConfig (so Start() refuses a bad name before anything runs),
-// the TopologyTestDriver in its constructor; every TaskCore shares the
-// result.
+// (objects set in code win over names). Only ParseTaskConfig
+// (src/runtime/task_config.h) calls it, for KafkaStreams in
+// ParseRuntimeConfig (so Start() refuses a bad name before anything runs)
+// and for the TopologyTestDriver in its constructor; every TaskCore shares
+// the result.
 //
 // Thread-safety: immutable after parsing; the handlers it points to must be
 // thread-safe (they serve every stream thread).

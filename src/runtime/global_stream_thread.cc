@@ -29,14 +29,12 @@ int64_t NowMs() {
 
 }  // namespace
 
-GlobalStreamThread::GlobalStreamThread(std::shared_ptr<const TopologyData> topology,
-                                       StreamsConfig config, RuntimeConfig runtime_config,
+GlobalStreamThread::GlobalStreamThread(std::shared_ptr<const TopologyData> topology, RuntimeConfig runtime_config,
                                        std::function<void(const absl::Status&)> on_failure)
     : name_(StrCat(runtime_config.client_id.empty() ? runtime_config.application_id
                                                     : runtime_config.client_id,
                    "-GlobalStreamThread")),
       topology_(std::move(topology)),
-      config_(std::move(config)),
       rc_(std::move(runtime_config)),
       on_failure_(std::move(on_failure)) {}
 
@@ -45,12 +43,10 @@ GlobalStreamThread::~GlobalStreamThread() { Shutdown(); }
 absl::Status GlobalStreamThread::Bootstrap() {
   for (const Subtopology& sub : topology_->GlobalSubtopologies()) {
     TaskCore::Options options;
-    options.application_id = rc_.application_id;
     options.task_id = TaskId{sub.id, 0};
-    options.config = config_;
+    options.config = rc_.task;
     options.collector = &no_output;
     options.state_dir_name = "global";
-    options.error_handling = rc_.error_handling;
     KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> task,
                               TaskCore::Create(topology_, sub, std::move(options)));
     KSTREAMS_RETURN_IF_ERROR(task->Init());

@@ -32,15 +32,14 @@
 #include "kafka/consumer.h"
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/state/state_store.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 #include "runtime/runtime_config.h"
 
 namespace kstreams::internal {
 
 class GlobalStreamThread {
  public:
-  GlobalStreamThread(std::shared_ptr<const TopologyData> topology, StreamsConfig config,
-                     RuntimeConfig runtime_config,
+  GlobalStreamThread(std::shared_ptr<const TopologyData> topology, RuntimeConfig runtime_config,
                      std::function<void(const absl::Status&)> on_failure);
   ~GlobalStreamThread();
 
@@ -63,7 +62,6 @@ class GlobalStreamThread {
 
   const std::string name_;
   std::shared_ptr<const TopologyData> topology_;
-  StreamsConfig config_;
   RuntimeConfig rc_;
   std::function<void(const absl::Status&)> on_failure_;
   std::vector<std::unique_ptr<TaskCore>> tasks_;

@@ -221,13 +221,11 @@ bool KafkaStreamsImpl::TransitionTo(State to) {
 
 void KafkaStreamsImpl::AcquireIdentity() {
   if (identity_.process_id.empty()) {
-    identity_ = AcquireProcessId(std::filesystem::path(
-        *config_.Get(StreamsConfig::kStateDir)) / rc_.application_id);
+    identity_ = AcquireProcessId(rc_.task->state_dir / rc_.application_id);
   }
   rc_.process_id = identity_.process_id;
-  std::optional<std::string> client_id = config_.Get("client.id");
-  rc_.client_id = client_id && !client_id->empty()
-                      ? *client_id
+  rc_.client_id = !rc_.configured_client_id.empty()
+                      ? rc_.configured_client_id
                       : StrCat(rc_.application_id, "-", rc_.process_id);
 }
 
@@ -242,7 +240,7 @@ absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
   callbacks.on_failure = [this](StreamThread* t, const absl::Status& error) {
     OnThreadFailure(t, error);
   };
-  auto thread = std::make_unique<StreamThread>(std::move(name), topology_, config_, rc_,
+  auto thread = std::make_unique<StreamThread>(std::move(name), topology_, rc_,
                                                std::move(callbacks), restore_listener_,
                                                registry_);
   KSTREAMS_RETURN_IF_ERROR(thread->CreateClients());
@@ -272,7 +270,7 @@ absl::Status KafkaStreamsImpl::Start() {
   if (!topology_->stores().empty() && identity_.lock == nullptr) {
     // Another instance holds the directory: ask again for the error that
     // names it and its holder.
-    const std::string state_dir = *config_.Get(StreamsConfig::kStateDir);
+    const std::string state_dir = rc_.task->state_dir.string();
     absl::StatusOr<std::unique_ptr<StateDirectoryLock>> lock =
         StateDirectoryLock::Acquire(std::filesystem::path(state_dir) / rc_.application_id);
     if (!lock.ok()) {
@@ -290,7 +288,7 @@ absl::Status KafkaStreamsImpl::Start() {
   // 3. Global stores are complete before any stream thread processes.
   if (!topology_->GlobalSubtopologies().empty()) {
     auto global = std::make_unique<GlobalStreamThread>(
-        topology_, config_, rc_, [this](const absl::Status& error) { OnGlobalThreadFailure(error); });
+        topology_, rc_, [this](const absl::Status& error) { OnGlobalThreadFailure(error); });
     KSTREAMS_RETURN_IF_ERROR(global->Bootstrap());
     rc_.global_stores = [g = global.get()](std::string_view name) { return g->GetStore(name); };
     registry_->SetGlobalStores(rc_.global_stores);

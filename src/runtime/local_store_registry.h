@@ -26,7 +26,7 @@
 #include <string_view>
 
 #include "kstreams/runtime/internal/local_store_provider.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 
 namespace kstreams::internal {
 

@@ -55,6 +55,8 @@ class RecordCollectorImpl final : public RecordCollector {
   // Waits for every record sent so far to be acknowledged, then returns the
   // first failure (or OK). The commit protocol calls it before committing.
   absl::Status FlushAndCheck(absl::Duration timeout);
+  // Records sent but not acknowledged yet (the producer's queue).
+  int InFlight() const { return producer_->InFlight(); }
 
   // The thread failed: records not delivered yet are dropped (so a dead
   // thread writes nothing more, e.g. while its stores close), and later

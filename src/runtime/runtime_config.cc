@@ -38,16 +38,6 @@ bool IsStreamsKey(std::string_view key) {
   return kKeys.contains(key) || key.starts_with("topic.");
 }
 
-absl::StatusOr<int64_t> IntAtLeast(const StreamsConfig& config, std::string_view key,
-                                   int64_t min) {
-  KSTREAMS_ASSIGN_OR_RETURN(int64_t v, config.GetInt(key));
-  if (v < min) {
-    return absl::InvalidArgumentError(
-        StrCat("config '", key, "' must be at least ", min, ", got ", v));
-  }
-  return v;
-}
-
 }  // namespace
 
 absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
@@ -64,23 +54,22 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   }
   KSTREAMS_ASSIGN_OR_RETURN(out.bootstrap_servers,
                             config.GetRequired(StreamsConfig::kBootstrapServers));
-  KSTREAMS_ASSIGN_OR_RETURN(int64_t threads, IntAtLeast(config, StreamsConfig::kNumStreamThreads, 1));
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t threads, ConfigIntAtLeast(config, StreamsConfig::kNumStreamThreads, 1));
   out.num_stream_threads = static_cast<int>(threads);
   KSTREAMS_ASSIGN_OR_RETURN(out.commit_interval_ms,
-                            IntAtLeast(config, StreamsConfig::kCommitIntervalMs, 0));
+                            ConfigIntAtLeast(config, StreamsConfig::kCommitIntervalMs, 0));
   KSTREAMS_ASSIGN_OR_RETURN(out.max_task_idle_ms,
-                            IntAtLeast(config, StreamsConfig::kMaxTaskIdleMs, -1));
-  KSTREAMS_ASSIGN_OR_RETURN(out.poll_ms, IntAtLeast(config, StreamsConfig::kPollMs, 0));
-  KSTREAMS_RETURN_IF_ERROR(IntAtLeast(config, StreamsConfig::kStatestoreCacheMaxBytes, 0).status());
+                            ConfigIntAtLeast(config, StreamsConfig::kMaxTaskIdleMs, -1));
+  KSTREAMS_ASSIGN_OR_RETURN(out.poll_ms, ConfigIntAtLeast(config, StreamsConfig::kPollMs, 0));
   KSTREAMS_ASSIGN_OR_RETURN(out.max_poll_records,
-                            IntAtLeast(config, StreamsConfig::kMaxPollRecords, 1));
+                            ConfigIntAtLeast(config, StreamsConfig::kMaxPollRecords, 1));
   if (config.Get("buffered.records.per.partition")) {
     KSTREAMS_ASSIGN_OR_RETURN(out.buffered_records_per_partition,
-                              IntAtLeast(config, "buffered.records.per.partition", 1));
+                              ConfigIntAtLeast(config, "buffered.records.per.partition", 1));
   }
 
   KSTREAMS_ASSIGN_OR_RETURN(int64_t replication,
-                            IntAtLeast(config, StreamsConfig::kReplicationFactor, -1));
+                            ConfigIntAtLeast(config, StreamsConfig::kReplicationFactor, -1));
   if (replication == 0 || replication > 32767) {
     return absl::InvalidArgumentError(StrCat(
         "config 'replication.factor' must be -1 (the broker's default) or 1..32767, got ",
@@ -89,7 +78,7 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   out.replication_factor = static_cast<int32_t>(replication);
   if (config.Get("repartition.purge.interval.ms")) {
     KSTREAMS_ASSIGN_OR_RETURN(out.repartition_purge_interval_ms,
-                              IntAtLeast(config, "repartition.purge.interval.ms", 0));
+                              ConfigIntAtLeast(config, "repartition.purge.interval.ms", 0));
   }
   for (const auto& [key, value] : config.values()) {
     if (key.starts_with("topic.") && key.size() > 6) out.topic_configs[key.substr(6)] = value;
@@ -107,13 +96,15 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
         "config 'processing.guarantee' must be at_least_once or exactly_once_v2, got '",
         guarantee, "'"));
   }
-  KSTREAMS_ASSIGN_OR_RETURN(out.error_handling, ParseErrorHandling(config));
-  if (*config.Get(StreamsConfig::kStateDir) == "") {
-    return absl::InvalidArgumentError(
-        "config 'state.dir' is empty; name a directory (default: /tmp/kafka-streams)");
+  // statestore.cache.max.bytes, the handlers and state.dir: the task
+  // engine's part, shared by every task of every thread.
+  KSTREAMS_ASSIGN_OR_RETURN(out.task, ParseTaskConfig(config));
+  out.error_handling = out.task->error_handling;
+  if (std::optional<std::string> client_id = config.Get("client.id")) {
+    out.configured_client_id = *client_id;
   }
   KSTREAMS_ASSIGN_OR_RETURN(int64_t standbys,
-                            IntAtLeast(config, StreamsConfig::kNumStandbyReplicas, 0));
+                            ConfigIntAtLeast(config, StreamsConfig::kNumStandbyReplicas, 0));
   if (standbys > 0) {
     return absl::UnimplementedError(StrCat(
         "config 'num.standby.replicas'='", standbys,
@@ -166,7 +157,7 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   if (auto it = out.consumer.find("max.poll.interval.ms"); it != out.consumer.end()) {
     StreamsConfig probe{{"max.poll.interval.ms", it->second}};
     KSTREAMS_ASSIGN_OR_RETURN(out.max_poll_interval_ms,
-                              IntAtLeast(probe, "max.poll.interval.ms", 1));
+                              ConfigIntAtLeast(probe, "max.poll.interval.ms", 1));
   }
   return out;
 }

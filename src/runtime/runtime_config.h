@@ -24,6 +24,7 @@
 #include "kstreams/state/state_store.h"
 #include "kstreams/streams_config.h"
 #include "processor/error_handling.h"
+#include "runtime/task_config.h"
 
 namespace kstreams::internal {
 
@@ -43,8 +44,11 @@ struct RuntimeConfig {
   // Records buffered per assigned partition (on average) before the thread
   // stops taking more from the consumer.
   int64_t buffered_records_per_partition = 1000;
-  // The exception handlers, the default timestamp extractor and the dead
-  // letter queue topic (shared by every task of every thread).
+  // What every task of every thread takes from the config (TaskConfig:
+  // statestore.cache.max.bytes, state.dir, the handlers).
+  std::shared_ptr<const TaskConfig> task;
+  // task->error_handling: the exception handlers, the default timestamp
+  // extractor and the dead letter queue topic.
   std::shared_ptr<const ErrorHandling> error_handling;
   // Internal topics (src/runtime/internal_topics.h): replication.factor
   // (-1 = the broker's default), the "topic."-prefixed configs applied to
@@ -68,6 +72,8 @@ struct RuntimeConfig {
   // scheme), the prefix of every thread name and client id.
   std::string process_id;
   std::string client_id;
+  // `client.id` as configured (parsed; empty when unset).
+  std::string configured_client_id;
   // Finds a global store (GlobalKTable) by name for every task; set by
   // KafkaStreams when the topology has global stores. Thread-safe.
   std::function<StateStore*(std::string_view)> global_stores;

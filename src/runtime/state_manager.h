@@ -33,7 +33,7 @@
 #include "kstreams/processor/task_id.h"
 #include "kstreams/processor/topic_partition.h"
 #include "kstreams/state/state_store.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 #include "runtime/checkpoint_file.h"
 
 namespace kstreams::internal {

@@ -9,7 +9,7 @@ absl::StatusOr<std::unique_ptr<StreamTask>> StreamTask::Create(
     TaskCore::Options options, const std::vector<TopicPartition>& partitions,
     int64_t max_task_idle_ms) {
   TaskId id = options.task_id;
-  std::string application_id = options.application_id;
+  std::string application_id = options.config->application_id;
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> core,
                             TaskCore::Create(std::move(topology), subtopology,
                                              std::move(options)));

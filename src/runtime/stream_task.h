@@ -26,7 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kafka/kafka_common.h"
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 #include "runtime/local_store_registry.h"
 #include "runtime/partition_group.h"
 #include "runtime/state_manager.h"

@@ -24,21 +24,46 @@ constexpr int64_t kRecordsPerTaskRound = 100;
 // processing, and each round ends with a check of the time budget).
 constexpr int kRestoreRecordsPerRound = 10000;
 
-std::string EscapeRegex(std::string_view topic) {
-  std::string out;
-  for (char c : topic) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '_' || c == '-')) {
-      out.push_back('\\');
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
   return absl::Status(s.code(), StrCat(prefix, s.message()));
 }
+
+// The thread's consumer as its TaskManager uses it; after each commit, the
+// committed repartition records are purged.
+class ConsumerTaskClients final : public TaskClients {
+ public:
+  // `consumer` and `config` outlive this object.
+  ConsumerTaskClients(Consumer* consumer, const RuntimeConfig* config)
+      : consumer_(consumer), config_(config) {}
+
+  absl::Status Pause(const std::vector<TopicPartition>& partitions) override {
+    return consumer_->Pause(partitions);
+  }
+  absl::Status Resume(const std::vector<TopicPartition>& partitions) override {
+    return consumer_->Resume(partitions);
+  }
+  absl::Status CommitSync(const std::map<TopicPartition, int64_t>& offsets) override {
+    return consumer_->CommitSync(offsets);
+  }
+  absl::StatusOr<std::map<TopicPartition, std::optional<int64_t>>> Committed(
+      const std::vector<TopicPartition>& partitions, absl::Duration timeout) override {
+    return consumer_->Committed(partitions, timeout);
+  }
+  std::optional<int64_t> CachedEndOffset(const TopicPartition& tp) const override {
+    if (auto watermarks = consumer_->CachedWatermarkOffsets(tp)) return watermarks->second;
+    return std::nullopt;
+  }
+  void OnCommitted(const std::map<TopicPartition, int64_t>& offsets, int64_t now_ms) override {
+    // The first purge comes one interval after the first commit.
+    if (purger_ == nullptr) purger_ = std::make_unique<RepartitionPurger>(*config_, now_ms);
+    purger_->MaybePurge(offsets, now_ms);
+  }
+
+ private:
+  Consumer* consumer_;
+  const RuntimeConfig* config_;
+  std::unique_ptr<RepartitionPurger> purger_;  // deletes committed repartition records
+};
 
 }  // namespace
 
@@ -56,43 +81,16 @@ std::string_view ThreadStateName(ThreadState state) {
 }
 
 StreamThread::StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
-                           StreamsConfig config, RuntimeConfig runtime_config,
+                           RuntimeConfig runtime_config,
                            Callbacks callbacks,
                            std::shared_ptr<StateRestoreListener> restore_listener,
                            std::shared_ptr<LocalStoreRegistry> registry)
     : name_(std::move(name)),
       topology_(std::move(topology)),
-      config_(std::move(config)),
       rc_(std::move(runtime_config)),
       callbacks_(std::move(callbacks)),
       restore_listener_(std::move(restore_listener)),
-      registry_(std::move(registry)) {
-  absl::StatusOr<int64_t> cache_bytes = config_.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
-  cache_ = std::make_unique<ThreadCache>(
-      cache_bytes.ok() ? *cache_bytes / std::max(1, rc_.num_stream_threads) : 0);
-  subtopologies_ = topology_->Subtopologies();
-  std::vector<std::string> patterns;
-  for (size_t i = 0; i < subtopologies_.size(); ++i) {
-    const Subtopology& sub = subtopologies_[i];
-    for (const std::string& topic : sub.source_topics) {
-      std::string decorated = topology_->IsInternalTopic(topic)
-                                  ? StrCat(rc_.application_id, "-", topic)
-                                  : topic;
-      subtopology_by_topic_[decorated] = i;
-      subscribed_topics_.push_back(decorated);
-    }
-    for (const std::string& pattern : sub.source_patterns) {
-      subtopology_patterns_.emplace_back(std::regex(pattern), i);
-      patterns.push_back(pattern);
-    }
-  }
-  if (!patterns.empty()) {
-    std::vector<std::string> alternatives;
-    for (const std::string& t : subscribed_topics_) alternatives.push_back(EscapeRegex(t));
-    for (const std::string& p : patterns) alternatives.push_back(p);
-    subscribed_pattern_ = StrCat("(", StrJoin(alternatives, "|"), ")");
-  }
-}
+      registry_(std::move(registry)) {}
 
 StreamThread::~StreamThread() {
   if (thread_.joinable()) {
@@ -120,7 +118,7 @@ absl::Status StreamThread::CreateClients() {
   consumer_options.config["group.id"] = rc_.application_id;
   consumer_options.config["client.id"] = StrCat(name_, "-consumer");
   consumer_options.start_offsets = [this](const std::vector<TopicPartition>& tps) {
-    return StartOffsets(tps);
+    return task_manager_->StartOffsets(tps);
   };
   consumer_options.on_assigned = [this](const std::vector<TopicPartition>& tps) {
     OnAssigned(tps);
@@ -141,6 +139,17 @@ absl::Status StreamThread::CreateClients() {
   KSTREAMS_ASSIGN_OR_RETURN(restore_source_, ConsumerChangelogSource::Create(std::move(restore)));
   changelog_reader_ =
       std::make_unique<ChangelogReader>(restore_source_.get(), restore_listener_, name_);
+
+  task_clients_ = std::make_unique<ConsumerTaskClients>(consumer_.get(), &rc_);
+  TaskManager::Options tasks;
+  tasks.name = name_;
+  tasks.topology = topology_;
+  tasks.config = rc_;
+  tasks.registry = registry_;
+  tasks.clients = task_clients_.get();
+  tasks.collector = collector_.get();
+  tasks.changelog_reader = changelog_reader_.get();
+  task_manager_ = std::make_unique<TaskManager>(std::move(tasks));
   return absl::OkStatus();
 }
 
@@ -168,10 +177,9 @@ KafkaStreams::ThreadMetadata StreamThread::metadata() const {
   m.consumer_client_id = StrCat(name_, "-consumer");
   m.restore_consumer_client_id = StrCat(name_, "-restore-consumer");
   m.producer_client_ids = {StrCat(name_, "-producer")};
+  if (task_manager_ != nullptr) m.active_tasks = task_manager_->Metadata(&m.dropped_records);
   std::lock_guard<std::mutex> lock(mu_);
   m.thread_state = std::string(ThreadStateName(state_));
-  m.active_tasks = metadata_;
-  m.dropped_records = dropped_records_;
   return m;
 }
 
@@ -188,29 +196,9 @@ void StreamThread::SetState(ThreadState state) {
   if (callbacks_.on_state_change) callbacks_.on_state_change(this, state, old);
 }
 
-void StreamThread::UpdateMetadata() {
-  std::vector<KafkaStreams::TaskMetadata> tasks;
-  int64_t dropped = 0;
-  for (const auto& [id, task] : tasks_) {
-    KafkaStreams::TaskMetadata t;
-    t.task_id = id;
-    t.topic_partitions.insert(task->partitions().begin(), task->partitions().end());
-    t.committed_offsets = task->committed_offsets();
-    for (const TopicPartition& tp : task->partitions()) {
-      if (auto watermarks = consumer_->CachedWatermarkOffsets(tp)) {
-        t.end_offsets[tp] = watermarks->second;
-      }
-    }
-    t.time_current_idling_started = task->partition_group().idle_since_ms();
-    t.restoring = task->restoring();
-    t.dropped_records = task->dropped_records();
-    dropped += t.dropped_records;
-    tasks.push_back(std::move(t));
-  }
-  dropped += dropped_by_closed_tasks_ + (collector_ ? collector_->skipped() : 0);
-  std::lock_guard<std::mutex> lock(mu_);
-  metadata_ = std::move(tasks);
-  dropped_records_ = dropped;
+std::optional<int64_t> StreamThread::ClosingDeadline() const {
+  if (!shutdown_requested_.load()) return std::nullopt;
+  return shutdown_deadline_ms_.load();
 }
 
 void StreamThread::Run() {
@@ -224,7 +212,7 @@ void StreamThread::Run() {
   LogLine(LogLevel::kError, StrCat(error.message()));
   SetState(ThreadState::kPendingShutdown);
   collector_->Abandon();  // no more writes from this thread, queued ones dropped
-  (void)CloseTasks(/*clean=*/false);
+  (void)task_manager_->CloseTasks(/*clean=*/false, ClosingDeadline());
   absl::Status closed = consumer_->Close();  // leaves the group; no commit
   if (!closed.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", closed.message()));
   SetState(ThreadState::kDead);
@@ -233,17 +221,17 @@ void StreamThread::Run() {
 
 absl::Status StreamThread::RunLoop() {
   SetState(ThreadState::kStarting);
-  if (subscribed_pattern_.empty()) {
-    KSTREAMS_RETURN_IF_ERROR(consumer_->Subscribe(subscribed_topics_));
+  if (task_manager_->source_pattern().empty()) {
+    KSTREAMS_RETURN_IF_ERROR(consumer_->Subscribe(task_manager_->source_topics()));
   } else {
-    KSTREAMS_RETURN_IF_ERROR(consumer_->SubscribePattern(subscribed_pattern_));
+    KSTREAMS_RETURN_IF_ERROR(consumer_->SubscribePattern(task_manager_->source_pattern()));
   }
-  last_commit_ms_ = NowMs();
+  task_manager_->RestartCommitClock(NowMs());
   while (!shutdown_requested_.load()) {
     KSTREAMS_RETURN_IF_ERROR(RunOnce());
   }
   SetState(ThreadState::kPendingShutdown);
-  KSTREAMS_RETURN_IF_ERROR(CloseTasks(/*clean=*/true));
+  KSTREAMS_RETURN_IF_ERROR(task_manager_->CloseTasks(/*clean=*/!failed_, ClosingDeadline()));
   absl::Status closed = consumer_->Close();  // revocation hook: nothing left to do
   if (!closed.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", closed.message()));
   KSTREAMS_RETURN_IF_ERROR(hook_error_);
@@ -252,21 +240,14 @@ absl::Status StreamThread::RunLoop() {
 
 absl::Status StreamThread::RunOnce() {
   int64_t now = NowMs();
-  bool has_work = false;
-  for (auto& [id, task] : tasks_) {
-    if (task->HasProcessable(now)) {
-      has_work = true;
-      break;
-    }
-  }
+  const bool has_work = task_manager_->HasProcessable(now);
   // Bound what is buffered: poll only as many records as there is room for.
   // (Pausing partitions instead would make librdkafka drop its prefetched
   // data and fetch it again on resume.) Past the bound, skip polling, but
   // not for long: max.poll.interval.ms must be respected.
-  size_t buffered = 0;
-  for (auto& [id, task] : tasks_) buffered += task->partition_group().TotalBuffered();
+  const size_t buffered = task_manager_->BufferedRecords();
   const size_t capacity = static_cast<size_t>(rc_.buffered_records_per_partition) *
-                          std::max<size_t>(1, task_by_partition_.size());
+                          std::max<size_t>(1, task_manager_->AssignedPartitions());
   int64_t max_records = rc_.max_poll_records;
   bool poll = true;
   if (buffered >= capacity) {
@@ -285,11 +266,7 @@ absl::Status StreamThread::RunOnce() {
     last_poll_ms_ = NowMs();
     KSTREAMS_RETURN_IF_ERROR(hook_error_);
     if (!records.ok()) return Prefixed(records.status(), "polling the consumer: ");
-    for (ConsumerRecord& r : *records) {
-      auto it = task_by_partition_.find(TopicPartition{r.topic, r.partition});
-      if (it == task_by_partition_.end()) continue;  // no longer ours
-      it->second->AddRecord(std::move(r));
-    }
+    for (ConsumerRecord& r : *records) task_manager_->AddRecord(std::move(r));
   }
   if (restoring) KSTREAMS_RETURN_IF_ERROR(RestoreChangelogs(has_work));
   // Java's StreamThread reaches RUNNING once every assigned task restored.
@@ -302,28 +279,20 @@ absl::Status StreamThread::RunOnce() {
   now = NowMs();
   const int64_t budget_end = now + PhaseBudgetMs();
   while (true) {
-    int64_t total = 0;
-    for (auto& [id, task] : tasks_) {
-      absl::StatusOr<int64_t> n = task->Process(kRecordsPerTaskRound, now);
-      if (!n.ok()) return Prefixed(n.status(), StrCat("task ", id.ToString(), ": "));
-      total += *n;
-      KSTREAMS_RETURN_IF_ERROR(collector_->error());
-    }
+    KSTREAMS_ASSIGN_OR_RETURN(int64_t total,
+                              task_manager_->ProcessRound(kRecordsPerTaskRound, now));
     now = NowMs();
     if (total == 0 || now >= budget_end) break;
   }
 
-  for (auto& [id, task] : tasks_) {
-    absl::Status s = task->PunctuateWallClock();
-    if (!s.ok()) return Prefixed(s, StrCat("task ", id.ToString(), ": "));
-  }
+  KSTREAMS_RETURN_IF_ERROR(task_manager_->PunctuateWallClock());
   collector_->Poll();
   KSTREAMS_RETURN_IF_ERROR(collector_->error());
 
-  bool requested = false;
-  for (auto& [id, task] : tasks_) requested = task->TakeCommitRequest() || requested;
-  if (requested || NowMs() - last_commit_ms_ >= rc_.commit_interval_ms) {
-    KSTREAMS_RETURN_IF_ERROR(Commit());
+  const bool requested = task_manager_->TakeCommitRequests();
+  if (requested || NowMs() - task_manager_->last_commit_ms() >= rc_.commit_interval_ms) {
+    KSTREAMS_RETURN_IF_ERROR(
+        task_manager_->Commit(/*enforce_checkpoint=*/false, ClosingDeadline()));
   }
   return absl::OkStatus();
 }
@@ -337,226 +306,22 @@ absl::Status StreamThread::RestoreChangelogs(bool other_work) {
     absl::StatusOr<int64_t> restored = changelog_reader_->Restore(kRestoreRecordsPerRound, wait);
     if (!restored.ok()) return Prefixed(restored.status(), "restoring state: ");
     wait = absl::ZeroDuration();
-    KSTREAMS_RETURN_IF_ERROR(CompleteRestoredTasks());
+    KSTREAMS_RETURN_IF_ERROR(task_manager_->CompleteRestoredTasks());
     if (*restored == 0 || NowMs() >= budget_end) break;
   }
   return absl::OkStatus();
 }
 
-absl::Status StreamThread::CompleteRestoredTasks() {
-  std::vector<TopicPartition> resume;
-  for (auto& [id, task] : tasks_) {
-    if (!task->restoring() || !changelog_reader_->IsRestored(&task->state_manager())) continue;
-    absl::Status s = task->CompleteRestoration();
-    if (!s.ok()) return Prefixed(s, StrCat("task ", id.ToString(), ": "));
-    resume.insert(resume.end(), task->partitions().begin(), task->partitions().end());
-    LogLine(LogLevel::kInfo, StrCat(name_, ": task ", id.ToString(), " restored, processing"));
-  }
-  if (resume.empty()) return absl::OkStatus();
-  absl::Status s = consumer_->Resume(resume);
-  if (!s.ok()) return Prefixed(s, "resuming the partitions of restored tasks: ");
-  UpdateMetadata();
-  return absl::OkStatus();
-}
-
-absl::Status StreamThread::Commit(bool enforce_checkpoint) {
-  for (auto& [id, task] : tasks_) {
-    if (!task->restoring()) KSTREAMS_RETURN_IF_ERROR(task->FlushCaches());
-  }
-  int64_t flush_ms = std::max<int64_t>(rc_.max_poll_interval_ms / 2, 1000);
-  if (shutdown_requested_.load()) {
-    // Close(timeout): wait for the broker only until the deadline.
-    int64_t deadline = shutdown_deadline_ms_.load();
-    if (deadline != std::numeric_limits<int64_t>::max()) {
-      flush_ms = std::clamp<int64_t>(deadline - NowMs(), 0, flush_ms);
-    }
-  }
-  absl::Status flushed = collector_->FlushAndCheck(absl::Milliseconds(flush_ms));
-  if (!flushed.ok() && shutdown_requested_.load()) {
-    int in_flight = producer_->InFlight();
-    LogLine(LogLevel::kWarning,
-            StrCat(name_, ": closing: ", in_flight,
-                   " record(s) not delivered before the close deadline are dropped; the input "
-                   "offsets since the last commit are not committed, so those records are "
-                   "processed again after a restart (at_least_once)"));
-  }
-  KSTREAMS_RETURN_IF_ERROR(flushed);
-  std::map<TopicPartition, int64_t> offsets;
-  for (auto& [id, task] : tasks_) {
-    offsets.insert(task->CommittableOffsets().begin(), task->CommittableOffsets().end());
-  }
-  last_commit_ms_ = NowMs();
-  if (!offsets.empty()) {
-    absl::Status s = consumer_->CommitSync(offsets);
-    if (s.ok()) {
-      for (auto& [id, task] : tasks_) task->MarkCommitted();
-      if (purger_ == nullptr) purger_ = std::make_unique<RepartitionPurger>(rc_, last_commit_ms_);
-      purger_->MaybePurge(offsets, last_commit_ms_);
-      if (LogEnabled(LogLevel::kDebug)) {
-        LogLine(LogLevel::kDebug, StrCat(name_, ": committed ", offsets.size(), " partitions"));
-      }
-    } else if (absl::IsAborted(s) || absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s)) {
-      // A rebalance, a coordinator move or a timeout: nothing is lost, the
-      // next commit covers these offsets too, or whoever owns the
-      // partitions next processes the records again (at-least-once).
-      LogLine(LogLevel::kWarning, StrCat(name_, ": commit failed, continuing: ", s.message()));
-    } else {
-      return Prefixed(s, "committing offsets: ");
-    }
-  }
-  // Checkpoints (Java's postCommit): the changelog offsets are those
-  // acknowledged so far, so flushing the stores now puts at least that much
-  // on disk before the file says so.
-  for (auto& [id, task] : tasks_) {
-    StateManager& state = task->state_manager();
-    state.UpdateOffsets([this](const TopicPartition& tp) { return collector_->AckedOffset(tp); });
-    if (!state.CheckpointNeeded(enforce_checkpoint)) continue;
-    KSTREAMS_RETURN_IF_ERROR(task->Flush());
-    KSTREAMS_RETURN_IF_ERROR(state.WriteCheckpoint());
-  }
-  UpdateMetadata();
-  return absl::OkStatus();
-}
-
-absl::Status StreamThread::CloseTasks(bool clean) {
-  absl::Status s;
-  if (clean && !failed_) {
-    s = Commit(/*enforce_checkpoint=*/true);
-    // What the commit could not cover (refused during a rebalance); the
-    // checkpoints above include these records' effects.
-    unconfirmed_offsets_.clear();
-    for (auto& [id, task] : tasks_) {
-      unconfirmed_offsets_.insert(task->CommittableOffsets().begin(),
-                                  task->CommittableOffsets().end());
-    }
-  }
-  for (auto& [id, task] : tasks_) {
-    changelog_reader_->Unregister(&task->state_manager());
-    for (const StateManager::Changelog& c : task->state_manager().changelogs()) {
-      collector_->UntrackOffsets(c.partition);
-    }
-    registry_->Remove(id);
-    dropped_by_closed_tasks_ += task->dropped_records();
-    task->Close();
-  }
-  tasks_.clear();
-  task_by_partition_.clear();
-  UpdateMetadata();
-  return s;
-}
-
-const Subtopology* StreamThread::SubtopologyFor(const std::string& topic) {
-  auto it = subtopology_by_topic_.find(topic);
-  if (it != subtopology_by_topic_.end()) return &subtopologies_[it->second];
-  for (const auto& [re, index] : subtopology_patterns_) {
-    if (std::regex_match(topic, re)) {
-      subtopology_by_topic_[topic] = index;
-      return &subtopologies_[index];
-    }
-  }
-  return nullptr;
-}
-
-std::map<TopicPartition, int64_t> StreamThread::StartOffsets(
-    const std::vector<TopicPartition>& partitions) {
-  resumed_offsets_.clear();
-  std::vector<TopicPartition> back;
-  for (const TopicPartition& tp : partitions) {
-    if (unconfirmed_offsets_.contains(tp)) back.push_back(tp);
-  }
-  if (back.empty()) return {};
-  // Never behind the group: another member may have committed meanwhile.
-  auto committed = consumer_->Committed(back, absl::Seconds(5));
-  if (!committed.ok()) {
-    LogLine(LogLevel::kWarning, StrCat(name_, ": cannot read committed offsets (",
-                                       committed.status().message(),
-                                       "); starting at them as usual"));
-    return {};
-  }
-  for (const TopicPartition& tp : back) {
-    const int64_t mine = unconfirmed_offsets_[tp];
-    std::optional<int64_t> group = (*committed)[tp];
-    if (!group || mine > *group) resumed_offsets_[tp] = mine;
-  }
-  return resumed_offsets_;
-}
-
 void StreamThread::OnAssigned(const std::vector<TopicPartition>& partitions) {
   SetState(ThreadState::kPartitionsAssigned);
-  std::map<TaskId, std::pair<const Subtopology*, std::vector<TopicPartition>>> wanted;
-  for (const TopicPartition& tp : partitions) {
-    const Subtopology* sub = SubtopologyFor(tp.topic);
-    if (sub == nullptr) {
-      LogLine(LogLevel::kWarning, StrCat(name_, ": assigned ", tp.ToString(),
-                                         " but no sub-topology reads it; ignored"));
-      continue;
-    }
-    auto& entry = wanted[TaskId{sub->id, tp.partition}];
-    entry.first = sub;
-    entry.second.push_back(tp);
-  }
-  std::vector<TopicPartition> to_pause;
-  for (auto& [id, entry] : wanted) {
-    if (tasks_.contains(id)) continue;
-    TaskCore::Options options;
-    options.application_id = rc_.application_id;
-    options.task_id = id;
-    options.config = config_;
-    options.collector = collector_.get();
-    options.thread_cache = cache_.get();
-    options.global_stores = rc_.global_stores;
-    options.error_handling = rc_.error_handling;
-    absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
-        topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
-    absl::Status s = task.ok() ? (*task)->InitStores() : task.status();
-    if (!s.ok()) {
-      if (hook_error_.ok()) hook_error_ = Prefixed(s, StrCat("creating task ", id.ToString(), ": "));
-      if (task.ok()) (*task)->Close();
-      continue;
-    }
-    StreamTask* t = task->get();
-    for (const TopicPartition& tp : entry.second) task_by_partition_[tp] = t;
-    tasks_[id] = std::move(*task);
-    for (const StateManager::Changelog& c : t->state_manager().changelogs()) {
-      collector_->TrackOffsets(c.partition);
-    }
-    registry_->Add(t->queryable());
-    if (t->state_manager().empty()) {
-      s = t->CompleteRestoration();  // nothing to restore
-      if (!s.ok() && hook_error_.ok()) {
-        hook_error_ = Prefixed(s, StrCat("initializing task ", id.ToString(), ": "));
-      }
-    } else {
-      // RESTORING: its input waits (paused) until its stores are up to date.
-      changelog_reader_->Register(&t->state_manager(), &t->store_lock());
-      to_pause.insert(to_pause.end(), entry.second.begin(), entry.second.end());
-    }
-  }
-  for (const auto& [tp, offset] : resumed_offsets_) {
-    auto it = task_by_partition_.find(tp);
-    if (it == task_by_partition_.end()) continue;
-    it->second->SetUncommitted(tp, offset);
-    LogLine(LogLevel::kInfo,
-            StrCat(name_, ": ", tp.ToString(), " resumes at offset ", offset,
-                   ", processed here before the rebalance (its commit was refused)"));
-  }
-  resumed_offsets_.clear();
-  unconfirmed_offsets_.clear();
-  if (!to_pause.empty()) {
-    absl::Status s = consumer_->Pause(to_pause);
-    if (!s.ok() && hook_error_.ok()) {
-      hook_error_ = Prefixed(s, "pausing the input of restoring tasks: ");
-    }
-  }
-  UpdateMetadata();
-  LogLine(LogLevel::kInfo, StrCat(name_, ": assigned ", partitions.size(), " partitions, ",
-                                  tasks_.size(), " active tasks"));
+  absl::Status s = task_manager_->HandleAssignment(partitions);
+  if (!s.ok() && hook_error_.ok()) hook_error_ = s;
 }
 
 void StreamThread::OnRevoked(const std::vector<TopicPartition>& partitions) {
   if (state() != ThreadState::kPendingShutdown) SetState(ThreadState::kPartitionsRevoked);
   (void)partitions;  // eager protocol: every partition goes, so every task
-  absl::Status s = CloseTasks(/*clean=*/true);
+  absl::Status s = task_manager_->CloseTasks(/*clean=*/!failed_, ClosingDeadline());
   if (!s.ok() && hook_error_.ok()) hook_error_ = Prefixed(s, "on partition revocation: ");
 }
 

@@ -2,9 +2,12 @@
 //
 // StreamThread: one processing thread of a KafkaStreams client. It owns a
 // consumer (member of the group `application.id`, `range` assignor), a
-// producer with its RecordCollectorImpl, and the StreamTasks of the
-// partitions currently assigned to it. See src/runtime/README.md for the loop
-// and the commit protocol.
+// producer with its RecordCollectorImpl, the restore consumer with its
+// ChangelogReader, and a TaskManager holding the StreamTasks of the
+// partitions currently assigned to it. The thread keeps its state machine,
+// poll budgeting, the restore phase and the rebalance callbacks; the
+// TaskManager creates and closes the tasks and commits. See
+// src/runtime/README.md for the loop and the commit protocol.
 //
 // Thread-safety: CreateClients() and Start() once, from the owner;
 // RequestShutdown(), Join(), state() and metadata() may be called from any
@@ -22,8 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
-#include <set>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,8 +42,7 @@
 #include "runtime/local_store_registry.h"
 #include "runtime/record_collector.h"
 #include "runtime/runtime_config.h"
-#include "runtime/stream_task.h"
-#include "state/thread_cache.h"
+#include "runtime/task_manager.h"
 
 namespace kstreams::internal {
 
@@ -71,7 +72,7 @@ class StreamThread {
   // `restore_listener` may be null. `registry` (shared by the instance's
   // threads) gets this thread's tasks for interactive queries.
   StreamThread(std::string name, std::shared_ptr<const TopologyData> topology,
-               StreamsConfig config, RuntimeConfig runtime_config, Callbacks callbacks,
+               RuntimeConfig runtime_config, Callbacks callbacks,
                std::shared_ptr<StateRestoreListener> restore_listener,
                std::shared_ptr<LocalStoreRegistry> registry);
   // REQUIRES: Join() was called, or Start() never succeeded.
@@ -108,36 +109,21 @@ class StreamThread {
   }
   void SetState(ThreadState state);
 
-  // Rebalance hooks (inside consumer polls).
-  std::map<TopicPartition, int64_t> StartOffsets(const std::vector<TopicPartition>& partitions);
+  // Rebalance hooks (inside consumer polls): the thread's state, then the
+  // TaskManager.
   void OnAssigned(const std::vector<TopicPartition>& partitions);
   void OnRevoked(const std::vector<TopicPartition>& partitions);
 
   // Restores changelogs for a bounded time (see src/runtime/README.md) and
   // starts the tasks whose stores are up to date.
   absl::Status RestoreChangelogs(bool other_work);
-  absl::Status CompleteRestoredTasks();
-
-  // The commit protocol: flush caches -> flush producer and check deliveries
-  // -> commit consumed offsets synchronously -> checkpoint the tasks whose
-  // changelog offsets moved by more than 10,000 (every task when
-  // `enforce_checkpoint`, on close and revocation).
-  absl::Status Commit(bool enforce_checkpoint = false);
-  // Closes every task; commits and checkpoints first when `clean`.
-  absl::Status CloseTasks(bool clean);
-  const Subtopology* SubtopologyFor(const std::string& topic);
-  void UpdateMetadata();
+  // The TaskManager's `closing_deadline_ms`: set once shutdown was requested.
+  std::optional<int64_t> ClosingDeadline() const;
 
   const std::string name_;
   std::shared_ptr<const TopologyData> topology_;
-  StreamsConfig config_;
   RuntimeConfig rc_;
   Callbacks callbacks_;
-  std::vector<Subtopology> subtopologies_;
-  std::map<std::string, size_t> subtopology_by_topic_;  // decorated topic
-  std::vector<std::pair<std::regex, size_t>> subtopology_patterns_;
-  std::vector<std::string> subscribed_topics_;
-  std::string subscribed_pattern_;  // non-empty when the topology has patterns
 
   std::shared_ptr<StateRestoreListener> restore_listener_;
   std::shared_ptr<LocalStoreRegistry> registry_;
@@ -146,33 +132,20 @@ class StreamThread {
   std::unique_ptr<Consumer> consumer_;
   std::unique_ptr<ConsumerChangelogSource> restore_source_;  // the restore consumer
   std::unique_ptr<ChangelogReader> changelog_reader_;
-  std::unique_ptr<RepartitionPurger> purger_;  // deletes committed repartition records
-  // The record cache shared by this thread's stores: statestore.cache.max.bytes
-  // split evenly across the threads.
-  std::unique_ptr<ThreadCache> cache_;
-  std::map<TaskId, std::unique_ptr<StreamTask>> tasks_;
-  std::map<TopicPartition, StreamTask*> task_by_partition_;
-  // Offsets this thread processed but could not commit when its tasks
-  // closed at a revocation (the embedded broker refuses commits during a
-  // rebalance). If the same partitions come straight back, fetching resumes
-  // there instead of at the older committed offset, and the next commit
-  // covers them; otherwise whoever gets them reprocesses (at least once).
-  std::map<TopicPartition, int64_t> unconfirmed_offsets_;
-  std::map<TopicPartition, int64_t> resumed_offsets_;  // chosen by StartOffsets
+  // The consumer (and the repartition purger) as the TaskManager uses them.
+  std::unique_ptr<TaskClients> task_clients_;
+  // The tasks, their commits, offsets and metadata. Declared after the
+  // clients: destroyed (closing the tasks) before them.
+  std::unique_ptr<TaskManager> task_manager_;
   absl::Status hook_error_;  // an error inside a rebalance hook
   bool failed_ = false;      // no commit once the thread failed
-  int64_t last_commit_ms_ = 0;
   int64_t last_poll_ms_ = 0;
 
   std::atomic<bool> shutdown_requested_{false};
   std::atomic<int64_t> shutdown_deadline_ms_{std::numeric_limits<int64_t>::max()};
   std::thread thread_;
-  mutable std::mutex mu_;  // guards state_ and metadata_
+  mutable std::mutex mu_;  // guards state_
   ThreadState state_ = ThreadState::kCreated;
-  std::vector<KafkaStreams::TaskMetadata> metadata_;
-  int64_t dropped_records_ = 0;  // guarded by mu_
-  // Records dropped by tasks since closed here (thread-owned).
-  int64_t dropped_by_closed_tasks_ = 0;
 };
 
 }  // namespace kstreams::internal

@@ -8,7 +8,8 @@
 #include "kstreams/internal/strings.h"
 
 #include "kstreams/log.h"
-#include "processor/task_core.h"
+#include "runtime/task_config.h"
+#include "runtime/task_core.h"
 #include "state/thread_cache.h"
 
 namespace kstreams {
@@ -72,7 +73,6 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
   if (!config.Get(StreamsConfig::kApplicationId)) {
     config.Set(StreamsConfig::kApplicationId, kDefaultApplicationId);
   }
-  impl_->application_id = *config.Get(StreamsConfig::kApplicationId);
   // Like Java's driver: unless told otherwise, state lives in a fresh
   // temporary directory that is removed when the driver is destroyed, so
   // persistent stores never leak between tests.
@@ -90,16 +90,18 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     config.Set(StreamsConfig::kOuterJoinEmitIntervalMs, "0");
   }
   impl_->topology = topology.shared_data();
-  // Handlers and extractor: read once, checked before anything runs (as
-  // KafkaStreams::Start() does). `wallclock` reads the mock clock.
-  absl::StatusOr<std::shared_ptr<const internal::ErrorHandling>> handling =
-      internal::ParseErrorHandling(config, [this] { return wall_clock_ms_; });
-  if (!handling.ok()) {
-    (void)Fail(handling.status());
+  // The task engine's settings (cache size, handlers and extractor, state
+  // directory): read once, checked before anything runs, as
+  // KafkaStreams::Start() does. `wallclock` reads the mock clock.
+  absl::StatusOr<std::shared_ptr<const internal::TaskConfig>> task_config =
+      internal::ParseTaskConfig(config, [this] { return wall_clock_ms_; });
+  if (!task_config.ok()) {
+    (void)Fail(task_config.status());
     return;
   }
-  if ((*handling)->dead_letter_queue_topic) {
-    impl_->sink_topics.insert(*(*handling)->dead_letter_queue_topic);
+  impl_->application_id = (*task_config)->application_id;
+  if ((*task_config)->error_handling->dead_letter_queue_topic) {
+    impl_->sink_topics.insert(*(*task_config)->error_handling->dead_letter_queue_topic);
   }
   if (!topology.status().ok()) {
     (void)Fail(absl::Status(topology.status().code(),
@@ -123,8 +125,7 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
           internal::StrCat(impl_->application_id, "-", store.name, "-changelog"));
     }
   }
-  impl_->thread_cache = std::make_unique<internal::ThreadCache>(
-      config.GetInt(StreamsConfig::kStatestoreCacheMaxBytes).value_or(10 * 1024 * 1024));
+  impl_->thread_cache = std::make_unique<internal::ThreadCache>((*task_config)->cache_max_bytes);
   // Global stores' sub-topologies first: records piped to a global topic
   // update the global store at once, and every task reads it by name.
   std::vector<internal::Subtopology> subs = data.GlobalSubtopologies();
@@ -133,13 +134,11 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
   for (size_t i = 0; i < subs.size(); ++i) {
     const internal::Subtopology& sub = subs[i];
     internal::TaskCore::Options options;
-    options.application_id = impl_->application_id;
     options.task_id = TaskId{sub.id, 0};
-    options.config = config;
+    options.config = *task_config;
     options.collector = impl_.get();
     options.thread_cache = impl_->thread_cache.get();
     options.wall_clock_ms = [this] { return wall_clock_ms_; };
-    options.error_handling = *handling;
     if (sub.global) {
       options.state_dir_name = "global";
     } else if (globals > 0) {

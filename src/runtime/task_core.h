@@ -1,11 +1,17 @@
-// The processing core of one task: the node and store instances of one
-// sub-topology for one partition, its stream time, punctuation schedules and
-// error handling. The runtime's StreamTask and the TopologyTestDriver both
-// drive a TaskCore; neither re-implements what happens to a record.
+// src/runtime/task_core.h  (internal: not for users)
+//
+// The task engine: the processing core of one task, i.e. the node and store
+// instances of one sub-topology for one partition, the state-directory lock,
+// the record cache it writes through, its stream time, punctuation schedules
+// and error handling. The runtime's StreamTask and the TopologyTestDriver
+// both drive a TaskCore; neither re-implements what happens to a record.
+// It knows no Kafka client (records arrive as RawRecords, output leaves
+// through a RecordCollector), so the driver may use it (as Java's driver
+// uses StreamTask).
 //
 // Thread-compatible: owned and driven by one thread.
-#ifndef KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
-#define KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
+#ifndef KSTREAMS_SRC_RUNTIME_TASK_CORE_H_
+#define KSTREAMS_SRC_RUNTIME_TASK_CORE_H_
 
 #include <cstdint>
 #include <filesystem>
@@ -24,6 +30,7 @@
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "processor/error_handling.h"
+#include "runtime/task_config.h"
 #include "state/state_directory_lock.h"
 #include "state/thread_cache.h"
 
@@ -32,13 +39,13 @@ namespace kstreams::internal {
 class TaskCore final : public TaskContext, public StateStoreContext {
  public:
   struct Options {
-    std::string application_id;
     TaskId task_id;
-    StreamsConfig config;
+    // The client's settings, parsed once (ParseTaskConfig). Required.
+    std::shared_ptr<const TaskConfig> config;
     RecordCollector* collector = nullptr;  // not owned; outlives the task
     std::function<int64_t()> wall_clock_ms;
     // The record cache of the owning thread (not owned; outlives the task).
-    // nullptr: the task makes its own of statestore.cache.max.bytes.
+    // nullptr: the task makes its own of config->cache_max_bytes.
     ThreadCache* thread_cache = nullptr;
     // Global stores (GlobalKTables), visible to this task's nodes by name
     // after its own stores; nullptr when the topology has none.
@@ -46,10 +53,6 @@ class TaskCore final : public TaskContext, public StateStoreContext {
     // The directory under <state.dir>/<application.id> for this task's
     // state; default: the task id. The global thread uses "global".
     std::string state_dir_name;
-    // The exception handlers and the default timestamp extractor, parsed
-    // once per client (ParseErrorHandling). nullptr: parsed from `config`
-    // here (tests that build a lone task).
-    std::shared_ptr<const ErrorHandling> error_handling;
   };
 
   // Instantiates the nodes and stores of `subtopology`. Nothing is
@@ -113,9 +116,9 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   int64_t dropped_records() const { return dropped_records_; }
 
   // TaskContext.
-  const std::string& application_id() const override { return options_.application_id; }
+  const std::string& application_id() const override { return options_.config->application_id; }
   TaskId task_id() const override { return options_.task_id; }
-  const StreamsConfig& config() const override { return options_.config; }
+  const StreamsConfig& config() const override { return options_.config->streams_config; }
   const RecordMetadata* record_metadata() const override {
     return in_record_ ? &metadata_ : nullptr;
   }
@@ -196,7 +199,7 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   int64_t dropped_records_ = 0;
   bool commit_requested_ = false;
   bool closed_ = false;
-  std::shared_ptr<const ErrorHandling> handlers_;
+  const ErrorHandling* handlers_ = nullptr;  // options_.config->error_handling
   // The record being processed (for the handlers' context); nullptr outside.
   const RawRecord* current_raw_ = nullptr;
   // Largest extracted timestamp per partition of each source topic (node
@@ -208,4 +211,4 @@ class TaskCore final : public TaskContext, public StateStoreContext {
 
 }  // namespace kstreams::internal
 
-#endif  // KSTREAMS_SRC_PROCESSOR_TASK_CORE_H_
+#endif  // KSTREAMS_SRC_RUNTIME_TASK_CORE_H_

@@ -1,4 +1,4 @@
-#include "processor/task_core.h"
+#include "runtime/task_core.h"
 
 #include <cstring>
 
@@ -27,6 +27,7 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
     std::shared_ptr<const TopologyData> topology, const Subtopology& subtopology,
     Options options) {
   KSTREAMS_DCHECK(options.collector != nullptr);
+  KSTREAMS_DCHECK(options.config != nullptr && options.config->error_handling != nullptr);
   if (!options.wall_clock_ms) {
     options.wall_clock_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -35,17 +36,9 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
     };
   }
   std::unique_ptr<TaskCore> task(new TaskCore(std::move(topology), std::move(options)));
-  const StreamsConfig& config = task->options_.config;
-  task->handlers_ = task->options_.error_handling;
-  if (task->handlers_ == nullptr) {
-    KSTREAMS_ASSIGN_OR_RETURN(task->handlers_,
-                              ParseErrorHandling(config, task->options_.wall_clock_ms));
-  }
-
+  task->handlers_ = task->options_.config->error_handling.get();
   if (task->options_.thread_cache == nullptr) {
-    absl::StatusOr<int64_t> cache_bytes = config.GetInt(StreamsConfig::kStatestoreCacheMaxBytes);
-    if (!cache_bytes.ok()) return cache_bytes.status();
-    task->own_thread_cache_ = std::make_unique<ThreadCache>(*cache_bytes);
+    task->own_thread_cache_ = std::make_unique<ThreadCache>(task->options_.config->cache_max_bytes);
     task->options_.thread_cache = task->own_thread_cache_.get();
   }
 
@@ -66,7 +59,7 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
       source->timestamp_extractor = def.timestamp_extractor.get();
       for (const std::string& topic : def.topics) {
         std::string decorated = data.IsInternalTopic(topic)
-                                    ? ::kstreams::internal::StrCat(task->options_.application_id, "-", topic)
+                                    ? ::kstreams::internal::StrCat(task->options_.config->application_id, "-", topic)
                                     : topic;
         task->source_by_topic_[decorated] = source;
         task->source_topics_.push_back(decorated);
@@ -537,8 +530,7 @@ void TaskCore::RecordDropped(std::string_view node, std::string_view reason) {
 }
 
 std::filesystem::path TaskCore::state_dir() const {
-  return std::filesystem::path(*options_.config.Get(StreamsConfig::kStateDir)) /
-         options_.application_id /
+  return options_.config->state_dir / options_.config->application_id /
          (options_.state_dir_name.empty() ? options_.task_id.ToString() : options_.state_dir_name);
 }
 
@@ -568,7 +560,7 @@ class CollectorChangelogSink final : public ChangelogSink {
 ChangelogSink* TaskCore::changelog_sink(const std::string& store_name) {
   changelog_sinks_.push_back(std::make_unique<CollectorChangelogSink>(
       options_.collector,
-      ::kstreams::internal::StrCat(options_.application_id, "-", store_name, "-changelog"),
+      ::kstreams::internal::StrCat(options_.config->application_id, "-", store_name, "-changelog"),
       options_.task_id.partition));
   return changelog_sinks_.back().get();
 }

@@ -1,0 +1,37 @@
+#include "runtime/task_config.h"
+
+#include "kstreams/internal/strings.h"
+#include "kstreams/status_macros.h"
+
+namespace kstreams::internal {
+
+absl::StatusOr<int64_t> ConfigIntAtLeast(const StreamsConfig& config, std::string_view key,
+                                         int64_t min) {
+  KSTREAMS_ASSIGN_OR_RETURN(int64_t v, config.GetInt(key));
+  if (v < min) {
+    return absl::InvalidArgumentError(
+        StrCat("config '", key, "' must be at least ", min, ", got ", v));
+  }
+  return v;
+}
+
+absl::StatusOr<std::shared_ptr<const TaskConfig>> ParseTaskConfig(
+    const StreamsConfig& config, std::function<int64_t()> wall_clock_ms) {
+  auto out = std::make_shared<TaskConfig>();
+  KSTREAMS_ASSIGN_OR_RETURN(out->application_id,
+                            config.GetRequired(StreamsConfig::kApplicationId));
+  KSTREAMS_ASSIGN_OR_RETURN(out->cache_max_bytes,
+                            ConfigIntAtLeast(config, StreamsConfig::kStatestoreCacheMaxBytes, 0));
+  KSTREAMS_ASSIGN_OR_RETURN(out->error_handling,
+                            ParseErrorHandling(config, std::move(wall_clock_ms)));
+  std::string state_dir = *config.Get(StreamsConfig::kStateDir);
+  if (state_dir.empty()) {
+    return absl::InvalidArgumentError(
+        "config 'state.dir' is empty; name a directory (default: /tmp/kafka-streams)");
+  }
+  out->state_dir = std::move(state_dir);
+  out->streams_config = config;
+  return std::shared_ptr<const TaskConfig>(std::move(out));
+}
+
+}  // namespace kstreams::internal
