@@ -15,18 +15,17 @@
 //    BM_CachePut (a dirty update of a cached key), BM_CacheFlush/N (N dirty
 //    entries written down and handed to a flush listener; items = entries).
 // RocksDB runs with kstreams' options (src/state/README.md) in a fresh
-// temporary directory.
+// temporary directory (micro/store_bench_context.h). Whole typed stores:
+// count_store_benchmark.
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "kstreams/state/internal/key_value_bytes_store.h"
-#include "state/thread_cache.h"
+#include "micro/store_bench_context.h"
 
 namespace {
 
@@ -59,32 +58,7 @@ const std::vector<std::string>& Keys(bool absent = false) {
   return keys[absent ? 1 : 0];
 }
 
-// A task's view for stores used on their own: a temporary state directory,
-// default config, a 10 MiB thread cache.
-class Context final : public kstreams::StateStoreContext {
- public:
-  Context()
-      : dir_(std::filesystem::temp_directory_path() /
-             ("kstreams-store-bench-" + std::to_string(::getpid()))),
-        cache_(10 << 20) {
-    std::filesystem::create_directories(dir_);
-  }
-  ~Context() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  const std::string& application_id() const override { return app_; }
-  kstreams::TaskId task_id() const override { return {0, 0}; }
-  std::filesystem::path state_dir() const override { return dir_; }
-  const kstreams::StreamsConfig& config() const override { return config_; }
-  kstreams::internal::ThreadCache* thread_cache() override { return &cache_; }
-
- private:
-  std::string app_ = "store-bench";
-  std::filesystem::path dir_;
-  kstreams::StreamsConfig config_;
-  kstreams::internal::ThreadCache cache_;
-};
+using Context = kstreams::bench::StoreBenchContext;
 
 enum class Kind { kInMemory, kRocksDB, kCached };
 

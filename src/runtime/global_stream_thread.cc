@@ -6,6 +6,7 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
+#include "runtime/raw_record.h"
 
 namespace kstreams::internal {
 namespace {
@@ -100,15 +101,7 @@ absl::Status GlobalStreamThread::Bootstrap() {
 absl::Status GlobalStreamThread::Apply(const ConsumerRecord& record) {
   auto it = task_by_topic_.find(record.topic);
   if (it == task_by_topic_.end()) return absl::OkStatus();
-  RawRecord raw;
-  raw.topic = record.topic;
-  raw.partition = record.partition;
-  raw.offset = record.offset;
-  raw.timestamp = record.timestamp;
-  if (record.key) raw.key = *record.key;
-  if (record.value) raw.value = *record.value;
-  for (const OwnedHeader& h : record.headers) raw.headers.Add(h.key, h.value);
-  return it->second->Process(raw);
+  return it->second->Process(ToRawRecord(record));
 }
 
 absl::Status GlobalStreamThread::FlushTasks() {

@@ -1,6 +1,7 @@
 #include "runtime/stream_task.h"
 
 #include "kstreams/status_macros.h"
+#include "runtime/raw_record.h"
 
 namespace kstreams::internal {
 
@@ -45,15 +46,7 @@ absl::StatusOr<int64_t> StreamTask::Process(int64_t max_records, int64_t now_ms)
     std::optional<TopicPartition> tp = group_.NextPartition(now_ms);
     if (!tp) break;
     const ConsumerRecord& record = group_.Head(*tp);
-    RawRecord raw;
-    raw.topic = record.topic;
-    raw.partition = record.partition;
-    raw.offset = record.offset;
-    raw.timestamp = record.timestamp;
-    if (record.key) raw.key = *record.key;
-    if (record.value) raw.value = *record.value;
-    for (const OwnedHeader& h : record.headers) raw.headers.Add(h.key, h.value);
-    absl::Status s = core_->Process(raw);
+    absl::Status s = core_->Process(ToRawRecord(record));
     // The record counts as consumed even when a handler skipped it.
     int64_t next_offset = record.offset + 1;
     group_.Pop(*tp);

@@ -19,39 +19,20 @@
 
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/internal/query_read_scope.h"
+#include "state/caching_layer.h"
 #include "state/named_cache.h"
 
 namespace kstreams::internal {
 namespace {
 
-class CachingKeyValueStore final : public KeyValueBytesStore {
+class CachingKeyValueStore final : public CachingLayer<KeyValueBytesStore> {
  public:
   explicit CachingKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner)
-      : inner_(std::move(inner)),
-        write_down_{[this](std::string_view key, BytesValue value, int64_t ts) {
-                      return WriteDown(key, value, ts);
-                    },
-                    nullptr} {}
-
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override {
-    cache_.Attach(context.thread_cache());
-    return inner_->Init(context);
-  }
-  absl::Status FlushCache() override { return cache_.Flush(write_down_); }
-  absl::Status Flush() override {
-    absl::Status s = cache_.Flush(write_down_);
-    if (!s.ok()) return s;
-    return inner_->Flush();
-  }
-  absl::Status Close() override {
-    absl::Status s = cache_.Flush(write_down_);
-    cache_.Clear();
-    absl::Status c = inner_->Close();
-    return s.ok() ? c : s;
-  }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
+      : CachingLayer(std::move(inner),
+                     {[this](std::string_view key, BytesValue value, int64_t ts) {
+                        return WriteDown(key, value, ts);
+                      },
+                      nullptr}) {}
 
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     if (!cache_.enabled()) return inner_->Get(key, value);
@@ -104,28 +85,6 @@ class CachingKeyValueStore final : public KeyValueBytesStore {
   }
 
   uint64_t ApproximateNumEntries() override { return inner_->ApproximateNumEntries(); }
-
-  bool SetFlushListener(CacheFlushListener listener, bool send_old_values) override {
-    listener_ = std::move(listener);
-    send_old_values_ = send_old_values;
-    return true;
-  }
-
- private:
-  // Writes one entry to the store beneath and tells the listener.
-  absl::Status WriteDown(std::string_view key, BytesValue value, int64_t timestamp) {
-    return WriteDownAndNotify(
-        *inner_,
-        [this](std::string_view k, BytesValue v, int64_t ts) { return inner_->Put(k, v, ts); },
-        listener_, send_old_values_, old_buf_, key, value, timestamp);
-  }
-
-  std::unique_ptr<KeyValueBytesStore> inner_;
-  NamedCache cache_;
-  NamedCache::WriteDown write_down_;
-  CacheFlushListener listener_;
-  bool send_old_values_ = false;
-  std::string old_buf_;
 };
 
 }  // namespace

@@ -22,41 +22,26 @@
 #include "kstreams/state/internal/query_read_scope.h"
 #include "kstreams/state/internal/segmented_bytes_store.h"
 #include "kstreams/status_macros.h"
+#include "state/caching_layer.h"
 #include "state/named_cache.h"
 
 namespace kstreams::internal {
 namespace {
 
-class CachingSegmentedStore final : public SegmentedBytesStore {
+class CachingSegmentedStore final : public CachingLayer<SegmentedBytesStore> {
  public:
   explicit CachingSegmentedStore(std::unique_ptr<SegmentedBytesStore> inner)
-      : inner_(std::move(inner)),
-        write_down_{[this](std::string_view key, BytesValue value, int64_t ts) {
-                      return Stage(key, value, ts);
-                    },
-                    [this] { return WriteStaged(); }} {
+      : CachingLayer(std::move(inner),
+                     {[this](std::string_view key, BytesValue value, int64_t ts) {
+                        return Stage(key, value, ts);
+                      },
+                      [this] { return WriteStaged(); }}) {
     cache_.SetIndexHooks([this](const std::string& key) { index_.insert(IndexKey(key)); },
                          [this](const std::string& key) { index_.erase(IndexKey(key)); });
   }
+  // Empties the cache while index_, which its erase hook updates, still exists.
+  ~CachingSegmentedStore() override { cache_.Clear(); }
 
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override {
-    cache_.Attach(context.thread_cache());
-    return inner_->Init(context);
-  }
-  absl::Status FlushCache() override { return cache_.Flush(write_down_); }
-  absl::Status Flush() override {
-    KSTREAMS_RETURN_IF_ERROR(cache_.Flush(write_down_));
-    return inner_->Flush();
-  }
-  absl::Status Close() override {
-    absl::Status s = cache_.Flush(write_down_);
-    cache_.Clear();
-    absl::Status c = inner_->Close();
-    return s.ok() ? c : s;
-  }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
   SegmentedKeyKind kind() const override { return inner_->kind(); }
   int64_t retention_period() const override { return inner_->retention_period(); }
   int64_t segment_interval() const override { return inner_->segment_interval(); }
@@ -129,12 +114,6 @@ class CachingSegmentedStore final : public SegmentedBytesStore {
                                                                    std::move(store), before);
   }
 
-  bool SetFlushListener(CacheFlushListener listener, bool send_old_values) override {
-    listener_ = std::move(listener);
-    send_old_values_ = send_old_values;
-    return true;
-  }
-
  private:
   // Where a store key sorts beneath: its segment, then its bytes.
   // REQUIRES: raw holds at least the key suffix (checked before caching).
@@ -142,26 +121,18 @@ class CachingSegmentedStore final : public SegmentedBytesStore {
     return {SegmentId(SegmentTimeOf(kind(), raw)), raw};
   }
 
-  // Uncached writes go straight down.
-  absl::Status WriteDown(std::string_view raw, BytesValue value, int64_t timestamp) {
-    return WriteDownAndNotify(
-        *inner_,
-        [this](std::string_view k, BytesValue v, int64_t ts) { return inner_->Put(k, v, ts); },
-        listener_, send_old_values_, old_buf_, raw, value, timestamp);
-  }
   // A flush stages its writes (the listener is told in last-update order)
   // and writes them down together in store order, which RocksDB's memtable
   // inserts much faster than random order; reads meanwhile hit the cache,
   // which holds every staged entry until WriteStaged has run.
   absl::Status Stage(std::string_view raw, BytesValue value, int64_t timestamp) {
-    return WriteDownAndNotify(
-        *inner_,
+    return WriteAndNotify(
         [this](std::string_view k, BytesValue v, int64_t ts) {
           staged_.push_back({std::string(k), v ? std::optional<std::string>(*v) : std::nullopt,
                              ts});
           return absl::OkStatus();
         },
-        listener_, send_old_values_, old_buf_, raw, value, timestamp);
+        raw, value, timestamp);
   }
   absl::Status WriteStaged() {
     std::vector<BytesWrite> writes;
@@ -176,16 +147,10 @@ class CachingSegmentedStore final : public SegmentedBytesStore {
     return status;
   }
 
-  std::unique_ptr<SegmentedBytesStore> inner_;
   // (segment id, store key) of every cached entry; views into the cache's
-  // keys. Declared before cache_, whose destruction erases from it.
+  // keys (cache_, in the base, outlives it: see the destructor).
   absl::btree_set<std::pair<int64_t, std::string_view>> index_;
-  NamedCache cache_;
-  NamedCache::WriteDown write_down_;
   int64_t observed_ = -1;
-  CacheFlushListener listener_;
-  bool send_old_values_ = false;
-  std::string old_buf_;
   struct Staged {
     std::string key;
     std::optional<std::string> value;

@@ -1,31 +1,15 @@
 // The change-logging layer: every write goes to the bytes store beneath and
 // then to the store's changelog sink (Java's ChangeLoggingKeyValueBytesStore).
 #include "kstreams/state/internal/key_value_bytes_store.h"
-#include "kstreams/status_macros.h"
+#include "state/change_logging_layer.h"
 
 namespace kstreams::internal {
 namespace {
 
-class ChangeLoggingKeyValueStore final : public KeyValueBytesStore {
+class ChangeLoggingKeyValueStore final : public ChangeLoggingLayer<KeyValueBytesStore> {
  public:
   explicit ChangeLoggingKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner)
-      : inner_(std::move(inner)) {}
-
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override {
-    sink_ = context.changelog_sink(name());
-    KSTREAMS_RETURN_IF_ERROR(inner_->Init(context));
-    context.RegisterRestore(name(), inner_.get());
-    return absl::OkStatus();
-  }
-  absl::Status FlushCache() override { return inner_->FlushCache(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override {
-    sink_ = nullptr;
-    return inner_->Close();
-  }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
+      : ChangeLoggingLayer(std::move(inner)) {}
 
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     return inner_->Get(key, value);
@@ -59,10 +43,6 @@ class ChangeLoggingKeyValueStore final : public KeyValueBytesStore {
   bool SetFlushListener(CacheFlushListener listener, bool send_old_values) override {
     return inner_->SetFlushListener(std::move(listener), send_old_values);
   }
-
- private:
-  std::unique_ptr<KeyValueBytesStore> inner_;
-  ChangelogSink* sink_ = nullptr;
 };
 
 }  // namespace

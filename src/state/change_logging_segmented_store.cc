@@ -5,30 +5,16 @@
 // beneath is registered as the changelog's restore target.
 #include "kstreams/state/internal/segmented_bytes_store.h"
 #include "kstreams/status_macros.h"
+#include "state/change_logging_layer.h"
 
 namespace kstreams::internal {
 namespace {
 
-class ChangeLoggingSegmentedStore final : public SegmentedBytesStore {
+class ChangeLoggingSegmentedStore final : public ChangeLoggingLayer<SegmentedBytesStore> {
  public:
   explicit ChangeLoggingSegmentedStore(std::unique_ptr<SegmentedBytesStore> inner)
-      : inner_(std::move(inner)) {}
+      : ChangeLoggingLayer(std::move(inner)) {}
 
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override {
-    sink_ = context.changelog_sink(name());
-    KSTREAMS_RETURN_IF_ERROR(inner_->Init(context));
-    context.RegisterRestore(name(), inner_.get());
-    return absl::OkStatus();
-  }
-  absl::Status FlushCache() override { return inner_->FlushCache(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override {
-    sink_ = nullptr;
-    return inner_->Close();
-  }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
   SegmentedKeyKind kind() const override { return inner_->kind(); }
   int64_t retention_period() const override { return inner_->retention_period(); }
   int64_t segment_interval() const override { return inner_->segment_interval(); }
@@ -57,10 +43,6 @@ class ChangeLoggingSegmentedStore final : public SegmentedBytesStore {
   bool SetFlushListener(CacheFlushListener listener, bool send_old_values) override {
     return inner_->SetFlushListener(std::move(listener), send_old_values);
   }
-
- private:
-  std::unique_ptr<SegmentedBytesStore> inner_;
-  ChangelogSink* sink_ = nullptr;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kstreams/state/internal/synchronized_key_value_store.h"
+#include "kstreams/state/internal/wrapped_state_store.h"
 
 namespace kstreams::internal {
 namespace {
@@ -31,17 +32,10 @@ std::unique_ptr<BytesIterator> Copy(std::unique_ptr<BytesIterator> it) {
   return std::make_unique<VectorIterator>(std::move(entries), it->status());
 }
 
-class CopyingIteratorsStore final : public KeyValueBytesStore {
+class CopyingIteratorsStore final : public WrappedStateStore<KeyValueBytesStore> {
  public:
   explicit CopyingIteratorsStore(std::unique_ptr<KeyValueBytesStore> inner)
-      : inner_(std::move(inner)) {}
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override { return inner_->Init(context); }
-  absl::Status FlushCache() override { return inner_->FlushCache(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override { return inner_->Close(); }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
+      : WrappedStateStore(std::move(inner)) {}
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     return inner_->Get(key, value);
   }
@@ -65,9 +59,6 @@ class CopyingIteratorsStore final : public KeyValueBytesStore {
   absl::Status RestoreBatch(std::span<const ChangelogRecord> records) override {
     return inner_->RestoreBatch(records);
   }
-
- private:
-  std::unique_ptr<KeyValueBytesStore> inner_;
 };
 
 }  // namespace

@@ -13,8 +13,10 @@
 #include <limits>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/versioned_key_value_store.h"
 #include "kstreams/status_macros.h"
+#include "state/change_logging_layer.h"
 
 namespace kstreams::internal {
 namespace {
@@ -56,12 +58,12 @@ std::string Encode(int64_t time, BytesValue value) {
   return out;
 }
 
-class VersionedStoreImpl final : public VersionedBytesStore {
+class VersionedStoreImpl final
+    : public WrappedStateStore<VersionedBytesStore, KeyValueBytesStore> {
  public:
   VersionedStoreImpl(std::unique_ptr<KeyValueBytesStore> inner, int64_t retention)
-      : inner_(std::move(inner)), retention_(retention) {}
+      : WrappedStateStore(std::move(inner)), retention_(retention) {}
 
-  const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
     KSTREAMS_RETURN_IF_ERROR(inner_->Init(context));
     std::string meta;
@@ -77,8 +79,6 @@ class VersionedStoreImpl final : public VersionedBytesStore {
     if (inner_->is_open()) KSTREAMS_RETURN_IF_ERROR(WriteMeta());
     return inner_->Close();
   }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
   int64_t history_retention_ms() const override { return retention_; }
 
   absl::StatusOr<int64_t> Put(std::string_view key, BytesValue value,
@@ -267,31 +267,18 @@ class VersionedStoreImpl final : public VersionedBytesStore {
     return inner_->Put("M", meta, observed_);
   }
 
-  std::unique_ptr<KeyValueBytesStore> inner_;
   const int64_t retention_;
   int64_t observed_ = std::numeric_limits<int64_t>::min();
   // No history entry has a valid-to below this (min(): unknown, scan once).
   int64_t min_valid_to_ = std::numeric_limits<int64_t>::min();
 };
 
-class ChangeLoggingVersionedStore final : public VersionedBytesStore {
+// FlushCache reaches the bytes store at the bottom, which has no cache: as
+// in Java, versioned stores have no caching layer.
+class ChangeLoggingVersionedStore final : public ChangeLoggingLayer<VersionedBytesStore> {
  public:
   explicit ChangeLoggingVersionedStore(std::unique_ptr<VersionedBytesStore> inner)
-      : inner_(std::move(inner)) {}
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override {
-    sink_ = context.changelog_sink(name());
-    KSTREAMS_RETURN_IF_ERROR(inner_->Init(context));
-    context.RegisterRestore(name(), inner_.get());
-    return absl::OkStatus();
-  }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override {
-    sink_ = nullptr;
-    return inner_->Close();
-  }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
+      : ChangeLoggingLayer(std::move(inner)) {}
   int64_t history_retention_ms() const override { return inner_->history_retention_ms(); }
   absl::StatusOr<int64_t> Put(std::string_view key, BytesValue value,
                               int64_t timestamp) override {
@@ -308,10 +295,6 @@ class ChangeLoggingVersionedStore final : public VersionedBytesStore {
                                                         int64_t as_of) override {
     return inner_->GetAsOf(key, as_of);
   }
-
- private:
-  std::unique_ptr<VersionedBytesStore> inner_;
-  ChangelogSink* sink_ = nullptr;
 };
 
 }  // namespace

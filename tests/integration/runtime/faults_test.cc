@@ -72,6 +72,9 @@ TEST_F(FaultsIT, BrokerOutageAndRequestErrorsLoseNoRecord) {
   // The broker goes away for a while, with input waiting in the producer.
   KSTREAMS_ASSERT_OK(kafka_->SetBrokerDown(1));
   std::thread during([&] { produce(200); });
+  // The outage itself: a fixed 1.5 s, not a wait for something. What is
+  // tested is riding out an outage that lasts longer than several of the
+  // clients' request, commit (100 ms) and heartbeat (500 ms) intervals.
   absl::SleepFor(absl::Milliseconds(1500));
   KSTREAMS_ASSERT_OK(kafka_->SetBrokerUp(1));
   during.join();

@@ -309,8 +309,11 @@ TEST_P(KafkaStreamsIT, TwoInstancesShareThePartitionsAndProduceEachRecordOnce) {
   })) << tasks_of(a).size() << " + " << tasks_of(b).size();
   std::vector<KV> expected = ExpectedStateless(input);
   auto out = Read("out", 4, expected.size());
-  // Nothing more arrives: every record exactly once.
-  absl::SleepFor(absl::Milliseconds(500));
+  // Nothing more arrives: every record exactly once. Once the group has
+  // committed all the input, no instance processes a record again; what
+  // could still arrive is then already written, and ReadTopic's 1 s deadline
+  // is the explicit window in which it would show.
+  ASSERT_TRUE(WaitFor([&] { return CommittedToEnd("shared", "in", 4); }));
   auto again = kstreams::kafka_test::ReadTopic(bootstrap_, "out", 4, expected.size() + 1,
                                                absl::Seconds(1));
   EXPECT_TRUE(absl::IsDeadlineExceeded(again.status())) << again.status();
@@ -337,7 +340,8 @@ TEST_P(KafkaStreamsIT, CommittedOffsetsAfterCloseAreNotReprocessed) {
   std::vector<KV> expected = ExpectedStateless(first);
   for (const KV& kv : ExpectedStateless(second)) expected.push_back(kv);
   auto out = Read("out", 2, expected.size());
-  absl::SleepFor(absl::Milliseconds(500));
+  // As above: all input committed, then a 1 s window for any extra record.
+  ASSERT_TRUE(WaitFor([&] { return CommittedToEnd("restart", "in", 2); }));
   auto again = kstreams::kafka_test::ReadTopic(bootstrap_, "out", 2, expected.size() + 1,
                                                absl::Seconds(1));
   EXPECT_TRUE(absl::IsDeadlineExceeded(again.status())) << again.status();

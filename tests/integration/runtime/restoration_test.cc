@@ -30,6 +30,7 @@ using runtime_test::KV;
 using runtime_test::QueryCounts;
 using runtime_test::RecordingRestoreListener;
 using runtime_test::RuntimeIT;
+using runtime_test::StaysFalseFor;
 using runtime_test::WaitFor;
 using runtime_test::Words;
 using State = KafkaStreams::State;
@@ -200,9 +201,13 @@ TEST_P(RestorationIT, CheckpointsEveryTenThousandChangelogRecordsAndRestoresInBa
     KafkaStreams streams(topology, Config("count-app"));
     RunUntil(streams, CountOf(input));
     // 5,000 changelog records and several commits: no checkpoint yet (not
-    // at every commit).
-    absl::SleepFor(absl::Milliseconds(500));
-    EXPECT_FALSE(std::filesystem::exists(checkpoint));
+    // at every commit). Once the commit covering all the input is seen, a
+    // checkpoint written at every commit would appear within the next few
+    // commits (every 100 ms): watch three.
+    ASSERT_TRUE(WaitFor([&] { return CommittedToEnd("count-app", "words", 1); },
+                        absl::Seconds(30)));
+    EXPECT_TRUE(StaysFalseFor([&] { return std::filesystem::exists(checkpoint); },
+                              absl::Milliseconds(300)));
     // Past 10,000 more, the next commit writes one while running.
     std::vector<KV> more = Words(20000, 500, 5000);
     Produce("words", more, 100000);
@@ -314,15 +319,25 @@ TEST_P(RestorationIT, CrashedInstanceLosesNothingAndDoubleCountsOnlyWhatItDidNot
     for (auto [p, o] : tracker_a.next_offset) of_a.insert(p);
   }
   ASSERT_FALSE(of_a.empty());
-  absl::SleepFor(absl::Milliseconds(1500));  // A commits what it processed
+  // A commits what it processed (within its 1 s commit interval).
+  std::vector<TopicPartition> a_partitions;
+  for (int32_t p : of_a) a_partitions.push_back({"words", p});
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto committed = Committed("count-app", a_partitions);
+        std::lock_guard<std::mutex> lock(tracker_a.mu);
+        for (int32_t p : of_a) {
+          if (committed[{"words", p}].value_or(0) < tracker_a.next_offset[p]) return false;
+        }
+        return true;
+      },
+      absl::Seconds(30)));
 
   // A dies in the middle of the next input, without committing it.
   tracker_a.crash_after = 30;
   std::vector<KV> more = Words(400, 16, 400);
   Produce("words", more, 10000);
   ASSERT_TRUE(WaitFor([&] { return a.state() == State::kError; }, absl::Seconds(30)));
-  std::vector<TopicPartition> a_partitions;
-  for (int32_t p : of_a) a_partitions.push_back({"words", p});
   auto committed = Committed("count-app", a_partitions);
   int64_t uncommitted = 0;  // processed by A after its last commit
   {

@@ -93,6 +93,14 @@ inline bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = 
   return done();
 }
 
+// For the few checks that something does NOT happen: polls `happened` for
+// all of `window` and returns true when it stayed false (false as soon as it
+// turns true). Nothing observable says "it will not happen", so a bounded
+// window is the only proof; each caller says why its window is long enough.
+inline bool StaysFalseFor(const std::function<bool()>& happened, absl::Duration window) {
+  return !WaitFor(happened, window);
+}
+
 // Records every restore event; thread-safe, as a restore listener must be.
 class RecordingRestoreListener final : public StateRestoreListener {
  public:
@@ -250,6 +258,19 @@ class RuntimeIT : public ::testing::Test {
     auto committed = (*consumer)->Committed(partitions);
     EXPECT_TRUE(committed.ok()) << committed.status();
     return committed.ok() ? *committed : std::map<TopicPartition, std::optional<int64_t>>{};
+  }
+
+  // True when `group` has committed the end of every partition of `topic`:
+  // it has processed all of it and will not process any of it again. A
+  // partition with nothing in it needs no commit.
+  bool CommittedToEnd(const std::string& group, const std::string& topic, int partitions) {
+    std::vector<TopicPartition> tps;
+    for (int p = 0; p < partitions; ++p) tps.push_back({topic, p});
+    auto committed = Committed(group, tps);
+    for (const TopicPartition& tp : tps) {
+      if (committed[tp].value_or(0) != Watermarks(tp).second) return false;
+    }
+    return true;
   }
 
   std::unique_ptr<EmbeddedKafka> kafka_;  // null on the real cluster

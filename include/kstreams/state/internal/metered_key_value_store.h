@@ -21,6 +21,7 @@
 
 #include "kstreams/internal/strings.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/timestamped_key_value_store.h"
 
@@ -63,27 +64,25 @@ class QueryableKeyValueBytes {
 };
 
 template <typename K, typename V, typename Interface = KeyValueStore<K, V>>
-class MeteredKeyValueStore final : public Interface,
+class MeteredKeyValueStore final : public WrappedStateStore<Interface, KeyValueBytesStore>,
                                    public CachedStateStore<K, V>,
                                    public QueryableKeyValueBytes<K, V> {
+  using Wrapped = WrappedStateStore<Interface, KeyValueBytesStore>;
+  using Wrapped::inner_;
+
  public:
+  using Wrapped::name;
   MeteredKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner, SerdePtr<K> key_serde,
                        SerdePtr<V> value_serde)
-      : inner_(std::move(inner)), key_serde_(std::move(key_serde)),
+      : Wrapped(std::move(inner)), key_serde_(std::move(key_serde)),
         value_serde_(std::move(value_serde)) {}
 
-  // StateStore.
-  const std::string& name() const override { return inner_->name(); }
+  // StateStore (the rest goes to the store beneath).
   absl::Status Init(StateStoreContext& context) override {
     context_ = &context;
     topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
     return inner_->Init(context);
   }
-  absl::Status FlushCache() override { return inner_->FlushCache(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override { return inner_->Close(); }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
 
   // ReadOnlyKeyValueStore.
   std::optional<V> Get(const K& key) override {
@@ -208,7 +207,6 @@ class MeteredKeyValueStore final : public Interface,
     return KeyValueIterator<K, V>(std::move(it), key_serde_, value_serde_, &topic_);
   }
 
-  std::unique_ptr<KeyValueBytesStore> inner_;
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   StateStoreContext* context_ = nullptr;

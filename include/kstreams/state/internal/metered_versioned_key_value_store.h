@@ -15,27 +15,30 @@
 
 #include "kstreams/internal/strings.h"
 #include "kstreams/serde/serde.h"
+#include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/versioned_key_value_store.h"
 
 namespace kstreams::internal {
 
+// FlushCache goes beneath and ends at the bytes store, which has no cache:
+// as in Java, versioned stores have no caching layer.
 template <typename K, typename V>
-class MeteredVersionedKeyValueStore final : public VersionedKeyValueStore<K, V> {
+class MeteredVersionedKeyValueStore final
+    : public WrappedStateStore<VersionedKeyValueStore<K, V>, VersionedBytesStore> {
+  using Wrapped = WrappedStateStore<VersionedKeyValueStore<K, V>, VersionedBytesStore>;
+  using Wrapped::inner_;
+
  public:
+  using Wrapped::name;
   MeteredVersionedKeyValueStore(std::unique_ptr<VersionedBytesStore> inner, SerdePtr<K> key_serde,
                                 SerdePtr<V> value_serde)
-      : inner_(std::move(inner)), key_serde_(std::move(key_serde)),
+      : Wrapped(std::move(inner)), key_serde_(std::move(key_serde)),
         value_serde_(std::move(value_serde)) {}
 
-  const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
     topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
     return inner_->Init(context);
   }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override { return inner_->Close(); }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
   int64_t history_retention_ms() const override { return inner_->history_retention_ms(); }
   const std::string& store_topic() const override { return topic_; }
 
@@ -81,7 +84,6 @@ class MeteredVersionedKeyValueStore final : public VersionedKeyValueStore<K, V> 
     return VersionedRecord<V>{*std::move(v), bytes->timestamp, bytes->valid_to};
   }
 
-  std::unique_ptr<VersionedBytesStore> inner_;
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   std::string topic_;

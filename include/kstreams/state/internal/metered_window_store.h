@@ -21,6 +21,7 @@
 #include "kstreams/serde/windowed_serdes.h"
 #include "kstreams/state/internal/metered_key_value_store.h"
 #include "kstreams/state/internal/segmented_bytes_store.h"
+#include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/session_store.h"
 #include "kstreams/state/window_store.h"
 
@@ -69,16 +70,26 @@ class WindowStartDecoder final : public Serde<int64_t> {
   }
 };
 
-// What the window and session tops share: the bytes layers, serdes, the
-// changelog topic name and reusable buffers.
-template <typename K, typename V>
-class MeteredSegmentedBase : public CachedStateStore<Windowed<K>, V> {
+// What the window and session tops share: the bytes layers (the StateStore
+// lifecycle goes to them), serdes, the changelog topic name and reusable
+// buffers. `Interface` is the public store type.
+template <typename K, typename V, typename Interface>
+class MeteredSegmentedBase : public WrappedStateStore<Interface, SegmentedBytesStore>,
+                             public CachedStateStore<Windowed<K>, V> {
+  using Wrapped = WrappedStateStore<Interface, SegmentedBytesStore>;
+
  public:
   // `decoder` reads Windowed<K> out of this store's store keys.
   MeteredSegmentedBase(std::unique_ptr<SegmentedBytesStore> inner, SerdePtr<K> key_serde,
                        SerdePtr<V> value_serde, SerdePtr<Windowed<K>> decoder)
-      : inner_(std::move(inner)), key_serde_(std::move(key_serde)),
+      : Wrapped(std::move(inner)), key_serde_(std::move(key_serde)),
         value_serde_(std::move(value_serde)), decoder_(std::move(decoder)) {}
+
+  absl::Status Init(StateStoreContext& context) override {
+    context_ = &context;
+    topic_ = StrCat(context.application_id(), "-", inner_->name(), "-changelog");
+    return inner_->Init(context);
+  }
 
   bool SetFlushListener(TypedCacheFlushListener<Windowed<K>, V> listener,
                         bool send_old_values) override {
@@ -94,11 +105,8 @@ class MeteredSegmentedBase : public CachedStateStore<Windowed<K>, V> {
   SegmentedBytesStore& inner() { return *inner_; }
 
  protected:
-  absl::Status InitBase(StateStoreContext& context) {
-    context_ = &context;
-    topic_ = StrCat(context.application_id(), "-", inner_->name(), "-changelog");
-    return inner_->Init(context);
-  }
+  using Wrapped::inner_;
+
   static void Check(const absl::Status& s) {
     if (!s.ok()) throw StateStoreException(s);
   }
@@ -144,7 +152,6 @@ class MeteredSegmentedBase : public CachedStateStore<Windowed<K>, V> {
                                        &topic_);
   }
 
-  std::unique_ptr<SegmentedBytesStore> inner_;
   SerdePtr<K> key_serde_;
   SerdePtr<V> value_serde_;
   SerdePtr<Windowed<K>> decoder_;
@@ -156,8 +163,8 @@ class MeteredSegmentedBase : public CachedStateStore<Windowed<K>, V> {
 // WindowStore<K, V> (Interface) or TimestampedWindowStore<K, X> (V =
 // ValueAndTimestamp<X>, whose writes are stamped with the value's timestamp).
 template <typename K, typename V, typename Interface = WindowStore<K, V>>
-class MeteredWindowStore final : public Interface, public MeteredSegmentedBase<K, V> {
-  using Base = MeteredSegmentedBase<K, V>;
+class MeteredWindowStore final : public MeteredSegmentedBase<K, V, Interface> {
+  using Base = MeteredSegmentedBase<K, V, Interface>;
 
  public:
   MeteredWindowStore(std::unique_ptr<SegmentedBytesStore> inner, SerdePtr<K> key_serde,
@@ -166,15 +173,6 @@ class MeteredWindowStore final : public Interface, public MeteredSegmentedBase<K
              std::make_shared<WindowStoreKeyDecoder<K>>(key_serde, window_size)),
         window_size_(window_size), retain_duplicates_(retain_duplicates),
         start_decoder_(std::make_shared<WindowStartDecoder>()) {}
-
-  // StateStore.
-  const std::string& name() const override { return this->inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override { return this->InitBase(context); }
-  absl::Status FlushCache() override { return this->inner_->FlushCache(); }
-  absl::Status Flush() override { return this->inner_->Flush(); }
-  absl::Status Close() override { return this->inner_->Close(); }
-  bool persistent() const override { return this->inner_->persistent(); }
-  bool is_open() const override { return this->inner_->is_open(); }
 
   // WindowStore.
   int64_t window_size() const override { return window_size_; }
@@ -272,9 +270,8 @@ class MeteredWindowStore final : public Interface, public MeteredSegmentedBase<K
 };
 
 template <typename K, typename AGG>
-class MeteredSessionStore final : public SessionStore<K, AGG>,
-                                  public MeteredSegmentedBase<K, AGG> {
-  using Base = MeteredSegmentedBase<K, AGG>;
+class MeteredSessionStore final : public MeteredSegmentedBase<K, AGG, SessionStore<K, AGG>> {
+  using Base = MeteredSegmentedBase<K, AGG, SessionStore<K, AGG>>;
   static constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 
  public:
@@ -282,15 +279,6 @@ class MeteredSessionStore final : public SessionStore<K, AGG>,
                       SerdePtr<AGG> value_serde)
       : Base(std::move(inner), key_serde, std::move(value_serde),
              std::make_shared<SessionWindowedSerde<K>>(key_serde)) {}
-
-  // StateStore.
-  const std::string& name() const override { return this->inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override { return this->InitBase(context); }
-  absl::Status FlushCache() override { return this->inner_->FlushCache(); }
-  absl::Status Flush() override { return this->inner_->Flush(); }
-  absl::Status Close() override { return this->inner_->Close(); }
-  bool persistent() const override { return this->inner_->persistent(); }
-  bool is_open() const override { return this->inner_->is_open(); }
 
   // SessionStore.
   int64_t retention_period() const override { return this->inner_->retention_period(); }

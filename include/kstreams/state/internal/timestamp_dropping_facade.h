@@ -2,8 +2,9 @@
 //
 // What the views without timestamps over timestamped stores share
 // (KeyValueStoreFacade, WindowStoreFacade; Java's KeyValueStoreFacade /
-// WindowStoreFacade): the lifecycle calls go to the wrapped store, and
-// iterators are read out with the values stripped of their timestamps.
+// WindowStoreFacade): the lifecycle calls go to the wrapped store
+// (WrappedStateStore over a store the facade does not own), and iterators
+// are read out with the values stripped of their timestamps.
 //
 // Thread-compatible, like the store.
 //
@@ -18,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/value_and_timestamp.h"
 
@@ -25,17 +27,10 @@ namespace kstreams::internal {
 
 // `Interface` (the store type without timestamps) over an `Inner*`.
 template <typename Interface, typename Inner>
-class TimestampDroppingFacade : public Interface {
+class TimestampDroppingFacade : public WrappedStateStore<Interface, Inner, Inner*> {
  public:
-  explicit TimestampDroppingFacade(Inner* inner) : inner_(inner) {}
-
-  const std::string& name() const override { return inner_->name(); }
-  absl::Status Init(StateStoreContext& context) override { return inner_->Init(context); }
-  absl::Status FlushCache() override { return inner_->FlushCache(); }
-  absl::Status Flush() override { return inner_->Flush(); }
-  absl::Status Close() override { return inner_->Close(); }
-  bool persistent() const override { return inner_->persistent(); }
-  bool is_open() const override { return inner_->is_open(); }
+  explicit TimestampDroppingFacade(Inner* inner)
+      : WrappedStateStore<Interface, Inner, Inner*>(inner) {}
 
  protected:
   // Reads the rest of `it`, values without their timestamps.
@@ -45,8 +40,6 @@ class TimestampDroppingFacade : public Interface {
     for (; it.Valid(); it.Next()) out.emplace_back(it.key(), it.value().value());
     return KeyValueIterator<Key, V>(std::move(out));
   }
-
-  Inner* inner_;
 };
 
 }  // namespace kstreams::internal
