@@ -110,6 +110,10 @@ class Cluster {
     t.name = topic;
     t.partitions = partitions;
     t.replication_factor = 1;
+    // Input is stamped from kBaseTimestampMs (2023, fixed so windows are the
+    // same every run): far past the default 7-day retention, which a real
+    // broker would enforce mid-run.
+    t.configs = {{"retention.ms", "-1"}};
     KSTREAMS_ASSIGN_OR_RETURN(auto results, admin_->CreateTopics({t}));
     absl::Status s = results[topic];
     if (s.ok()) return s;
