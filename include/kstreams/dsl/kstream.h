@@ -47,6 +47,7 @@
 #include "kstreams/dsl/printed.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/processor.h"
 #include "kstreams/processor/topology.h"
 
@@ -395,7 +396,8 @@ class KStream {
                                   SerdePtr<V> value_serde, std::optional<int32_t> partitions,
                                   StreamPartitioner<K, V> partitioner) const {
     internal::TopologyData& data = *data_;
-    const std::string topic = base.ends_with("-repartition") ? base : base + "-repartition";
+    const std::string topic =
+        base.ends_with(internal::kRepartitionTopicSuffix) ? base : internal::RepartitionTopicBase(base);
     // Generated names are always drawn, to keep the index counter as Java's.
     std::string sink = internal::GeneratedName(data, "KSTREAM-SINK-");
     std::string filter = internal::GeneratedName(data, "KSTREAM-FILTER-");

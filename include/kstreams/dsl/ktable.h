@@ -56,6 +56,7 @@
 #include "kstreams/dsl/named.h"
 #include "kstreams/dsl/suppressed.h"
 #include "kstreams/dsl/table_joined.h"
+#include "kstreams/internal/topic_names.h"
 
 namespace kstreams {
 
@@ -352,7 +353,8 @@ class KTable {
     };
     // Java's naming order (KTableImpl#doJoinOnForeignKey).
     const std::string subscription_topic =
-        named("-subscription-registration", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-") + "-topic";
+        internal::ForeignKeyJoinTopicBase(
+            named("-subscription-registration", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-"));
     data.AddInternalTopic({subscription_topic, std::nullopt});
     const std::string send = named("-subscription-registration-processor",
                                    "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
@@ -367,7 +369,8 @@ class KTable {
     const std::string foreign_join =
         named("-foreign-join-subscription", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
     const std::string response_topic =
-        named("-subscription-response", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-") + "-topic";
+        internal::ForeignKeyJoinTopicBase(
+            named("-subscription-response", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-"));
     data.AddInternalTopic({response_topic, std::nullopt});
     const std::string response_sink = named("-subscription-response-sink", "KSTREAM-SINK-");
     const std::string response_source = named("-subscription-response-source", "KSTREAM-SOURCE-");
@@ -727,7 +730,7 @@ class KGroupedTable {
     std::string sink = internal::GeneratedName(data, "KSTREAM-SINK-");
     std::string source = internal::GeneratedName(data, "KSTREAM-SOURCE-");
     std::string name = internal::NameFor(data, named, node_prefix);
-    std::string topic = (name_ ? *name_ : store) + "-repartition";
+    std::string topic = internal::RepartitionTopicBase(name_ ? *name_ : store);
     data.AddInternalTopic({topic, std::nullopt});
     SerdePtr<K> key_serde = SerdeOrDefault<K>(key_serde_);
     SerdePtr<V> value_serde = SerdeOrDefault<V>(value_serde_);

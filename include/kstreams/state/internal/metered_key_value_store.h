@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/timestamped_key_value_store.h"
@@ -76,7 +77,7 @@ class MeteredKeyValueStore final : public Interface,
   const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
     context_ = &context;
-    topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
+    topic_ = ChangelogTopicName(context.application_id(), name());
     return inner_->Init(context);
   }
   absl::Status FlushCache() override { return inner_->FlushCache(); }

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/serde/serde.h"
 #include "kstreams/state/versioned_key_value_store.h"
 
@@ -29,7 +30,7 @@ class MeteredVersionedKeyValueStore final : public VersionedKeyValueStore<K, V> 
 
   const std::string& name() const override { return inner_->name(); }
   absl::Status Init(StateStoreContext& context) override {
-    topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
+    topic_ = ChangelogTopicName(context.application_id(), name());
     return inner_->Init(context);
   }
   absl::Status Flush() override { return inner_->Flush(); }
