@@ -31,7 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kstreams/log.h"
-#include "kstreams/processor/topic_partition.h"
+#include "kstreams/topic_partition.h"
 
 // librdkafka's opaque handle types, as <librdkafka/rdkafka.h> declares them.
 struct rd_kafka_s;

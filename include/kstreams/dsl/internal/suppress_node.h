@@ -23,8 +23,8 @@
 #include "kstreams/dsl/change.h"
 #include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/internal/node.h"
+#include "kstreams/serde/windowed.h"
 #include "kstreams/state/internal/suppression_buffer.h"
-#include "kstreams/state/windowed.h"
 
 namespace kstreams::internal {
 

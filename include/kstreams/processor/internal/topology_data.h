@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/internal/node.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/processor/state_store.h"
 
 namespace kstreams {
 class TimestampExtractor;
