@@ -31,7 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kstreams/log.h"
-#include "kstreams/processor/topic_partition.h"
+#include "kstreams/topic_partition.h"
 
 // librdkafka's opaque handle types, as <librdkafka/rdkafka.h> declares them.
 struct rd_kafka_s;
@@ -41,7 +41,7 @@ struct rd_kafka_message_s;
 namespace kstreams::internal {
 
 // A partition of a topic: the public kstreams::TopicPartition
-// (kstreams/processor/topic_partition.h), printed "topic-partition" as Java.
+// (kstreams/topic_partition.h), printed "topic-partition" as Java.
 using TopicPartition = ::kstreams::TopicPartition;
 
 // A header to send: views into caller-owned bytes (copied by Send).

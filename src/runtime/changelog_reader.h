@@ -52,7 +52,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "kstreams/processor/state_restore_listener.h"
-#include "kstreams/processor/topic_partition.h"
+#include "kstreams/topic_partition.h"
 #include "runtime/state_manager.h"
 
 namespace kstreams::internal {

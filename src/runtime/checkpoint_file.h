@@ -32,7 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "kstreams/processor/topic_partition.h"
+#include "kstreams/topic_partition.h"
 
 namespace kstreams::internal {
 

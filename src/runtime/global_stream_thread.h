@@ -31,7 +31,7 @@
 #include "absl/status/status.h"
 #include "kafka/consumer.h"
 #include "kstreams/processor/internal/topology_data.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/processor/state_store.h"
 #include "runtime/task_core.h"
 #include "runtime/runtime_config.h"
 

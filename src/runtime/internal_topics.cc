@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "kafka/admin.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/log.h"
 #include "kstreams/runtime/topic_creator.h"
 #include "kstreams/status_macros.h"
@@ -76,7 +77,7 @@ std::vector<std::string> ConfigList(const TopicConfigMap& configs) {
 }  // namespace
 
 RepartitionPurger::RepartitionPurger(const RuntimeConfig& config, int64_t now_ms)
-    : config_(config), prefix_(StrCat(config.application_id, "-")), last_purge_ms_(now_ms) {}
+    : config_(config), last_purge_ms_(now_ms) {}
 
 RepartitionPurger::~RepartitionPurger() = default;
 
@@ -85,7 +86,7 @@ void RepartitionPurger::MaybePurge(const std::map<TopicPartition, int64_t>& comm
   if (disabled_ || now_ms - last_purge_ms_ < config_.repartition_purge_interval_ms) return;
   std::map<TopicPartition, int64_t> purge;
   for (const auto& [tp, offset] : committed) {
-    if (tp.topic.starts_with(prefix_) && tp.topic.ends_with("-repartition")) purge[tp] = offset;
+    if (IsRepartitionTopic(config_.application_id, tp.topic)) purge[tp] = offset;
   }
   if (purge.empty()) return;
   last_purge_ms_ = now_ms;
@@ -132,7 +133,7 @@ absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
   const std::string& application_id = config.application_id;
   std::map<std::string, int32_t> counts = cluster;
   auto decorate = [&](const std::string& topic) {
-    return topology.IsInternalTopic(topic) ? StrCat(application_id, "-", topic) : topic;
+    return topology.RuntimeTopicName(application_id, topic);
   };
   std::vector<Subtopology> subs = topology.Subtopologies();
 
@@ -246,7 +247,7 @@ absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
       if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
       // Windowed and session stores' changelog_config already says
       // compact,delete with retention.ms = retention + 1 day (stores.h).
-      plan.push_back({StrCat(config.application_id, "-", store, "-changelog"), tasks,
+      plan.push_back({ChangelogTopicName(config.application_id, store), tasks,
                       TopicConfigs(kChangelogDefaults, config, def->changelog_config)});
     }
   }
@@ -353,7 +354,7 @@ absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& co
 
   // 4. Co-partitioning.
   auto decorate = [&](const std::string& topic) {
-    return topology.IsInternalTopic(topic) ? StrCat(config.application_id, "-", topic) : topic;
+    return topology.RuntimeTopicName(config.application_id, topic);
   };
   for (const Subtopology& sub : topology.Subtopologies()) {
     std::set<int32_t> distinct;

@@ -91,7 +91,6 @@ class RepartitionPurger {
 
  private:
   const RuntimeConfig& config_;
-  const std::string prefix_;
   std::unique_ptr<Admin> admin_;
   int64_t last_purge_ms_ = 0;
   bool disabled_ = false;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/state/internal/synchronized_key_value_store.h"
 
 namespace kstreams::internal {
@@ -23,7 +24,7 @@ void LocalStoreRegistry::SetGlobalStores(std::function<StateStore*(std::string_v
 }
 
 std::string LocalStoreRegistry::StoreTopic(const std::string& store_name) const {
-  return StrCat(application_id_, "-", store_name, "-changelog");
+  return ChangelogTopicName(application_id_, store_name);
 }
 
 absl::Status LocalStoreRegistry::ForEachInstance(

@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/streams_config.h"
 #include "processor/error_handling.h"
 #include "runtime/task_config.h"

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/log.h"
 
 namespace kstreams::internal {
@@ -14,7 +15,7 @@ StateManager::StateManager(const std::string& application_id, TaskId task,
   for (const TaskCore::RestoreRegistration& r : registrations) {
     Changelog c;
     c.store_name = r.store_name;
-    c.partition = TopicPartition{StrCat(application_id, "-", r.store_name, "-changelog"),
+    c.partition = TopicPartition{ChangelogTopicName(application_id, r.store_name),
                                  task.partition};
     c.callback = r.callback;
     c.persistent = r.persistent;

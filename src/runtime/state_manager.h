@@ -30,9 +30,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/processor/task_id.h"
-#include "kstreams/processor/topic_partition.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/topic_partition.h"
 #include "runtime/task_core.h"
 #include "runtime/checkpoint_file.h"
 

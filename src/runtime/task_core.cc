@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
 
@@ -58,9 +59,7 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
       auto* source = static_cast<SourceNodeBase*>(node.get());
       source->timestamp_extractor = def.timestamp_extractor.get();
       for (const std::string& topic : def.topics) {
-        std::string decorated = data.IsInternalTopic(topic)
-                                    ? ::kstreams::internal::StrCat(task->options_.config->application_id, "-", topic)
-                                    : topic;
+        std::string decorated = data.RuntimeTopicName(task->options_.config->application_id, topic);
         task->source_by_topic_[decorated] = source;
         task->source_topics_.push_back(decorated);
       }
@@ -560,7 +559,7 @@ class CollectorChangelogSink final : public ChangelogSink {
 ChangelogSink* TaskCore::changelog_sink(const std::string& store_name) {
   changelog_sinks_.push_back(std::make_unique<CollectorChangelogSink>(
       options_.collector,
-      ::kstreams::internal::StrCat(options_.config->application_id, "-", store_name, "-changelog"),
+      ::kstreams::internal::ChangelogTopicName(options_.config->application_id, store_name),
       options_.task_id.partition));
   return changelog_sinks_.back().get();
 }

@@ -51,9 +51,7 @@ TaskManager::TaskManager(Options options)
   for (size_t i = 0; i < subtopologies_.size(); ++i) {
     const Subtopology& sub = subtopologies_[i];
     for (const std::string& topic : sub.source_topics) {
-      std::string decorated = topology_->IsInternalTopic(topic)
-                                  ? StrCat(rc_.application_id, "-", topic)
-                                  : topic;
+      std::string decorated = topology_->RuntimeTopicName(rc_.application_id, topic);
       subtopology_by_topic_[decorated] = i;
       source_topics_.push_back(decorated);
     }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 
 #include "kstreams/log.h"
 #include "runtime/task_config.h"
@@ -114,15 +115,13 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     if (node.dynamic_topic) {
       impl_->has_dynamic_sink = true;
     } else {
-      impl_->sink_topics.insert(data.IsInternalTopic(node.sink_topic)
-                                    ? ::kstreams::internal::StrCat(impl_->application_id, "-", node.sink_topic)
-                                    : node.sink_topic);
+      impl_->sink_topics.insert(data.RuntimeTopicName(impl_->application_id, node.sink_topic));
     }
   }
   for (const internal::StoreDef& store : data.stores()) {
     if (store.logging_enabled) {
       impl_->sink_topics.insert(
-          internal::StrCat(impl_->application_id, "-", store.name, "-changelog"));
+          internal::ChangelogTopicName(impl_->application_id, store.name));
     }
   }
   impl_->thread_cache = std::make_unique<internal::ThreadCache>((*task_config)->cache_max_bytes);

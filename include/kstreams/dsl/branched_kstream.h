@@ -31,9 +31,9 @@
 #include <utility>
 
 #include "kstreams/dsl/branched.h"
+#include "kstreams/dsl/internal/dsl_forward.h"
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/internal/stateless_nodes.h"
-#include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/named.h"
 
 namespace kstreams {
@@ -168,11 +168,9 @@ class BranchedKStream {
   bool finished_ = false;
 };
 
-template <typename K, typename V>
-BranchedKStream<K, V> KStream<K, V>::Split(const Named& named) const {
-  return BranchedKStream<K, V>(*this, named);
-}
-
 }  // namespace kstreams
+
+// The stream it splits.
+#include "kstreams/dsl/kstream.h"
 
 #endif  // KSTREAMS_DSL_BRANCHED_KSTREAM_H_

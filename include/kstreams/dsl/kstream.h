@@ -34,31 +34,24 @@
 #include <utility>
 #include <vector>
 
-#include "kstreams/dsl/global_ktable.h"
 #include "kstreams/dsl/grouped.h"
+#include "kstreams/dsl/internal/dsl_forward.h"
 #include "kstreams/dsl/internal/graph.h"
-#include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/dsl/internal/join_nodes.h"
+#include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/dsl/join_windows.h"
 #include "kstreams/dsl/joined.h"
-#include "kstreams/dsl/stream_joined.h"
 #include "kstreams/dsl/materialized.h"
 #include "kstreams/dsl/named.h"
 #include "kstreams/dsl/printed.h"
 #include "kstreams/dsl/produced.h"
 #include "kstreams/dsl/repartitioned.h"
+#include "kstreams/dsl/stream_joined.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/processor.h"
 #include "kstreams/processor/topology.h"
 
 namespace kstreams {
-
-class StreamsBuilder;
-template <typename K, typename V>
-class KTable;
-template <typename K, typename V>
-class KGroupedStream;
-template <typename K, typename V>
-class BranchedKStream;
 
 template <typename K, typename V>
 class KStream {
@@ -395,7 +388,8 @@ class KStream {
                                   SerdePtr<V> value_serde, std::optional<int32_t> partitions,
                                   StreamPartitioner<K, V> partitioner) const {
     internal::TopologyData& data = *data_;
-    const std::string topic = base.ends_with("-repartition") ? base : base + "-repartition";
+    const std::string topic =
+        base.ends_with(internal::kRepartitionTopicSuffix) ? base : internal::RepartitionTopicBase(base);
     // Generated names are always drawn, to keep the index counter as Java's.
     std::string sink = internal::GeneratedName(data, "KSTREAM-SINK-");
     std::string filter = internal::GeneratedName(data, "KSTREAM-FILTER-");
@@ -455,10 +449,8 @@ class KStream {
 
 }  // namespace kstreams
 
-// The table operators above are defined with KTable; KStream::Split's
-// definition needs BranchedKStream complete.
-#include "kstreams/dsl/branched_kstream.h"
-#include "kstreams/dsl/ktable.h"
-#include "kstreams/dsl/internal/kstream_joins.h"
+// KStream members that build other DSL types (Split, GroupBy, ToTable, the
+// joins), and the types its operators return.
+#include "kstreams/dsl/internal/kstream_inl.h"
 
 #endif  // KSTREAMS_DSL_KSTREAM_H_

@@ -44,7 +44,7 @@
 
 #include "absl/status/status.h"
 #include "kstreams/internal/strings.h"
-#include "kstreams/state/windowed.h"
+#include "kstreams/serde/windowed.h"
 
 namespace kstreams {
 

@@ -36,8 +36,8 @@
 #include "kstreams/processor/internal/node.h"
 #include "kstreams/processor/punctuation.h"
 #include "kstreams/processor/record.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/processor/task_id.h"
-#include "kstreams/state/state_store.h"
 
 namespace kstreams {
 

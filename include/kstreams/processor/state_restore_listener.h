@@ -43,7 +43,7 @@
 #include <cstdint>
 #include <string>
 
-#include "kstreams/processor/topic_partition.h"
+#include "kstreams/topic_partition.h"
 
 namespace kstreams {
 

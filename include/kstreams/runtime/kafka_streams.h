@@ -65,13 +65,13 @@
 #include "absl/time/time.h"
 #include "kstreams/processor/state_restore_listener.h"
 #include "kstreams/processor/task_id.h"
-#include "kstreams/processor/topic_partition.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/runtime/internal/composite_key_value_store.h"
 #include "kstreams/runtime/internal/composite_window_store.h"
 #include "kstreams/runtime/internal/local_store_provider.h"
 #include "kstreams/runtime/store_query_parameters.h"
 #include "kstreams/streams_config.h"
+#include "kstreams/topic_partition.h"
 
 namespace kstreams {
 

@@ -43,7 +43,7 @@
 #include "kstreams/serde/serde.h"
 // A plain value type with no dependencies of its own; the store and DSL
 // layers share it.
-#include "kstreams/state/windowed.h"
+#include "kstreams/serde/windowed.h"
 
 namespace kstreams {
 

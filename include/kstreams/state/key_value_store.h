@@ -34,9 +34,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/serde/serde.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
-#include "kstreams/state/state_store.h"
 
 namespace kstreams {
 

@@ -25,9 +25,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "kstreams/processor/state_store.h"
+#include "kstreams/serde/windowed.h"
 #include "kstreams/state/key_value_store.h"
-#include "kstreams/state/state_store.h"
-#include "kstreams/state/windowed.h"
 
 namespace kstreams {
 

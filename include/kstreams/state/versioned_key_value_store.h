@@ -54,9 +54,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/key_value_store.h"
-#include "kstreams/state/state_store.h"
 
 namespace kstreams {
 

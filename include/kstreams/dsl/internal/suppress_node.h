@@ -21,9 +21,10 @@
 #include <utility>
 
 #include "kstreams/dsl/change.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/internal/node.h"
+#include "kstreams/serde/windowed.h"
 #include "kstreams/state/internal/suppression_buffer.h"
-#include "kstreams/state/windowed.h"
 
 namespace kstreams::internal {
 
@@ -55,7 +56,7 @@ class SuppressNode final : public Node<K, Change<V>, K, Change<V>> {
     if (buffer_ == nullptr) {
       return absl::InternalError(StrCat("suppression buffer '", store_name_, "' is missing"));
     }
-    topic_ = StrCat(task.application_id(), "-", store_name_, "-changelog");
+    topic_ = ChangelogTopicName(task.application_id(), store_name_);
     return absl::OkStatus();
   }
 

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "kstreams/dsl/change.h"
+#include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/dsl/internal/value_getters.h"
 #include "kstreams/processor/internal/node.h"
 #include "kstreams/state/internal/metered_key_value_store.h"

@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/internal/task_context.h"
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/timestamp_extractor.h"
@@ -243,7 +244,7 @@ class SinkNode final : public InputNode<K, V> {
   absl::Status Init(TaskContext& task) override {
     task_ = &task;
     collector_ = &task.collector();
-    if (internal_topic_) topic_ = ::kstreams::internal::StrCat(task.application_id(), "-", topic_);
+    if (internal_topic_) topic_ = ::kstreams::internal::InternalTopicName(task.application_id(), topic_);
     return absl::OkStatus();
   }
 

@@ -17,8 +17,8 @@
 #include "absl/status/status.h"
 #include "kstreams/processor/punctuation.h"
 #include "kstreams/processor/record.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/processor/task_id.h"
-#include "kstreams/state/state_store.h"
 #include "kstreams/streams_config.h"
 
 namespace kstreams::internal {

@@ -19,8 +19,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/internal/node.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/processor/state_store.h"
 
 namespace kstreams {
 class TimestampExtractor;
@@ -121,6 +122,12 @@ class TopologyData {
   }
   bool IsInternalTopic(std::string_view topic) const {
     return internal_topics_.find(std::string(topic)) != internal_topics_.end();
+  }
+  // The topic a source or sink reads or writes at run time: an internal
+  // topic gets the "<application.id>-" prefix (InternalTopicName), any other
+  // is used as named.
+  std::string RuntimeTopicName(std::string_view application_id, const std::string& topic) const {
+    return IsInternalTopic(topic) ? InternalTopicName(application_id, topic) : topic;
   }
 
   // Per co-partition group, the source topics (undecorated) feeding its

@@ -28,9 +28,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/processor/task_id.h"
 #include "kstreams/runtime/store_query_parameters.h"
-#include "kstreams/state/state_store.h"
 
 namespace kstreams::internal {
 

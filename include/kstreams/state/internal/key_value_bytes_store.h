@@ -30,7 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kstreams/processor/record.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/processor/state_store.h"
 
 namespace kstreams::internal {
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/key_value_store.h"
@@ -80,7 +81,7 @@ class MeteredKeyValueStore final : public WrappedStateStore<Interface, KeyValueB
   // StateStore (the rest goes to the store beneath).
   absl::Status Init(StateStoreContext& context) override {
     context_ = &context;
-    topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
+    topic_ = ChangelogTopicName(context.application_id(), name());
     return inner_->Init(context);
   }
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/serde/serde.h"
 #include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/versioned_key_value_store.h"
@@ -36,7 +37,7 @@ class MeteredVersionedKeyValueStore final
         value_serde_(std::move(value_serde)) {}
 
   absl::Status Init(StateStoreContext& context) override {
-    topic_ = StrCat(context.application_id(), "-", name(), "-changelog");
+    topic_ = ChangelogTopicName(context.application_id(), name());
     return inner_->Init(context);
   }
   int64_t history_retention_ms() const override { return inner_->history_retention_ms(); }

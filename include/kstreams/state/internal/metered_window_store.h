@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/internal/topic_names.h"
 #include "kstreams/serde/windowed_serdes.h"
 #include "kstreams/state/internal/metered_key_value_store.h"
 #include "kstreams/state/internal/segmented_bytes_store.h"
@@ -87,7 +88,7 @@ class MeteredSegmentedBase : public WrappedStateStore<Interface, SegmentedBytesS
 
   absl::Status Init(StateStoreContext& context) override {
     context_ = &context;
-    topic_ = StrCat(context.application_id(), "-", inner_->name(), "-changelog");
+    topic_ = ChangelogTopicName(context.application_id(), inner_->name());
     return inner_->Init(context);
   }
 

@@ -41,8 +41,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kstreams/internal/big_endian.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
-#include "kstreams/state/state_store.h"
 
 namespace kstreams::internal {
 

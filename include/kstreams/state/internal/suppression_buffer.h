@@ -32,8 +32,8 @@
 
 #include "absl/status/status.h"
 #include "kstreams/processor/record.h"
+#include "kstreams/processor/state_store.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
-#include "kstreams/state/state_store.h"
 
 namespace kstreams::internal {
 

@@ -33,7 +33,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "kstreams/state/state_store.h"
+#include "kstreams/processor/state_store.h"
 
 namespace kstreams::internal {
 
