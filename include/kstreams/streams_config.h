@@ -56,6 +56,12 @@ class StreamsConfig {
   static constexpr char kProcessingGuarantee[] = "processing.guarantee";
   // Replication factor of internal topics; -1 uses the broker default. Default: -1.
   static constexpr char kReplicationFactor[] = "replication.factor";
+  // Added to a windowed or session store's retention for its changelog
+  // topic's retention.ms (unless the store's log config sets retention.ms),
+  // so clock drift between brokers and instances deletes nothing too early.
+  // Default: 86400000 (1 day).
+  static constexpr char kWindowstoreChangelogAdditionalRetentionMs[] =
+      "windowstore.changelog.additional.retention.ms";
   // The exception handlers (kstreams/errors/exception_handlers.h):
   // log_and_fail | log_and_continue (Java class names accepted). Default: log_and_fail.
   static constexpr char kDeserializationExceptionHandler[] =

@@ -15,6 +15,7 @@ std::optional<std::string_view> DefaultFor(std::string_view key) {
       {StreamsConfig::kMaxTaskIdleMs, "0"},
       {StreamsConfig::kProcessingGuarantee, "at_least_once"},
       {StreamsConfig::kReplicationFactor, "-1"},
+      {StreamsConfig::kWindowstoreChangelogAdditionalRetentionMs, "86400000"},
       {StreamsConfig::kDeserializationExceptionHandler, "log_and_fail"},
       {StreamsConfig::kProcessingExceptionHandler, "log_and_fail"},
       {StreamsConfig::kProductionExceptionHandler, "fail"},

@@ -11,6 +11,7 @@
 #include "kstreams/internal/topic_names.h"
 #include "kstreams/log.h"
 #include "kstreams/runtime/topic_creator.h"
+#include "kstreams/serde/windowed.h"
 #include "kstreams/status_macros.h"
 
 namespace kstreams {
@@ -245,10 +246,18 @@ absl::StatusOr<std::vector<InternalTopicSpec>> PlanInternalTopics(
     for (const std::string& store : sub.stores) {
       const StoreDef* def = topology.FindStore(store);
       if (def == nullptr || !def->logging_enabled || tasks == 0) continue;
-      // Windowed and session stores' changelog_config already says
-      // compact,delete with retention.ms = retention + 1 day (stores.h).
+      // Windowed and session stores' changelog_config says compact,delete
+      // with retention.ms = retention + 1 day (stores.h); the day is
+      // windowstore.changelog.additional.retention.ms unless the store's
+      // log config set retention.ms.
+      TopicConfigMap own = def->changelog_config;
+      if (def->windowed_changelog_retention_ms) {
+        own["retention.ms"] =
+            std::to_string(SaturatingAdd(*def->windowed_changelog_retention_ms,
+                                         config.windowstore_changelog_additional_retention_ms));
+      }
       plan.push_back({ChangelogTopicName(config.application_id, store), tasks,
-                      TopicConfigs(kChangelogDefaults, config, def->changelog_config)});
+                      TopicConfigs(kChangelogDefaults, config, own)});
     }
   }
   return plan;

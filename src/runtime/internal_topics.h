@@ -13,7 +13,9 @@
 //    get one partition per task of the owning sub-topology;
 //  - topic configs as Java's InternalTopicManager: changelogs
 //    cleanup.policy=compact (windowed/session stores: compact,delete with
-//    retention.ms = store retention + 1 day, from stores.h); repartition
+//    retention.ms = store retention + windowstore.changelog.additional.
+//    retention.ms, default 1 day, unless the store's log config sets
+//    retention.ms); repartition
 //    topics cleanup.policy=delete, segment.bytes=52428800, retention.ms=-1;
 //    then the "topic."-prefixed StreamsConfig entries, then the store's own
 //    log config; replication.factor from the config (-1 = broker default);

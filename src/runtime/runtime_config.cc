@@ -20,6 +20,7 @@ bool IsStreamsKey(std::string_view key) {
       StreamsConfig::kMaxTaskIdleMs,
       StreamsConfig::kProcessingGuarantee,
       StreamsConfig::kReplicationFactor,
+      StreamsConfig::kWindowstoreChangelogAdditionalRetentionMs,
       StreamsConfig::kDeserializationExceptionHandler,
       StreamsConfig::kProcessingExceptionHandler,
       StreamsConfig::kProductionExceptionHandler,
@@ -76,6 +77,9 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
         replication));
   }
   out.replication_factor = static_cast<int32_t>(replication);
+  KSTREAMS_ASSIGN_OR_RETURN(
+      out.windowstore_changelog_additional_retention_ms,
+      ConfigIntAtLeast(config, StreamsConfig::kWindowstoreChangelogAdditionalRetentionMs, 0));
   if (config.Get("repartition.purge.interval.ms")) {
     KSTREAMS_ASSIGN_OR_RETURN(out.repartition_purge_interval_ms,
                               ConfigIntAtLeast(config, "repartition.purge.interval.ms", 0));

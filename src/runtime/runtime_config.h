@@ -54,8 +54,11 @@ struct RuntimeConfig {
   // (-1 = the broker's default), the "topic."-prefixed configs applied to
   // every internal topic (Java's StreamsConfig.topicPrefix), and
   // repartition.purge.interval.ms (how often committed repartition records
-  // are deleted).
+  // are deleted), and windowstore.changelog.additional.retention.ms (added
+  // to a windowed or session store's retention for its changelog's
+  // retention.ms).
   int32_t replication_factor = -1;
+  int64_t windowstore_changelog_additional_retention_ms = 86400000;
   std::map<std::string, std::string> topic_configs;
   int64_t repartition_purge_interval_ms = 30000;
   // librdkafka properties per client (without group.id / client.id, which

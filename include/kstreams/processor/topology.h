@@ -173,6 +173,9 @@ Topology& Topology::AddStateStore(StoreBuilder builder,
   def.name = builder.name();
   def.logging_enabled = builder.logging_enabled();
   def.changelog_config = builder.log_config();
+  if constexpr (requires { builder.windowed_changelog_retention_ms(); }) {
+    def.windowed_changelog_retention_ms = builder.windowed_changelog_retention_ms();
+  }
   def.processors = processors;
   def.factory = [b = std::move(builder)](bool caching_allowed) -> std::unique_ptr<StateStore> {
     // With statestore.cache.max.bytes = 0 the store has no caching layer at

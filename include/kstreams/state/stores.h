@@ -225,7 +225,8 @@ class BasicKeyValueStoreBuilder
 
 // Topic configs of a windowed changelog: compacted and deleted after the
 // store's retention plus a day (Java's WindowedChangelogTopicConfig with
-// windowstore.changelog.additional.retention.ms = 86400000); `user` wins.
+// windowstore.changelog.additional.retention.ms = 86400000, its default; the
+// runtime applies the configured value); `user` wins.
 inline std::map<std::string, std::string> WindowedChangelogConfig(
     int64_t retention_ms, const std::map<std::string, std::string>& user) {
   std::map<std::string, std::string> config = user;
@@ -251,6 +252,13 @@ class BasicWindowStoreBuilder
   const WindowBytesStoreSupplierPtr& supplier() const { return supplier_; }
   std::map<std::string, std::string> log_config() const {
     return WindowedChangelogConfig(supplier_->retention_period(), this->log_config_);
+  }
+  // The store's retention, to which the runtime adds
+  // windowstore.changelog.additional.retention.ms for the changelog's
+  // retention.ms; nullopt when the log config sets retention.ms itself.
+  std::optional<int64_t> windowed_changelog_retention_ms() const {
+    if (this->log_config_.contains("retention.ms")) return std::nullopt;
+    return supplier_->retention_period();
   }
 
   // A new store: Metered(typed) -> [Caching] -> [ChangeLogging] -> bytes. As
@@ -285,6 +293,13 @@ class BasicSessionStoreBuilder : public StoreBuilderOptions<BasicSessionStoreBui
   const SessionBytesStoreSupplierPtr& supplier() const { return supplier_; }
   std::map<std::string, std::string> log_config() const {
     return WindowedChangelogConfig(supplier_->retention_period(), this->log_config_);
+  }
+  // The store's retention, to which the runtime adds
+  // windowstore.changelog.additional.retention.ms for the changelog's
+  // retention.ms; nullopt when the log config sets retention.ms itself.
+  std::optional<int64_t> windowed_changelog_retention_ms() const {
+    if (this->log_config_.contains("retention.ms")) return std::nullopt;
+    return supplier_->retention_period();
   }
 
   std::unique_ptr<SessionStore<K, V>> Build() const {

@@ -1,6 +1,8 @@
 // Group membership through the Consumer wrapper: rebalance hooks, commits,
-// pattern subscriptions, pause/resume. The mock cluster delays the first join
-// of a group by ~3 s, so each test here takes a few seconds.
+// pattern subscriptions, pause/resume, on both brokers (the embedded one and
+// the realkafka tier's cluster: runtime_test::BrokerIT). The mock cluster
+// delays the first join of a group by ~3 s, so each test here takes a few
+// seconds.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -13,10 +15,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "integration/kafka/kafka_test_util.h"
+#include "integration/runtime/runtime_test_util.h"
 #include "kafka/consumer.h"
 #include "kafka/kafka_common.h"
 #include "kafka/producer.h"
-#include "kstreams/kafka/embedded_kafka.h"
 
 namespace kstreams {
 namespace {
@@ -28,6 +30,9 @@ using kafka_test::GroupConsumerConfig;
 using kafka_test::ProducerConfig;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
+
+using ConsumerGroupTest = runtime_test::BrokerIT;
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(ConsumerGroupTest);
 
 // What one member's hooks saw, in order.
 struct HookLog {
@@ -71,13 +76,12 @@ std::vector<TopicPartition> Partitions(const std::string& topic, std::vector<int
   return out;
 }
 
-TEST(ConsumerGroupTest, RangeAssignmentSplitsAndRevokesOnJoinAndLeave) {
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("in", 4));
+TEST_P(ConsumerGroupTest, RangeAssignmentSplitsAndRevokesOnJoinAndLeave) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 4));
   HookLog log_a;
   HookLog log_b;
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto a,
-                                Consumer::Create(log_a.Options(kafka->BootstrapServers(), "g")));
+                                Consumer::Create(log_a.Options(bootstrap_, "g")));
   KSTREAMS_ASSERT_OK(a->Subscribe({"in"}));
   ASSERT_TRUE(PollUntil({a.get()}, [&] { return !log_a.assigned.empty(); }));
   EXPECT_THAT(log_a.assigned[0], ElementsAre(TopicPartition{"in", 0}, TopicPartition{"in", 1},
@@ -88,7 +92,7 @@ TEST(ConsumerGroupTest, RangeAssignmentSplitsAndRevokesOnJoinAndLeave) {
   // A second member: eager rebalance revokes all of A's partitions, then the
   // range assignor gives each member two consecutive partitions.
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto b,
-                                Consumer::Create(log_b.Options(kafka->BootstrapServers(), "g")));
+                                Consumer::Create(log_b.Options(bootstrap_, "g")));
   KSTREAMS_ASSERT_OK(b->Subscribe({"in"}));
   // The group may go through more than one rebalance before it settles.
   ASSERT_TRUE(PollUntil({a.get(), b.get()}, [&] {
@@ -119,11 +123,10 @@ TEST(ConsumerGroupTest, RangeAssignmentSplitsAndRevokesOnJoinAndLeave) {
   EXPECT_EQ(log_a.current, Partitions("in", {0, 1, 2, 3}));
 }
 
-TEST(ConsumerGroupTest, CommittedOffsetsAreReadBackAndResumedFrom) {
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("orders", 2));
+TEST_P(ConsumerGroupTest, CommittedOffsetsAreReadBackAndResumedFrom) {
+  KSTREAMS_ASSERT_OK(CreateTopic("orders", 2));
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer,
-                                internal::Producer::Create(ProducerConfig(kafka->BootstrapServers())));
+                                internal::Producer::Create(ProducerConfig(bootstrap_)));
   for (int i = 0; i < 10; ++i) {
     KSTREAMS_ASSERT_OK(producer->Send("orders", 0, "k", internal::StrCat("v", i), 1 + i, {}));
   }
@@ -131,7 +134,7 @@ TEST(ConsumerGroupTest, CommittedOffsetsAreReadBackAndResumedFrom) {
 
   HookLog log;
   KSTREAMS_ASSERT_OK_AND_ASSIGN(
-      auto consumer, Consumer::Create(log.Options(kafka->BootstrapServers(), "app")));
+      auto consumer, Consumer::Create(log.Options(bootstrap_, "app")));
   KSTREAMS_ASSERT_OK(consumer->Subscribe({"orders"}));
   std::vector<int64_t> offsets;
   ASSERT_TRUE(PollUntil({}, [&] {
@@ -152,7 +155,7 @@ TEST(ConsumerGroupTest, CommittedOffsetsAreReadBackAndResumedFrom) {
 
   // Another client of the same group sees the commit and resumes from it.
   ConsumerOptions options;
-  options.config = GroupConsumerConfig(kafka->BootstrapServers(), "app");
+  options.config = GroupConsumerConfig(bootstrap_, "app");
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto next, Consumer::Create(std::move(options)));
   KSTREAMS_ASSERT_OK_AND_ASSIGN(committed, next->Committed(Partitions("orders", {0})));
   EXPECT_EQ(committed[(TopicPartition{"orders", 0})], 6);
@@ -168,11 +171,10 @@ TEST(ConsumerGroupTest, CommittedOffsetsAreReadBackAndResumedFrom) {
   EXPECT_THAT(values, ElementsAre("v6", "v7", "v8", "v9"));
 }
 
-TEST(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("work", 2));
+TEST_P(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
+  KSTREAMS_ASSERT_OK(CreateTopic("work", 2));
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer,
-                                internal::Producer::Create(ProducerConfig(kafka->BootstrapServers())));
+                                internal::Producer::Create(ProducerConfig(bootstrap_)));
   for (int i = 0; i < 4; ++i) {
     KSTREAMS_ASSERT_OK(producer->Send("work", i % 2, "k", internal::StrCat(i), 1 + i, {}));
   }
@@ -182,13 +184,13 @@ TEST(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
   // the partitions still belong to this member. A real broker accepts that
   // commit (same generation, rebalance still preparing); librdkafka's mock
   // refuses it with REBALANCE_IN_PROGRESS (-> Aborted), so both are allowed
-  // here, and what this test pins down is the ordering.
+  // on the mock, and what this test pins down there is the ordering.
   Consumer* self = nullptr;
   std::map<TopicPartition, int64_t> processed;
   std::vector<absl::Status> commit_results;
   std::vector<std::vector<TopicPartition>> assigned_in_hook;
   HookLog log_a;
-  ConsumerOptions options_a = log_a.Options(kafka->BootstrapServers(), "committer");
+  ConsumerOptions options_a = log_a.Options(bootstrap_, "committer");
   options_a.on_revoked = [&](const std::vector<TopicPartition>& tps) {
     log_a.revoked.push_back(tps);
     assigned_in_hook.push_back(self->Assignment().value_or(std::vector<TopicPartition>{}));
@@ -208,7 +210,7 @@ TEST(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
 
   HookLog log_b;
   KSTREAMS_ASSERT_OK_AND_ASSIGN(
-      auto b, Consumer::Create(log_b.Options(kafka->BootstrapServers(), "committer")));
+      auto b, Consumer::Create(log_b.Options(bootstrap_, "committer")));
   KSTREAMS_ASSERT_OK(b->Subscribe({"work"}));
   ASSERT_TRUE(PollUntil({a.get(), b.get()}, [&] { return !log_b.assigned.empty(); }));
   ASSERT_FALSE(commit_results.empty());
@@ -216,6 +218,7 @@ TEST(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
   EXPECT_EQ(log_a.revoked[0], Partitions("work", {0, 1}));
   const absl::Status& commit = commit_results[0];
   EXPECT_TRUE(commit.ok() || absl::IsAborted(commit)) << commit;
+  if (real()) KSTREAMS_EXPECT_OK(commit);
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto committed, b->Committed(Partitions("work", {0, 1})));
   const std::optional<int64_t> expected =
       commit.ok() ? std::optional<int64_t>(2) : std::nullopt;
@@ -223,15 +226,14 @@ TEST(ConsumerGroupTest, RevocationHookRunsWhilePartitionsAreStillAssigned) {
   EXPECT_EQ(committed[(TopicPartition{"work", 1})], expected);
 }
 
-TEST(ConsumerGroupTest, PatternSubscriptionAssignsOnlyMatchingTopics) {
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("metrics-a", 1));
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("metrics-b", 2));
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("logs", 1));
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("xmetrics-c", 1));
+TEST_P(ConsumerGroupTest, PatternSubscriptionAssignsOnlyMatchingTopics) {
+  KSTREAMS_ASSERT_OK(CreateTopic("metrics-a", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("metrics-b", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("logs", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("xmetrics-c", 1));
   HookLog log;
   KSTREAMS_ASSERT_OK_AND_ASSIGN(
-      auto consumer, Consumer::Create(log.Options(kafka->BootstrapServers(), "pattern")));
+      auto consumer, Consumer::Create(log.Options(bootstrap_, "pattern")));
   KSTREAMS_ASSERT_OK(consumer->SubscribePattern("metrics-.*|logs"));
   ASSERT_TRUE(PollUntil({consumer.get()}, [&] { return !log.assigned.empty(); }));
   // Whole-name match: "xmetrics-c" is not picked although it contains a match.
@@ -240,11 +242,10 @@ TEST(ConsumerGroupTest, PatternSubscriptionAssignsOnlyMatchingTopics) {
                           TopicPartition{"metrics-b", 0}, TopicPartition{"metrics-b", 1}));
 }
 
-TEST(ConsumerGroupTest, PausedPartitionDeliversNothingUntilResumed) {
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
-  KSTREAMS_ASSERT_OK(kafka->CreateTopic("p", 2));
+TEST_P(ConsumerGroupTest, PausedPartitionDeliversNothingUntilResumed) {
+  KSTREAMS_ASSERT_OK(CreateTopic("p", 2));
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer,
-                                internal::Producer::Create(ProducerConfig(kafka->BootstrapServers())));
+                                internal::Producer::Create(ProducerConfig(bootstrap_)));
   for (int p = 0; p < 2; ++p) {
     for (int i = 0; i < 3; ++i) {
       KSTREAMS_ASSERT_OK(producer->Send("p", p, "k", internal::StrCat(p, "-", i), 1, {}));
@@ -252,7 +253,7 @@ TEST(ConsumerGroupTest, PausedPartitionDeliversNothingUntilResumed) {
   }
   KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
   ConsumerOptions options;
-  options.config = {{"bootstrap.servers", kafka->BootstrapServers()}};
+  options.config = {{"bootstrap.servers", bootstrap_}};
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer, Consumer::Create(std::move(options)));
   KSTREAMS_ASSERT_OK(consumer->Assign({{{"p", 0}, internal::kOffsetBeginning},
                                        {{"p", 1}, internal::kOffsetBeginning}}));
@@ -275,7 +276,7 @@ TEST(ConsumerGroupTest, PausedPartitionDeliversNothingUntilResumed) {
   EXPECT_THAT(partitions, UnorderedElementsAre(0, 0, 0, 1, 1, 1));
 }
 
-TEST(ConsumerGroupTest, GroupOperationsWithoutGroupIdAreRefused) {
+TEST(ConsumerGroupNoBrokerTest, GroupOperationsWithoutGroupIdAreRefused) {
   ConsumerOptions options;
   options.config = {{"bootstrap.servers", "127.0.0.1:1"}};
   KSTREAMS_ASSERT_OK_AND_ASSIGN(auto consumer, Consumer::Create(std::move(options)));

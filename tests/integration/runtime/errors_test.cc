@@ -1,7 +1,9 @@
-// Errors on the real runtime (embedded broker): the catalogue of bad input
-// records under continue and fail, the dead letter queue read by an
-// independent client (kafka-python), config refused by Start() before
-// anything runs, and Close(timeout) with the broker gone.
+// Errors on the real runtime: the catalogue of bad input records under
+// continue (with the dead letter queue, and a restart that reprocesses
+// nothing) and fail, the dead letter queue read by an independent client
+// (kafka-python), config refused by Start() before anything runs, on both
+// brokers (ErrorsIT); a refused delivery and Close(timeout) with the broker
+// gone need the embedded broker's fault injection (ErrorsEmbeddedIT).
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -23,6 +25,7 @@
 namespace kstreams {
 namespace {
 
+using runtime_test::BrokerIT;
 using runtime_test::RuntimeIT;
 using runtime_test::WaitFor;
 using State = KafkaStreams::State;
@@ -46,13 +49,18 @@ Topology TimesTen() {
   return builder.Build();
 }
 
-class ErrorsIT : public RuntimeIT {
+// The fixture on both brokers (ErrorsIT) or on the embedded one only
+// (ErrorsEmbeddedIT), with topics in, out and dlq.
+template <typename Base>
+class ErrorsFixture : public Base {
  protected:
+  using Base::bootstrap_;
   void SetUp() override {
-    RuntimeIT::SetUp();
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
-    KSTREAMS_ASSERT_OK(kafka_->CreateTopic("dlq", 1));
+    Base::SetUp();
+    if (this->IsSkipped()) return;
+    KSTREAMS_ASSERT_OK(this->CreateTopic("in", 1));
+    KSTREAMS_ASSERT_OK(this->CreateTopic("out", 1));
+    KSTREAMS_ASSERT_OK(this->CreateTopic("dlq", 1));
   }
 
   // One input record, raw.
@@ -83,10 +91,15 @@ class ErrorsIT : public RuntimeIT {
   }
 };
 
+class ErrorsIT : public ErrorsFixture<BrokerIT> {};
+KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(ErrorsIT);
+// Fault injection needs the embedded broker.
+class ErrorsEmbeddedIT : public ErrorsFixture<RuntimeIT> {};
+
 // The catalogue (README "Errors"): every bad input next to good ones, under
 // the continuing handlers with a dead letter queue. Each row: the input,
 // what the handler answers, and where the record ends up.
-TEST_F(ErrorsIT, CatalogueUnderContinueLosesNoGoodRecordAndParksTheBadOnes) {
+TEST_P(ErrorsIT, CatalogueUnderContinueLosesNoGoodRecordAndParksTheBadOnes) {
   struct Row {
     Input input;
     std::optional<int32_t> out;           // the value in "out", if any
@@ -157,6 +170,23 @@ TEST_F(ErrorsIT, CatalogueUnderContinueLosesNoGoodRecordAndParksTheBadOnes) {
   EXPECT_EQ(o, out.size());
   EXPECT_EQ(d, dlq.size());
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
+
+  // Restarted: the committed offsets hold, so no record is processed again
+  // (neither output nor DLQ grows), and a new good record goes through.
+  ProduceRaw({{"g5", Int32Bytes(5), 1006}});
+  KafkaStreams again(TimesTen(), config);
+  KSTREAMS_ASSERT_OK(again.Start());
+  ASSERT_TRUE(WaitFor([&] {
+    auto committed = Committed("errors-catalogue", {{"in", 0}});
+    return committed[{"in", 0}] == static_cast<int64_t>(rows.size()) + 1;
+  }, absl::Seconds(30)));
+  EXPECT_TRUE(again.Close(absl::Seconds(30)));
+  EXPECT_EQ(Watermarks({"out", 0}).second, static_cast<int64_t>(expected_out) + 1);
+  EXPECT_EQ(Watermarks({"dlq", 0}).second, static_cast<int64_t>(expected_dlq));
+  std::vector<internal::ConsumerRecord> out_after = Read("out", 1, expected_out + 1);
+  ASSERT_EQ(out_after.size(), expected_out + 1);
+  EXPECT_EQ(out_after.back().key, "g5");
+  EXPECT_EQ(out_after.back().value, Int32Bytes(50));
 }
 
 // The same bad record under the default (fail) handlers: the client goes to
@@ -165,7 +195,7 @@ TEST_F(ErrorsIT, CatalogueUnderContinueLosesNoGoodRecordAndParksTheBadOnes) {
 // writes nothing more), so g1 is either in the output already or processed
 // again: a restart with a continuing handler skips the bad record and
 // outputs g1 and g2; nothing accepted is lost.
-TEST_F(ErrorsIT, CatalogueUnderFailStopsAtTheBadRecordAndARestartLosesNothing) {
+TEST_P(ErrorsIT, CatalogueUnderFailStopsAtTheBadRecordAndARestartLosesNothing) {
   ProduceRaw({{"g1", Int32Bytes(1), 1000}, {"bad-bytes", "abc", 1001}, {"g2", Int32Bytes(2), 1002}});
   {
     KafkaStreams streams(TimesTen(), Config("errors-fail"));
@@ -197,7 +227,7 @@ TEST_F(ErrorsIT, CatalogueUnderFailStopsAtTheBadRecordAndARestartLosesNothing) {
 // default.production.exception.handler=continue: skipped and, before, not
 // counted anywhere; now in the thread's dropped_records, so that output +
 // dropped accounts for every input.
-TEST_F(ErrorsIT, ProductionContinueCountsSkippedRecordsInDroppedRecords) {
+TEST_F(ErrorsEmbeddedIT, ProductionContinueCountsSkippedRecordsInDroppedRecords) {
   std::vector<Input> inputs;
   for (int i = 1; i <= 5; ++i) inputs.push_back({"k" + std::to_string(i), Int32Bytes(i), 1000 + i});
   ProduceRaw(inputs);
@@ -220,7 +250,7 @@ TEST_F(ErrorsIT, ProductionContinueCountsSkippedRecordsInDroppedRecords) {
 
 // An independent client (kafka-python) reads the DLQ record's headers as a
 // Kafka Streams DLQ record's: UTF-8 strings, partition and offset in decimal.
-TEST_F(ErrorsIT, DeadLetterQueueHeadersReadByKafkaPython) {
+TEST_P(ErrorsIT, DeadLetterQueueHeadersReadByKafkaPython) {
   ProduceRaw({{"bad-bytes", "abc", 1001}});
   StreamsConfig config = Config("errors-dlq");
   config.Set("default.deserialization.exception.handler", "log_and_continue")
@@ -258,7 +288,7 @@ TEST_F(ErrorsIT, DeadLetterQueueHeadersReadByKafkaPython) {
 
 // Config Start() refuses before any thread runs: the error names the key
 // and the value, and the client ends NOT_RUNNING-able (Close() is instant).
-TEST_F(ErrorsIT, StartRefusesBadConfigNamingKeyAndValue) {
+TEST_P(ErrorsIT, StartRefusesBadConfigNamingKeyAndValue) {
   const std::filesystem::path file = StateDir("plain-file");
   std::filesystem::create_directories(file.parent_path());
   std::ofstream(file) << "not a directory";
@@ -289,9 +319,9 @@ TEST_F(ErrorsIT, StartRefusesBadConfigNamingKeyAndValue) {
   }
 }
 
-TEST_F(ErrorsIT, SecondInstanceOnOneStateDirIsRefusedNamingDirectoryAndHolder) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 1));
+TEST_P(ErrorsIT, SecondInstanceOnOneStateDirIsRefusedNamingDirectoryAndHolder) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("counts-out", 1));
   KafkaStreams first(runtime_test::CountTopology(), Config("errors-lock"));
   KSTREAMS_ASSERT_OK(first.Start());
   KafkaStreams second(runtime_test::CountTopology(), Config("errors-lock"));
@@ -315,7 +345,7 @@ TEST_F(ErrorsIT, SecondInstanceOnOneStateDirIsRefusedNamingDirectoryAndHolder) {
 // destructor then blocked ~150 s on the producer flush (half of
 // max.poll.interval.ms). Now the close deadline bounds the final flush:
 // undelivered records are dropped and their input offsets not committed.
-TEST_F(ErrorsIT, CloseHonoursItsTimeoutWithTheBrokerGone) {
+TEST_F(ErrorsEmbeddedIT, CloseHonoursItsTimeoutWithTheBrokerGone) {
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("words", 1));
   KSTREAMS_ASSERT_OK(kafka_->CreateTopic("counts-out", 1));
   Produce("words", runtime_test::Words(20, 4));

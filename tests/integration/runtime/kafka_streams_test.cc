@@ -54,7 +54,8 @@ std::vector<KV> KeyValues(const std::vector<kstreams::internal::ConsumerRecord>&
 
 using KafkaStreamsIT = kstreams::runtime_test::BrokerIT;
 KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(KafkaStreamsIT);
-// Fault injection needs the embedded broker.
+// Fault injection, and a broker without CreateTopics, need the embedded
+// broker.
 using KafkaStreamsEmbeddedIT = kstreams::runtime_test::RuntimeIT;
 
 // Filter + MapValues + To: keeps even-numbered values, upper-cases them.
@@ -500,9 +501,9 @@ TEST_P(KafkaStreamsIT, LoggedStoreGetsAChangelogTopicPerTaskPartition) {
 // Issue 16: each instance has a process id (a UUID kept in the state
 // directory as Java's kafka-streams-process-metadata), and its thread names
 // and client ids follow Java's `<client.id or application.id-processId>-...`.
-TEST_F(KafkaStreamsEmbeddedIT, ThreadNamesAndClientIdsCarryTheProcessIdKeptInTheStateDirectory) {
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("in", 1));
-  KSTREAMS_ASSERT_OK(kafka_->CreateTopic("out", 1));
+TEST_P(KafkaStreamsIT, ThreadNamesAndClientIdsCarryTheProcessIdKeptInTheStateDirectory) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
   std::string first_name;
   {
     KafkaStreams streams(StatelessTopology(), Config("ident"));

@@ -119,6 +119,36 @@ TEST_F(RealKafkaTopicsIT, StartCreatesInternalTopicsWithKafkaStreamsConfigs) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
+// windowstore.changelog.additional.retention.ms replaces the day added to
+// the windowed and session stores' retention; a store whose log config
+// sets retention.ms keeps its own (Java's WindowedChangelogTopicConfig).
+TEST_F(RealKafkaTopicsIT, WindowedChangelogRetentionAddsTheConfiguredAdditionalRetention) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("letters-out", 1));
+  StreamsConfig config = Config("extra");
+  config.Set("windowstore.changelog.additional.retention.ms", "600000");
+  KafkaStreams streams(InternalTopicsTopology(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+  EXPECT_EQ(Describe("extra-windowed-changelog")["retention.ms"],
+            std::to_string(3'600'000 + 600'000));
+  EXPECT_EQ(Describe("extra-sessions-changelog")["retention.ms"],
+            std::to_string(7'200'000 + 600'000));
+  EXPECT_EQ(Describe("extra-sessions-changelog")["cleanup.policy"], "compact,delete");
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+
+  StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("words")
+      .GroupByKey()
+      .WindowedBy(TimeWindows::OfSizeWithNoGrace(milliseconds(10'000)))
+      .Count(Materialized<std::string, int64_t>::As("own")
+                 .WithRetention(hours(1))
+                 .WithLoggingEnabled({{"retention.ms", "123456789"}}));
+  KafkaStreams own(builder.Build(), config.Set("application.id", "own-retention"));
+  KSTREAMS_ASSERT_OK(own.Start());
+  EXPECT_EQ(Describe("own-retention-own-changelog")["retention.ms"], "123456789");
+  EXPECT_TRUE(own.Close(absl::Seconds(20)));
+}
+
 TEST_F(RealKafkaTopicsIT, ReplicationFactorComesFromTheConfig) {
   KSTREAMS_ASSERT_OK(CreateTopic("words", 1));
   KSTREAMS_ASSERT_OK(CreateTopic("letters-out", 1));

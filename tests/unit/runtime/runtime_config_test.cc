@@ -77,6 +77,21 @@ TEST(RuntimeConfig, BadHandlerExtractorStateDirAndStandbysAreRefusedBeforeAnythi
   EXPECT_TRUE(ParseRuntimeConfig(Base().Set("num.standby.replicas", "0")).ok());
 }
 
+TEST(RuntimeConfig, WindowstoreChangelogAdditionalRetentionIsANonNegativeInteger) {
+  constexpr char kKey[] = "windowstore.changelog.additional.retention.ms";
+  auto defaults = ParseRuntimeConfig(Base());
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->windowstore_changelog_additional_retention_ms, 86'400'000);  // 1 day
+  auto set = ParseRuntimeConfig(Base().Set(kKey, "0"));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->windowstore_changelog_additional_retention_ms, 0);
+  EXPECT_THAT(set->producer, Not(Contains(Pair(kKey, "0"))));  // a kstreams key
+  EXPECT_EQ(Error(Base().Set(kKey, "-1")),
+            "config 'windowstore.changelog.additional.retention.ms' must be at least 0, got -1");
+  EXPECT_THAT(Error(Base().Set(kKey, "one day")),
+              HasSubstr("'windowstore.changelog.additional.retention.ms'"));
+}
+
 TEST(RuntimeConfig, HandlerAndDeadLetterKeysStayOutOfTheClients) {
   auto rc = ParseRuntimeConfig(Base()
                                    .Set("errors.dead.letter.queue.topic.name", "dlq")

@@ -73,6 +73,11 @@ struct StoreDef {
   std::function<std::unique_ptr<StateStore>(bool caching_allowed)> factory;
   bool logging_enabled = false;
   std::map<std::string, std::string> changelog_config;
+  // Windowed and session stores whose log config leaves retention.ms unset:
+  // the store's retention. The runtime then sets the changelog's
+  // retention.ms to it plus windowstore.changelog.additional.retention.ms
+  // (changelog_config holds it plus the default, 1 day).
+  std::optional<int64_t> windowed_changelog_retention_ms;
   std::vector<std::string> processors;  // connected nodes
 };
 
