@@ -279,6 +279,24 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Consumer::WatermarkOffsets(const Top
   int64_t high = -1;
   rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
       rk_.get(), tp.topic.c_str(), tp.partition, &low, &high, ToMillis(timeout));
+  if (err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+      err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE) {
+    // librdkafka 2.0 asks the leader it has cached and does not refresh its
+    // metadata on these errors: after a broker failure every retry went to
+    // the old leader until the periodic refresh (5 min), and a task restoring
+    // from that partition stalled. Fetch the topic's metadata (which updates
+    // the cache), then ask once more.
+    if (rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), tp.topic.c_str(), nullptr)) {
+      const rd_kafka_metadata_t* metadata = nullptr;
+      if (rd_kafka_metadata(rk_.get(), 0, rkt, &metadata, ToMillis(timeout)) ==
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_metadata_destroy(metadata);
+      }
+      rd_kafka_topic_destroy(rkt);
+    }
+    err = rd_kafka_query_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high,
+                                           ToMillis(timeout));
+  }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaErrorToStatus(err, StrCat("query watermark offsets of ", tp.ToString()));
   }

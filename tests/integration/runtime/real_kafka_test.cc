@@ -379,7 +379,9 @@ TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
       ++expected[StrCat("key", i % 50)];
       ids.insert(StrCat("seen-", i));
     }
-    Produce("in", batch);
+    // While broker 2 is dead its partitions have no leader until KRaft
+    // fences it (broker.session.timeout.ms, 9 s): delivery waits that long.
+    Produce("in", batch, 1000, absl::Seconds(60));
   };
   produce(0, kRecords / 3);
   // Mid-run: the application is RUNNING and has counted the first third.

@@ -197,14 +197,16 @@ class RuntimeIT : public ::testing::Test {
     return state_root_ / state_dir;
   }
 
-  void Produce(const std::string& topic, const std::vector<KV>& records, int64_t first_ts = 1000) {
+  // `flush` bounds the wait for delivery (longer while a broker is down).
+  void Produce(const std::string& topic, const std::vector<KV>& records, int64_t first_ts = 1000,
+               absl::Duration flush = absl::Seconds(10)) {
     KSTREAMS_ASSERT_OK_AND_ASSIGN(
         auto producer, internal::Producer::Create(kafka_test::ProducerConfig(bootstrap_)));
     int64_t ts = first_ts;
     for (const auto& [k, v] : records) {
       KSTREAMS_ASSERT_OK(producer->Send(topic, -1, k, v, ts++, {}));
     }
-    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+    KSTREAMS_ASSERT_OK(producer->Flush(flush));
     KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
   }
 
