@@ -7,6 +7,7 @@
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
 #include "runtime/raw_record.h"
+#include "runtime/runtime_util.h"
 
 namespace kstreams::internal {
 namespace {
@@ -21,12 +22,6 @@ class NoOutputCollector final : public RecordCollector {
   }
 };
 NoOutputCollector no_output;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

@@ -6,15 +6,10 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
+#include "runtime/runtime_util.h"
 
 namespace kstreams::internal {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Records a task processes before the thread moves to the next task, so
 // that tasks share the thread fairly.
@@ -23,10 +18,6 @@ constexpr int64_t kRecordsPerTaskRound = 100;
 // consumer polls 1000 by default; restoring is cheaper per record than
 // processing, and each round ends with a check of the time budget).
 constexpr int kRestoreRecordsPerRound = 10000;
-
-absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
-  return absl::Status(s.code(), StrCat(prefix, s.message()));
-}
 
 // The thread's consumer as its TaskManager uses it; after each commit, the
 // committed repartition records are purged.

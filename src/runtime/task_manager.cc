@@ -7,15 +7,10 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
+#include "runtime/runtime_util.h"
 
 namespace kstreams::internal {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string EscapeRegex(std::string_view topic) {
   std::string out;
@@ -27,10 +22,6 @@ std::string EscapeRegex(std::string_view topic) {
     out.push_back(c);
   }
   return out;
-}
-
-absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
-  return absl::Status(s.code(), StrCat(prefix, s.message()));
 }
 
 }  // namespace
