@@ -75,11 +75,14 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(ProducerOptions optio
   // Defaults first, user config on top (std::map::insert keeps existing keys).
   KafkaConfigMap config = options.config;
   config.insert({"partitioner", "murmur2_random"});
-  config.insert({"enable.idempotence", options.idempotence ? "true" : "false"});
+  // A transactional producer is idempotent (librdkafka refuses otherwise).
+  const bool transactional = config.contains("transactional.id");
+  config.insert(
+      {"enable.idempotence", options.idempotence || transactional ? "true" : "false"});
   KSTREAMS_ASSIGN_OR_RETURN(ConfPtr conf, BuildConf(config));
 
   std::unique_ptr<Producer> producer(new Producer());
-  producer->transactional_ = config.contains("transactional.id");
+  producer->transactional_ = transactional;
   producer->options_ = std::move(options);
   rd_kafka_conf_set_opaque(conf.get(), producer.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &ProducerCallbacks::Delivery);
@@ -215,6 +218,10 @@ absl::Status Producer::TakeDeliveryStatus() {
   }
   // A fatal error (idempotence broken, e.g. a fenced or out-of-sequence
   // producer) makes the producer unusable even if no report failed yet.
+  return FatalError();
+}
+
+absl::Status Producer::FatalError() const {
   char reason[512] = "";
   rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
   if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -76,7 +76,7 @@ struct ProducerOptions {
   // ...). They override the defaults below. Default: empty.
   KafkaConfigMap config;
   // Sets `enable.idempotence` (exactly-once per partition, no reordering on
-  // retry). Default: false.
+  // retry). Default: false (true with a `transactional.id`).
   bool idempotence = false;
   // How long Send() keeps polling and retrying when librdkafka's local queue
   // is full (`queue.buffering.max.messages`/`.kbytes`) before giving up with
@@ -179,6 +179,10 @@ class Producer {
   // dropped, delivered ones are marked aborted (read_committed consumers
   // never see them).
   absl::Status AbortTransaction(absl::Duration timeout);
+  // The producer's fatal error (fenced by a newer producer with the same
+  // transactional.id, an idempotence failure...), or OK. Once set, the
+  // producer is unusable for good.
+  absl::Status FatalError() const;
 
   // The librdkafka handle, for other src/kafka code (e.g. transactions).
   rd_kafka_s* handle() const { return rk_.get(); }

@@ -31,6 +31,9 @@ class ConsumerTaskClients final : public TaskClients {
   ConsumerTaskClients(Consumer* consumer, Producer* producer, const RuntimeConfig* config)
       : consumer_(consumer), producer_(producer), config_(config) {}
 
+  // The thread replaced its producer (ReplaceFatalProducer).
+  void set_producer(Producer* producer) { producer_ = producer; }
+
   absl::Status Pause(const std::vector<TopicPartition>& partitions) override {
     return consumer_->Pause(partitions);
   }
@@ -106,7 +109,7 @@ StreamThread::~StreamThread() {
   }
 }
 
-absl::Status StreamThread::CreateClients() {
+absl::Status StreamThread::CreateProducer() {
   ProducerOptions producer_options;
   producer_options.config = rc_.producer;
   producer_options.config["client.id"] = StrCat(name_, "-producer");
@@ -117,8 +120,17 @@ absl::Status StreamThread::CreateClients() {
     LogLine(LogLevel::kWarning, StrCat(name_, ": producer: ", s.message()));
   };
   KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(producer_options)));
-  collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
-                                                     rc_.error_handling->production.get());
+  if (collector_ == nullptr) {
+    collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
+                                                       rc_.error_handling->production.get());
+  } else {
+    collector_->ReplaceProducer(producer_.get());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::CreateClients() {
+  KSTREAMS_RETURN_IF_ERROR(CreateProducer());
 
   ConsumerOptions consumer_options;
   consumer_options.config = rc_.consumer;
@@ -249,7 +261,11 @@ absl::Status StreamThread::RunLoop() {
   }
   task_manager_->RestartCommitClock(NowMs());
   while (!shutdown_requested_.load()) {
-    KSTREAMS_RETURN_IF_ERROR(RunOnce());
+    absl::Status s = RunOnce();
+    if (!s.ok() && rc_.exactly_once && !producer_->FatalError().ok()) {
+      s = ReplaceFatalProducer(s);
+    }
+    KSTREAMS_RETURN_IF_ERROR(s);
   }
   SetState(ThreadState::kPendingShutdown);
   KSTREAMS_RETURN_IF_ERROR(task_manager_->CloseTasks(/*clean=*/!failed_, ClosingDeadline()));
@@ -316,6 +332,25 @@ absl::Status StreamThread::RunOnce() {
         task_manager_->Commit(/*enforce_checkpoint=*/false, ClosingDeadline()));
   }
   return absl::OkStatus();
+}
+
+absl::Status StreamThread::ReplaceFatalProducer(const absl::Status& error) {
+  LogLine(LogLevel::kWarning,
+          StrCat(name_, ": ", error.message(), "; ", producer_->FatalError().message(),
+                 ": the tasks migrated (Java's TaskMigratedException): they close without "
+                 "commit and start again from the committed offsets with a new producer"));
+  // What the old producer still holds is never committed: its transaction
+  // is aborted by the broker when the new producer initializes.
+  collector_->Abandon();
+  absl::StatusOr<std::vector<TopicPartition>> assigned = consumer_->Assignment();
+  if (!assigned.ok()) return Prefixed(assigned.status(), "after a fatal producer error: ");
+  KSTREAMS_RETURN_IF_ERROR(task_manager_->CloseTasks(/*clean=*/false, std::nullopt));
+  hook_error_ = absl::OkStatus();  // a hook's error was this one
+  KSTREAMS_RETURN_IF_ERROR(CreateProducer());
+  static_cast<ConsumerTaskClients*>(task_clients_.get())->set_producer(producer_.get());
+  absl::Status s = producer_->InitTransactions(kTransactionTimeout);
+  if (!s.ok()) return Prefixed(s, "initializing a new transactional producer: ");
+  return task_manager_->RecreateTasks(*assigned);
 }
 
 absl::Status StreamThread::RestoreChangelogs(bool other_work) {

@@ -245,8 +245,9 @@ absl::Status TaskManager::Commit(bool enforce_checkpoint,
 absl::Status TaskManager::HandleTransactionError(const absl::Status& s) {
   const TransactionErrorKind kind = TransactionErrorKindOf(s);
   if (kind != TransactionErrorKind::kAbortable && kind != TransactionErrorKind::kRetriable) {
-    // Fenced or fatal: the producer is unusable (Java: the tasks migrated).
-    return Prefixed(s, "committing the transaction (fatal, the thread's tasks are lost): ");
+    // Fenced or fatal: the producer is unusable (Java: the tasks migrated);
+    // the StreamThread replaces it.
+    return Prefixed(s, "committing the transaction (fatal): ");
   }
   LogLine(LogLevel::kWarning,
           StrCat(name_, ": committing the transaction failed (", s.message(),
@@ -263,6 +264,10 @@ absl::Status TaskManager::RewindTasks() {
   // No checkpoint is written and the one loaded was deleted (exactly-once):
   // the stores made again are wiped and restored from the changelog.
   KSTREAMS_RETURN_IF_ERROR(CloseTasks(/*clean=*/false, std::nullopt));
+  return RecreateTasks(partitions);
+}
+
+absl::Status TaskManager::RecreateTasks(const std::vector<TopicPartition>& partitions) {
   if (partitions.empty()) return absl::OkStatus();
   absl::StatusOr<std::map<TopicPartition, std::optional<int64_t>>> committed =
       clients_->Committed(partitions, absl::Seconds(30));

@@ -130,6 +130,10 @@ class TaskManager {
   // commit's error; the tasks are closed either way. `closing_deadline_ms`:
   // see Commit().
   absl::Status CloseTasks(bool clean, std::optional<int64_t> closing_deadline_ms);
+  // exactly_once_v2: creates the tasks of `partitions` (closed dirty
+  // before) again, their input read again from the group's committed
+  // offsets (the beginning without one), their stores restored.
+  absl::Status RecreateTasks(const std::vector<TopicPartition>& partitions);
 
   // --- Restoration.
 
@@ -172,7 +176,8 @@ class TaskManager {
   // cannot commit (an abortable error) is aborted and every task is
   // rewound: closed dirty and made again (its stores wiped and restored
   // from the changelog, its input read again from the committed offsets).
-  // A fatal producer error (fenced) fails the thread.
+  // A fatal producer error (fenced) is returned: the StreamThread replaces
+  // its producer and calls RecreateTasks.
   absl::Status Commit(bool enforce_checkpoint, std::optional<int64_t> closing_deadline_ms);
   // Wall-clock time of the last commit, or of the last
   // RestartCommitClock() after it (the thread's start).

@@ -4,7 +4,8 @@
 // without enforcing them); on the real cluster an application process
 // SIGKILLed mid-run and started again on its state directory leaves output
 // with no duplicate and no loss, where at_least_once loses nothing but may
-// repeat updates.
+// repeat updates; a thread whose producer another one fenced replaces it
+// and carries on, exactly.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -24,6 +25,7 @@
 #include "integration/runtime/progress_test_util.h"
 #include "integration/runtime/runtime_test_util.h"
 #include "kafka/consumer.h"
+#include "kafka/producer.h"
 #include "kstreams/internal/strings.h"
 #include "kstreams/kstreams.h"
 
@@ -257,6 +259,82 @@ TEST_F(RealKafkaExactlyOnceIT, KilledProcessLosesNothingUnderAtLeastOnce) {
   std::printf("at_least_once: killed after %d of %d records produced; %lld records processed "
               "twice, %d updates repeated\n",
               out.produced_at_kill, kKeys * kPerKey, dups, repeated);
+}
+
+// Java's "task migrated": another producer takes the thread's
+// transactional.id (fencing it) mid-run. The thread replaces its producer
+// (which fences the intruder in turn), closes its tasks dirty and processes
+// again from the committed offsets; the client stays up and the
+// read_committed output stays exact.
+TEST_F(RealKafkaExactlyOnceIT, FencedProducerIsReplacedAndTheOutputStaysExact) {
+  KSTREAMS_ASSERT_OK(CreateTopic("words", 2));
+  KSTREAMS_ASSERT_OK(CreateTopic("letters-out", 2));
+  StreamsConfig config = Config("eos-fenced");
+  config.Set("processing.guarantee", "exactly_once_v2");
+  KafkaStreams streams(LetterCountTopology(), config);
+  std::atomic<bool> failed{false};
+  streams.SetStateListener([&](KafkaStreams::State now, KafkaStreams::State) {
+    if (now == KafkaStreams::State::kError || now == KafkaStreams::State::kPendingError) {
+      failed = true;
+    }
+  });
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(runtime_test::WaitFor(
+      [&] { return streams.state() == KafkaStreams::State::kRunning; }, absl::Seconds(60)));
+
+  Counts expected;
+  auto produce = [&](int batch) {
+    std::vector<KV> records;
+    for (int i = 0; i < 300; ++i) {
+      const int n = batch * 300 + i;
+      std::string key = StrCat(std::string(1, static_cast<char>('a' + n % 5)), n % 11);
+      ++expected[key.substr(0, 1)];
+      records.emplace_back(std::move(key), "x");
+    }
+    Produce("words", records, 1000 + batch * 300);
+  };
+  auto read_until_expected = [&] {
+    return ReadCommittedCounts(
+        bootstrap_, "letters-out", 2,
+        [&](const std::map<std::string, std::vector<int64_t>>& updates) {
+          if (updates.size() != expected.size()) return false;
+          for (const auto& [k, u] : updates) {
+            if (u.back() != expected[k]) return false;
+          }
+          return true;
+        },
+        absl::Seconds(60));
+  };
+  produce(0);
+  ASSERT_EQ(read_until_expected().size(), expected.size()) << DescribeTopics();
+
+  // The thread's transactional.id: "<application.id>-<processId>-1"; its
+  // name is "<application.id>-<processId>-StreamThread-1".
+  std::vector<KafkaStreams::ThreadMetadata> threads = streams.LocalThreadsMetadata();
+  ASSERT_EQ(threads.size(), 1u);
+  std::string transactional_id = threads[0].thread_name;
+  const std::string suffix = "StreamThread-1";
+  ASSERT_TRUE(transactional_id.ends_with(suffix)) << transactional_id;
+  transactional_id.replace(transactional_id.size() - suffix.size(), suffix.size(), "1");
+  {
+    internal::KafkaConfigMap intruder_config = {{"bootstrap.servers", bootstrap_},
+                                             {"transactional.id", transactional_id}};
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto intruder, internal::Producer::Create(intruder_config));
+    KSTREAMS_ASSERT_OK(intruder->InitTransactions(absl::Seconds(30)));
+  }
+  for (int batch = 1; batch < 4; ++batch) produce(batch);
+
+  std::map<std::string, std::vector<int64_t>> updates = read_until_expected();
+  ASSERT_EQ(updates.size(), expected.size()) << DescribeTopics();
+  for (const auto& [letter, counts] : updates) {
+    EXPECT_EQ(counts.back(), expected[letter]) << letter;
+    for (size_t i = 1; i < counts.size(); ++i) {
+      EXPECT_LT(counts[i - 1], counts[i]) << letter << ": update " << i << " repeats or goes back";
+    }
+  }
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(streams.state(), KafkaStreams::State::kRunning);
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
 }  // namespace
