@@ -312,14 +312,15 @@ absl::Status Producer::SendOffsetsToTransaction(const std::map<TopicPartition, i
   return absl::OkStatus();
 }
 
-absl::Status Producer::CommitTransaction(absl::Duration timeout) {
+absl::Status Producer::EndTransaction(bool commit, absl::Duration timeout) {
   if (!in_transaction_) return absl::OkStatus();
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
-    rd_kafka_error_t* e =
-        rd_kafka_commit_transaction(rk_.get(), ToMillis(deadline - absl::Now()));
+    const int ms = ToMillis(deadline - absl::Now());
+    rd_kafka_error_t* e = commit ? rd_kafka_commit_transaction(rk_.get(), ms)
+                                 : rd_kafka_abort_transaction(rk_.get(), ms);
     if (e == nullptr) break;
-    absl::Status s = TransactionError(e, "commit transaction");
+    absl::Status s = TransactionError(e, commit ? "commit transaction" : "abort transaction");
     if (TransactionErrorKindOf(s) != TransactionErrorKind::kRetriable || absl::Now() >= deadline) {
       return s;
     }
@@ -328,19 +329,12 @@ absl::Status Producer::CommitTransaction(absl::Duration timeout) {
   return absl::OkStatus();
 }
 
+absl::Status Producer::CommitTransaction(absl::Duration timeout) {
+  return EndTransaction(/*commit=*/true, timeout);
+}
+
 absl::Status Producer::AbortTransaction(absl::Duration timeout) {
-  if (!in_transaction_) return absl::OkStatus();
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    rd_kafka_error_t* e = rd_kafka_abort_transaction(rk_.get(), ToMillis(deadline - absl::Now()));
-    if (e == nullptr) break;
-    absl::Status s = TransactionError(e, "abort transaction");
-    if (TransactionErrorKindOf(s) != TransactionErrorKind::kRetriable || absl::Now() >= deadline) {
-      return s;
-    }
-  }
-  in_transaction_ = false;
-  return absl::OkStatus();
+  return EndTransaction(/*commit=*/false, timeout);
 }
 
 }  // namespace kstreams::internal

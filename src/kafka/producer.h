@@ -199,6 +199,9 @@ class Producer {
   rd_kafka_topic_s* TopicHandle(std::string_view topic);
   // Begins a transaction when the producer is transactional and none is open.
   absl::Status EnsureTransaction();
+  // CommitTransaction / AbortTransaction: retriable errors are retried
+  // until `timeout`.
+  absl::Status EndTransaction(bool commit, absl::Duration timeout);
   // Takes ownership of `error` (non-null); the status names `operation`
   // and carries the error's TransactionErrorKind.
   absl::Status TransactionError(rd_kafka_error_s* error, std::string_view operation);
