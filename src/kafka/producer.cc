@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/cord.h"
+#include "kafka/consumer.h"
 #include "kstreams/internal/strings.h"
 #include "kstreams/status_macros.h"
 
@@ -26,6 +28,12 @@ int ToMillis(absl::Duration d) {
   return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, 1 << 30));
 }
 
+constexpr char kTransactionErrorKindPayload[] = "kstreams.kafka.TransactionErrorKind";
+
+struct ErrorDeleter {
+  void operator()(rd_kafka_error_t* e) const { rd_kafka_error_destroy(e); }
+};
+
 }  // namespace
 
 // Static trampolines from librdkafka's C callbacks to the Producer; the
@@ -39,6 +47,24 @@ struct ProducerCallbacks {
   }
 };
 
+TransactionErrorKind TransactionErrorKindOf(const absl::Status& status) {
+  auto kind = status.GetPayload(kTransactionErrorKindPayload);
+  if (status.ok() || !kind) return TransactionErrorKind::kNone;
+  if (*kind == "retriable") return TransactionErrorKind::kRetriable;
+  if (*kind == "abortable") return TransactionErrorKind::kAbortable;
+  return TransactionErrorKind::kFatal;
+}
+
+absl::Status WithTransactionErrorKind(absl::Status status, TransactionErrorKind kind) {
+  const char* name = "fatal";
+  if (kind == TransactionErrorKind::kRetriable) name = "retriable";
+  if (kind == TransactionErrorKind::kAbortable) name = "abortable";
+  if (kind != TransactionErrorKind::kNone) {
+    status.SetPayload(kTransactionErrorKindPayload, absl::Cord(name));
+  }
+  return status;
+}
+
 absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(KafkaConfigMap config) {
   ProducerOptions options;
   options.config = std::move(config);
@@ -49,10 +75,14 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(ProducerOptions optio
   // Defaults first, user config on top (std::map::insert keeps existing keys).
   KafkaConfigMap config = options.config;
   config.insert({"partitioner", "murmur2_random"});
-  config.insert({"enable.idempotence", options.idempotence ? "true" : "false"});
+  // A transactional producer is idempotent (librdkafka refuses otherwise).
+  const bool transactional = config.contains("transactional.id");
+  config.insert(
+      {"enable.idempotence", options.idempotence || transactional ? "true" : "false"});
   KSTREAMS_ASSIGN_OR_RETURN(ConfPtr conf, BuildConf(config));
 
   std::unique_ptr<Producer> producer(new Producer());
+  producer->transactional_ = transactional;
   producer->options_ = std::move(options);
   rd_kafka_conf_set_opaque(conf.get(), producer.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &ProducerCallbacks::Delivery);
@@ -104,6 +134,7 @@ absl::Status Producer::Send(std::string_view topic, int32_t partition,
   if (rkt == nullptr) {
     return KafkaErrorToStatus(rd_kafka_last_error(), StrCat("produce to ", topic));
   }
+  if (transactional_) KSTREAMS_RETURN_IF_ERROR(EnsureTransaction());
   rd_kafka_headers_t* hdrs = nullptr;
   if (!headers.empty()) {
     hdrs = rd_kafka_headers_new(headers.size());
@@ -187,6 +218,10 @@ absl::Status Producer::TakeDeliveryStatus() {
   }
   // A fatal error (idempotence broken, e.g. a fenced or out-of-sequence
   // producer) makes the producer unusable even if no report failed yet.
+  return FatalError();
+}
+
+absl::Status Producer::FatalError() const {
   char reason[512] = "";
   rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
   if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -218,6 +253,88 @@ absl::StatusOr<int32_t> Producer::PartitionCount(std::string_view topic,
     return absl::NotFoundError(StrCat("topic '", topic, "' does not exist"));
   }
   return it->second;
+}
+
+absl::Status Producer::TransactionError(rd_kafka_error_s* raw, std::string_view operation) {
+  std::unique_ptr<rd_kafka_error_t, ErrorDeleter> error(raw);
+  absl::Status status = KafkaErrorToStatus(rd_kafka_error_code(error.get()), operation,
+                                           rd_kafka_error_string(error.get()));
+  TransactionErrorKind kind = TransactionErrorKind::kFatal;
+  if (rd_kafka_error_txn_requires_abort(error.get())) {
+    kind = TransactionErrorKind::kAbortable;
+  } else if (rd_kafka_error_is_retriable(error.get())) {
+    kind = TransactionErrorKind::kRetriable;
+  } else if (!rd_kafka_error_is_fatal(error.get())) {
+    // Neither fatal, abortable nor retriable: a wrong call for the
+    // transaction's state (a bug, or a previous error); abort to be safe.
+    kind = TransactionErrorKind::kAbortable;
+  }
+  return WithTransactionErrorKind(std::move(status), kind);
+}
+
+absl::Status Producer::InitTransactions(absl::Duration timeout) {
+  if (!transactional_) {
+    return absl::FailedPreconditionError("init transactions: the producer has no transactional.id");
+  }
+  if (rd_kafka_error_t* e = rd_kafka_init_transactions(rk_.get(), ToMillis(timeout))) {
+    return TransactionError(e, "init transactions");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Producer::EnsureTransaction() {
+  if (in_transaction_) return absl::OkStatus();
+  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(rk_.get())) {
+    return TransactionError(e, "begin transaction");
+  }
+  in_transaction_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Producer::SendOffsetsToTransaction(const std::map<TopicPartition, int64_t>& offsets,
+                                                const Consumer& consumer,
+                                                absl::Duration timeout) {
+  if (offsets.empty()) return absl::OkStatus();
+  KSTREAMS_RETURN_IF_ERROR(EnsureTransaction());
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& [tp, offset] : offsets) {
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  rd_kafka_consumer_group_metadata_t* metadata = rd_kafka_consumer_group_metadata(consumer.handle());
+  rd_kafka_error_t* e =
+      rd_kafka_send_offsets_to_transaction(rk_.get(), list, metadata, ToMillis(timeout));
+  rd_kafka_consumer_group_metadata_destroy(metadata);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (e != nullptr) {
+    return TransactionError(e, StrCat("send ", offsets.size(), " offsets to the transaction"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Producer::EndTransaction(bool commit, absl::Duration timeout) {
+  if (!in_transaction_) return absl::OkStatus();
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    const int ms = ToMillis(deadline - absl::Now());
+    rd_kafka_error_t* e = commit ? rd_kafka_commit_transaction(rk_.get(), ms)
+                                 : rd_kafka_abort_transaction(rk_.get(), ms);
+    if (e == nullptr) break;
+    absl::Status s = TransactionError(e, commit ? "commit transaction" : "abort transaction");
+    if (TransactionErrorKindOf(s) != TransactionErrorKind::kRetriable || absl::Now() >= deadline) {
+      return s;
+    }
+  }
+  in_transaction_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status Producer::CommitTransaction(absl::Duration timeout) {
+  return EndTransaction(/*commit=*/true, timeout);
+}
+
+absl::Status Producer::AbortTransaction(absl::Duration timeout) {
+  return EndTransaction(/*commit=*/false, timeout);
 }
 
 }  // namespace kstreams::internal

@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,8 +43,25 @@
 #include "kafka/kafka_common.h"
 
 struct rd_kafka_topic_s;  // librdkafka's topic handle
+struct rd_kafka_error_s;  // librdkafka's rich error (transactions)
 
 namespace kstreams::internal {
+
+class Consumer;
+
+// What a failed transactional call (Producer::*Transaction*) asks of its
+// caller, as librdkafka classifies the error. Carried in the absl::Status
+// (a payload); read it with TransactionErrorKindOf().
+enum class TransactionErrorKind {
+  kNone,       // OK, or not a transactional call's error
+  kRetriable,  // call the same method again (e.g. a timeout)
+  kAbortable,  // the transaction must be aborted (AbortTransaction), then go on
+  kFatal,      // the producer is unusable (fenced, ...): destroy it, make a new one
+};
+TransactionErrorKind TransactionErrorKindOf(const absl::Status& status);
+// `status` (not OK) marked with `kind`, as the transactional calls return it
+// (tests use it to fake them).
+absl::Status WithTransactionErrorKind(absl::Status status, TransactionErrorKind kind);
 
 // The outcome of one produced record, as its delivery report tells it.
 struct DeliveryResult {
@@ -58,7 +76,7 @@ struct ProducerOptions {
   // ...). They override the defaults below. Default: empty.
   KafkaConfigMap config;
   // Sets `enable.idempotence` (exactly-once per partition, no reordering on
-  // retry). Default: false.
+  // retry). Default: false (true with a `transactional.id`).
   bool idempotence = false;
   // How long Send() keeps polling and retrying when librdkafka's local queue
   // is full (`queue.buffering.max.messages`/`.kbytes`) before giving up with
@@ -136,6 +154,36 @@ class Producer {
   absl::StatusOr<int32_t> PartitionCount(std::string_view topic,
                                          absl::Duration timeout = absl::Seconds(10));
 
+  // --- Transactions (a producer made with `transactional.id` set).
+  //
+  // InitTransactions once (it fences older producers of the same
+  // transactional.id and aborts their open transaction); then each Send
+  // outside a transaction begins one (rd_kafka_begin_transaction, a local
+  // call), and CommitTransaction / AbortTransaction end it. Errors carry a
+  // TransactionErrorKind (TransactionErrorKindOf).
+  bool transactional() const { return transactional_; }
+  // True between the first Send (or SendOffsetsToTransaction) after
+  // InitTransactions / a commit / an abort and the next commit or abort.
+  bool in_transaction() const { return in_transaction_; }
+  absl::Status InitTransactions(absl::Duration timeout);
+  // Adds the consumer's offsets (next offset to read per partition) to the
+  // transaction, with the consumer's group metadata (group id, generation,
+  // member id: the group coordinator refuses a zombie's offsets). Begins a
+  // transaction when none is open.
+  absl::Status SendOffsetsToTransaction(const std::map<TopicPartition, int64_t>& offsets,
+                                        const Consumer& consumer, absl::Duration timeout);
+  // Flushes, then commits the open transaction (if any). Retriable errors
+  // are retried until `timeout`.
+  absl::Status CommitTransaction(absl::Duration timeout);
+  // Aborts the open transaction (if any): records not delivered yet are
+  // dropped, delivered ones are marked aborted (read_committed consumers
+  // never see them).
+  absl::Status AbortTransaction(absl::Duration timeout);
+  // The producer's fatal error (fenced by a newer producer with the same
+  // transactional.id, an idempotence failure...), or OK. Once set, the
+  // producer is unusable for good.
+  absl::Status FatalError() const;
+
   // The librdkafka handle, for other src/kafka code (e.g. transactions).
   rd_kafka_s* handle() const { return rk_.get(); }
 
@@ -149,6 +197,14 @@ class Producer {
   // by handle skips librdkafka's per-record lookup of the topic by name (a
   // lock, a scan and a reference count), and the name needs no copy.
   rd_kafka_topic_s* TopicHandle(std::string_view topic);
+  // Begins a transaction when the producer is transactional and none is open.
+  absl::Status EnsureTransaction();
+  // CommitTransaction / AbortTransaction: retriable errors are retried
+  // until `timeout`.
+  absl::Status EndTransaction(bool commit, absl::Duration timeout);
+  // Takes ownership of `error` (non-null); the status names `operation`
+  // and carries the error's TransactionErrorKind.
+  absl::Status TransactionError(rd_kafka_error_s* error, std::string_view operation);
 
   ProducerOptions options_;
   KafkaHandlePtr rk_;
@@ -158,6 +214,8 @@ class Producer {
   rd_kafka_topic_s* last_topic_ = nullptr;
   // Counted without a lock: Send and the delivery reports are on the
   // hot path (one of each per record).
+  bool transactional_ = false;
+  bool in_transaction_ = false;
   std::atomic<int64_t> sent_{0};
   std::atomic<int64_t> acked_{0};
   std::atomic<int64_t> failed_{0};

@@ -231,8 +231,17 @@ void KafkaStreamsImpl::AcquireIdentity() {
 
 absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
   // REQUIRES: mu_ held.
-  std::string name = StrCat(rc_.client_id, "-StreamThread-",
-                            next_thread_index_++);
+  const int index = next_thread_index_++;
+  std::string name = StrCat(rc_.client_id, "-StreamThread-", index);
+  RuntimeConfig thread_config = rc_;
+  if (rc_.exactly_once) {
+    // Java's exactly_once_v2 transactional.id: stable across restarts of the
+    // same process identity (the process id kept in the state directory),
+    // so a restarted thread fences its crashed predecessor and aborts its
+    // open transaction at InitTransactions.
+    thread_config.producer["transactional.id"] =
+        StrCat(rc_.application_id, "-", rc_.process_id, "-", index);
+  }
   StreamThread::Callbacks callbacks;
   callbacks.on_state_change = [this](StreamThread* t, ThreadState now, ThreadState before) {
     OnThreadStateChange(t, now, before);
@@ -240,7 +249,7 @@ absl::StatusOr<std::unique_ptr<StreamThread>> KafkaStreamsImpl::MakeThread() {
   callbacks.on_failure = [this](StreamThread* t, const absl::Status& error) {
     OnThreadFailure(t, error);
   };
-  auto thread = std::make_unique<StreamThread>(std::move(name), topology_, rc_,
+  auto thread = std::make_unique<StreamThread>(std::move(name), topology_, std::move(thread_config),
                                                std::move(callbacks), restore_listener_,
                                                registry_);
   KSTREAMS_RETURN_IF_ERROR(thread->CreateClients());

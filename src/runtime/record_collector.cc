@@ -91,6 +91,12 @@ void RecordCollectorImpl::Abandon() {
   producer_->Purge();
 }
 
+void RecordCollectorImpl::ReplaceProducer(Producer* producer) {
+  producer_ = producer;
+  abandoned_ = false;
+  error_ = absl::OkStatus();
+}
+
 void RecordCollectorImpl::OnDelivery(const DeliveryResult& result) {
   if (abandoned_) return;
   if (result.status.ok()) {

@@ -62,6 +62,10 @@ class RecordCollectorImpl final : public RecordCollector {
   // thread writes nothing more, e.g. while its stores close), and later
   // sends are dropped too.
   void Abandon();
+  // exactly_once_v2, after a fatal producer error: sends go to `producer`
+  // from now on, and the collector forgets Abandon() and its error.
+  // `producer` must outlive the collector (or the next call).
+  void ReplaceProducer(Producer* producer);
 
   // The first send or delivery failure the handler answered FAIL to.
   const absl::Status& error() const { return error_; }

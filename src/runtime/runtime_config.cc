@@ -89,16 +89,23 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   }
 
   std::string guarantee = *config.Get(StreamsConfig::kProcessingGuarantee);
-  if (guarantee == "exactly_once_v2" || guarantee == "exactly_once" ||
-      guarantee == "exactly_once_beta") {
-    return absl::UnimplementedError(StrCat(
+  if (guarantee == "exactly_once" || guarantee == "exactly_once_beta") {
+    // Deprecated in Kafka 3.0 and removed in 4.0, as here.
+    return absl::InvalidArgumentError(StrCat(
         "config 'processing.guarantee'='", guarantee,
-        "' is not supported yet; only at_least_once is"));
+        "' was removed (as in Kafka Streams 4.0); use exactly_once_v2"));
   }
-  if (guarantee != "at_least_once") {
+  if (guarantee != "at_least_once" && guarantee != "exactly_once_v2") {
     return absl::InvalidArgumentError(StrCat(
         "config 'processing.guarantee' must be at_least_once or exactly_once_v2, got '",
         guarantee, "'"));
+  }
+  out.exactly_once = guarantee == "exactly_once_v2";
+  // Java's StreamsConfig: commit.interval.ms defaults to 100 under
+  // exactly-once (each commit is a transaction: output becomes visible to
+  // read_committed readers only then).
+  if (out.exactly_once && !config.values().contains(StreamsConfig::kCommitIntervalMs)) {
+    out.commit_interval_ms = 100;
   }
   // statestore.cache.max.bytes, the handlers and state.dir: the task
   // engine's part, shared by every task of every thread.
@@ -151,6 +158,32 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   for (const auto& [k, v] : admin_only) out.admin[k] = v;
   out.restore_consumer = out.consumer;
   for (const auto& [k, v] : restore_only) out.restore_consumer[k] = v;
+  if (out.exactly_once) {
+    // Java's CONSUMER_EOS_OVERRIDES / PRODUCER_EOS_OVERRIDES: consumers never
+    // see aborted or open transactions (a restored store holds committed
+    // state only); the producer is idempotent and transactional, its
+    // transactions time out after 10 s (Java's default under EOS) so a dead
+    // thread's open transaction does not block read_committed readers long.
+    for (ClientConfig* c : {&out.consumer, &out.restore_consumer}) {
+      auto it = c->find("isolation.level");
+      if (it != c->end() && it->second != "read_committed") {
+        return absl::InvalidArgumentError(StrCat(
+            "config 'isolation.level'='", it->second,
+            "' conflicts with processing.guarantee=exactly_once_v2 (its consumers read "
+            "read_committed)"));
+      }
+      (*c)["isolation.level"] = "read_committed";
+    }
+    for (const char* reserved : {"transactional.id", "enable.idempotence"}) {
+      if (out.producer.contains(reserved)) {
+        return absl::InvalidArgumentError(StrCat(
+            "config 'producer.", reserved, "' (or '", reserved,
+            "') must not be set under exactly_once_v2: kstreams sets it"));
+      }
+    }
+    out.producer["enable.idempotence"] = "true";
+    out.producer.insert({"transaction.timeout.ms", "10000"});
+  }
   for (const char* reserved : {"group.id", "enable.auto.commit"}) {
     if (out.consumer.contains(reserved)) {
       return absl::InvalidArgumentError(StrCat(

@@ -19,13 +19,20 @@ constexpr int64_t kRecordsPerTaskRound = 100;
 // processing, and each round ends with a check of the time budget).
 constexpr int kRestoreRecordsPerRound = 10000;
 
-// The thread's consumer as its TaskManager uses it; after each commit, the
-// committed repartition records are purged.
+// How long a transaction's commit or abort may take (Java's max.block.ms).
+constexpr absl::Duration kTransactionTimeout = absl::Seconds(60);
+
+// The thread's consumer (and, under exactly_once_v2, its transactional
+// producer) as its TaskManager uses them; after each commit, the committed
+// repartition records are purged.
 class ConsumerTaskClients final : public TaskClients {
  public:
-  // `consumer` and `config` outlive this object.
-  ConsumerTaskClients(Consumer* consumer, const RuntimeConfig* config)
-      : consumer_(consumer), config_(config) {}
+  // `consumer`, `producer` and `config` outlive this object.
+  ConsumerTaskClients(Consumer* consumer, Producer* producer, const RuntimeConfig* config)
+      : consumer_(consumer), producer_(producer), config_(config) {}
+
+  // The thread replaced its producer (ReplaceFatalProducer).
+  void set_producer(Producer* producer) { producer_ = producer; }
 
   absl::Status Pause(const std::vector<TopicPartition>& partitions) override {
     return consumer_->Pause(partitions);
@@ -44,6 +51,17 @@ class ConsumerTaskClients final : public TaskClients {
     if (auto watermarks = consumer_->CachedWatermarkOffsets(tp)) return watermarks->second;
     return std::nullopt;
   }
+  absl::Status CommitTransaction(const std::map<TopicPartition, int64_t>& offsets) override {
+    KSTREAMS_RETURN_IF_ERROR(
+        producer_->SendOffsetsToTransaction(offsets, *consumer_, kTransactionTimeout));
+    return producer_->CommitTransaction(kTransactionTimeout);
+  }
+  absl::Status AbortTransaction() override {
+    return producer_->AbortTransaction(kTransactionTimeout);
+  }
+  absl::Status Seek(const TopicPartition& tp, int64_t offset) override {
+    return consumer_->Seek(tp, offset);
+  }
   void OnCommitted(const std::map<TopicPartition, int64_t>& offsets, int64_t now_ms) override {
     // The first purge comes one interval after the first commit.
     if (purger_ == nullptr) purger_ = std::make_unique<RepartitionPurger>(*config_, now_ms);
@@ -52,6 +70,7 @@ class ConsumerTaskClients final : public TaskClients {
 
  private:
   Consumer* consumer_;
+  Producer* producer_;
   const RuntimeConfig* config_;
   std::unique_ptr<RepartitionPurger> purger_;  // deletes committed repartition records
 };
@@ -90,7 +109,7 @@ StreamThread::~StreamThread() {
   }
 }
 
-absl::Status StreamThread::CreateClients() {
+absl::Status StreamThread::CreateProducer() {
   ProducerOptions producer_options;
   producer_options.config = rc_.producer;
   producer_options.config["client.id"] = StrCat(name_, "-producer");
@@ -101,8 +120,17 @@ absl::Status StreamThread::CreateClients() {
     LogLine(LogLevel::kWarning, StrCat(name_, ": producer: ", s.message()));
   };
   KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(producer_options)));
-  collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
-                                                     rc_.error_handling->production.get());
+  if (collector_ == nullptr) {
+    collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
+                                                       rc_.error_handling->production.get());
+  } else {
+    collector_->ReplaceProducer(producer_.get());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamThread::CreateClients() {
+  KSTREAMS_RETURN_IF_ERROR(CreateProducer());
 
   ConsumerOptions consumer_options;
   consumer_options.config = rc_.consumer;
@@ -123,7 +151,8 @@ absl::Status StreamThread::CreateClients() {
   KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
 
   // The restore consumer: group-less, reads changelogs as they are
-  // (read_uncommitted, as Java under at_least_once).
+  // (read_uncommitted, as Java under at_least_once; read_committed under
+  // exactly_once_v2, set by ParseRuntimeConfig).
   ClientConfig restore = rc_.restore_consumer;
   restore["client.id"] = StrCat(name_, "-restore-consumer");
   restore.insert({"isolation.level", "read_uncommitted"});
@@ -131,7 +160,7 @@ absl::Status StreamThread::CreateClients() {
   changelog_reader_ =
       std::make_unique<ChangelogReader>(restore_source_.get(), restore_listener_, name_);
 
-  task_clients_ = std::make_unique<ConsumerTaskClients>(consumer_.get(), &rc_);
+  task_clients_ = std::make_unique<ConsumerTaskClients>(consumer_.get(), producer_.get(), &rc_);
   TaskManager::Options tasks;
   tasks.name = name_;
   tasks.topology = topology_;
@@ -203,6 +232,13 @@ void StreamThread::Run() {
   LogLine(LogLevel::kError, StrCat(error.message()));
   SetState(ThreadState::kPendingShutdown);
   collector_->Abandon();  // no more writes from this thread, queued ones dropped
+  if (producer_->in_transaction()) {
+    // exactly_once_v2: nothing of the open transaction becomes visible. (If
+    // this fails, the broker aborts it after transaction.timeout.ms, or the
+    // next producer with this transactional.id does at once.)
+    absl::Status aborted = producer_->AbortTransaction(absl::Seconds(10));
+    if (!aborted.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", aborted.message()));
+  }
   (void)task_manager_->CloseTasks(/*clean=*/false, ClosingDeadline());
   absl::Status closed = consumer_->Close();  // leaves the group; no commit
   if (!closed.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", closed.message()));
@@ -212,6 +248,12 @@ void StreamThread::Run() {
 
 absl::Status StreamThread::RunLoop() {
   SetState(ThreadState::kStarting);
+  if (rc_.exactly_once) {
+    // Fences an older producer with this transactional.id (this process's
+    // previous life) and aborts its open transaction.
+    absl::Status s = producer_->InitTransactions(kTransactionTimeout);
+    if (!s.ok()) return Prefixed(s, "initializing the transactional producer: ");
+  }
   if (task_manager_->source_pattern().empty()) {
     KSTREAMS_RETURN_IF_ERROR(consumer_->Subscribe(task_manager_->source_topics()));
   } else {
@@ -219,7 +261,11 @@ absl::Status StreamThread::RunLoop() {
   }
   task_manager_->RestartCommitClock(NowMs());
   while (!shutdown_requested_.load()) {
-    KSTREAMS_RETURN_IF_ERROR(RunOnce());
+    absl::Status s = RunOnce();
+    if (!s.ok() && rc_.exactly_once && !producer_->FatalError().ok()) {
+      s = ReplaceFatalProducer(s);
+    }
+    KSTREAMS_RETURN_IF_ERROR(s);
   }
   SetState(ThreadState::kPendingShutdown);
   KSTREAMS_RETURN_IF_ERROR(task_manager_->CloseTasks(/*clean=*/!failed_, ClosingDeadline()));
@@ -286,6 +332,25 @@ absl::Status StreamThread::RunOnce() {
         task_manager_->Commit(/*enforce_checkpoint=*/false, ClosingDeadline()));
   }
   return absl::OkStatus();
+}
+
+absl::Status StreamThread::ReplaceFatalProducer(const absl::Status& error) {
+  LogLine(LogLevel::kWarning,
+          StrCat(name_, ": ", error.message(), "; ", producer_->FatalError().message(),
+                 ": the tasks migrated (Java's TaskMigratedException): they close without "
+                 "commit and start again from the committed offsets with a new producer"));
+  // What the old producer still holds is never committed: its transaction
+  // is aborted by the broker when the new producer initializes.
+  collector_->Abandon();
+  absl::StatusOr<std::vector<TopicPartition>> assigned = consumer_->Assignment();
+  if (!assigned.ok()) return Prefixed(assigned.status(), "after a fatal producer error: ");
+  KSTREAMS_RETURN_IF_ERROR(task_manager_->CloseTasks(/*clean=*/false, std::nullopt));
+  hook_error_ = absl::OkStatus();  // a hook's error was this one
+  KSTREAMS_RETURN_IF_ERROR(CreateProducer());
+  static_cast<ConsumerTaskClients*>(task_clients_.get())->set_producer(producer_.get());
+  absl::Status s = producer_->InitTransactions(kTransactionTimeout);
+  if (!s.ok()) return Prefixed(s, "initializing a new transactional producer: ");
+  return task_manager_->RecreateTasks(*assigned);
 }
 
 absl::Status StreamThread::RestoreChangelogs(bool other_work) {

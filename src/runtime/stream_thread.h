@@ -117,6 +117,13 @@ class StreamThread {
   // Restores changelogs for a bounded time (see src/runtime/README.md) and
   // starts the tasks whose stores are up to date.
   absl::Status RestoreChangelogs(bool other_work);
+  // Creates producer_ (and the collector over it, the first time).
+  absl::Status CreateProducer();
+  // exactly_once_v2, `error` came with the producer in a fatal state (fenced,
+  // ...): Java's "task migrated". The tasks close dirty, a new producer with
+  // the same transactional.id fences the old one, and the tasks of the
+  // current assignment are made again from the committed offsets.
+  absl::Status ReplaceFatalProducer(const absl::Status& error);
   // The TaskManager's `closing_deadline_ms`: set once shutdown was requested.
   std::optional<int64_t> ClosingDeadline() const;
 

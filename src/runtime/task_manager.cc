@@ -26,6 +26,16 @@ std::string EscapeRegex(std::string_view topic) {
 
 }  // namespace
 
+absl::Status TaskClients::CommitTransaction(const std::map<TopicPartition, int64_t>&) {
+  return absl::UnimplementedError("these task clients have no transactional producer");
+}
+absl::Status TaskClients::AbortTransaction() {
+  return absl::UnimplementedError("these task clients have no transactional producer");
+}
+absl::Status TaskClients::Seek(const TopicPartition& tp, int64_t) {
+  return absl::UnimplementedError(StrCat("these task clients cannot seek ", tp.ToString()));
+}
+
 TaskManager::TaskManager(Options options)
     : name_(std::move(options.name)),
       topology_(std::move(options.topology)),
@@ -179,6 +189,28 @@ absl::Status TaskManager::Commit(bool enforce_checkpoint,
     offsets.insert(task->CommittableOffsets().begin(), task->CommittableOffsets().end());
   }
   last_commit_ms_ = NowMs();
+  if (rc_.exactly_once) {
+    absl::Status s = clients_->CommitTransaction(offsets);
+    if (!s.ok()) return HandleTransactionError(s);
+    if (!offsets.empty()) {
+      for (auto& [id, task] : tasks_) task->MarkCommitted();
+      clients_->OnCommitted(offsets, last_commit_ms_);
+    }
+    // Java under EOS: no checkpoint while processing (after a crash, no
+    // checkpoint means the stores may hold uncommitted writes: they are
+    // wiped and restored); a clean close writes one.
+    if (enforce_checkpoint) {
+      for (auto& [id, task] : tasks_) {
+        StateManager& state = task->state_manager();
+        state.UpdateOffsets(
+            [this](const TopicPartition& tp) { return collector_->AckedOffset(tp); });
+        KSTREAMS_RETURN_IF_ERROR(task->Flush());
+        KSTREAMS_RETURN_IF_ERROR(state.WriteCheckpoint());
+      }
+    }
+    UpdateMetadata();
+    return absl::OkStatus();
+  }
   if (!offsets.empty()) {
     absl::Status s = clients_->CommitSync(offsets);
     if (s.ok()) {
@@ -210,14 +242,58 @@ absl::Status TaskManager::Commit(bool enforce_checkpoint,
   return absl::OkStatus();
 }
 
+absl::Status TaskManager::HandleTransactionError(const absl::Status& s) {
+  const TransactionErrorKind kind = TransactionErrorKindOf(s);
+  if (kind != TransactionErrorKind::kAbortable && kind != TransactionErrorKind::kRetriable) {
+    // Fenced or fatal: the producer is unusable (Java: the tasks migrated);
+    // the StreamThread replaces it.
+    return Prefixed(s, "committing the transaction (fatal): ");
+  }
+  LogLine(LogLevel::kWarning,
+          StrCat(name_, ": committing the transaction failed (", s.message(),
+                 "); aborting it, the tasks go back to their last committed offsets"));
+  absl::Status aborted = clients_->AbortTransaction();
+  if (!aborted.ok()) return Prefixed(aborted, "aborting the transaction: ");
+  if (closing_) return absl::OkStatus();  // closed dirty by CloseTasks next
+  return RewindTasks();
+}
+
+absl::Status TaskManager::RewindTasks() {
+  std::vector<TopicPartition> partitions;
+  for (const auto& [tp, task] : task_by_partition_) partitions.push_back(tp);
+  // No checkpoint is written and the one loaded was deleted (exactly-once):
+  // the stores made again are wiped and restored from the changelog.
+  KSTREAMS_RETURN_IF_ERROR(CloseTasks(/*clean=*/false, std::nullopt));
+  return RecreateTasks(partitions);
+}
+
+absl::Status TaskManager::RecreateTasks(const std::vector<TopicPartition>& partitions) {
+  if (partitions.empty()) return absl::OkStatus();
+  absl::StatusOr<std::map<TopicPartition, std::optional<int64_t>>> committed =
+      clients_->Committed(partitions, absl::Seconds(30));
+  if (!committed.ok()) return Prefixed(committed.status(), "rewinding tasks: ");
+  for (const TopicPartition& tp : partitions) {
+    // No committed offset: auto.offset.reset=earliest (-2: the beginning).
+    std::optional<int64_t> offset = (*committed)[tp];
+    absl::Status s = clients_->Seek(tp, offset.value_or(-2));
+    if (!s.ok()) return Prefixed(s, "rewinding tasks: ");
+  }
+  return HandleAssignment(partitions);
+}
+
 absl::Status TaskManager::CloseTasks(bool clean, std::optional<int64_t> closing_deadline_ms) {
   absl::Status s;
   if (clean) {
+    closing_ = true;
     s = Commit(/*enforce_checkpoint=*/true, closing_deadline_ms);
+    closing_ = false;
     // What the commit could not cover (refused during a rebalance); the
     // checkpoints above include these records' effects.
     unconfirmed_offsets_.clear();
+    // Under exactly-once what was not committed was aborted: never resume
+    // past the committed offsets.
     for (auto& [id, task] : tasks_) {
+      if (rc_.exactly_once) break;
       unconfirmed_offsets_.insert(task->CommittableOffsets().begin(),
                                   task->CommittableOffsets().end());
     }
@@ -309,6 +385,14 @@ absl::Status TaskManager::HandleAssignment(const std::vector<TopicPartition>& pa
     tasks_[id] = std::move(*task);
     for (const StateManager::Changelog& c : t->state_manager().changelogs()) {
       collector_->TrackOffsets(c.partition);
+    }
+    if (rc_.exactly_once) {
+      // Java under EOS: the checkpoint is read, then deleted, so that a
+      // crash from now on leaves none and the stores restore from scratch.
+      absl::Status deleted = t->state_manager().checkpoint_file().Delete();
+      if (!deleted.ok() && error.ok()) {
+        error = Prefixed(deleted, StrCat("task ", id.ToString(), ": "));
+      }
     }
     registry_->Add(t->queryable());
     if (t->state_manager().empty()) {

@@ -69,6 +69,18 @@ class TaskClients {
   virtual std::optional<int64_t> CachedEndOffset(const TopicPartition& tp) const = 0;
   // `offsets` were committed at `now_ms`.
   virtual void OnCommitted(const std::map<TopicPartition, int64_t>& offsets, int64_t now_ms) = 0;
+
+  // --- exactly_once_v2 (the thread's transactional producer). Errors carry
+  // a TransactionErrorKind (kafka/producer.h). The defaults refuse.
+
+  // Adds `offsets` (next offsets to read; may be empty) to the open
+  // transaction with the consumer's group metadata, then commits it. No
+  // transaction open and no offsets: nothing to do.
+  virtual absl::Status CommitTransaction(const std::map<TopicPartition, int64_t>& offsets);
+  // Aborts the open transaction, if any.
+  virtual absl::Status AbortTransaction();
+  // The consumer's next fetch of `tp` starts at `offset`.
+  virtual absl::Status Seek(const TopicPartition& tp, int64_t offset);
 };
 
 class TaskManager {
@@ -118,6 +130,10 @@ class TaskManager {
   // commit's error; the tasks are closed either way. `closing_deadline_ms`:
   // see Commit().
   absl::Status CloseTasks(bool clean, std::optional<int64_t> closing_deadline_ms);
+  // exactly_once_v2: creates the tasks of `partitions` (closed dirty
+  // before) again, their input read again from the group's committed
+  // offsets (the beginning without one), their stores restored.
+  absl::Status RecreateTasks(const std::vector<TopicPartition>& partitions);
 
   // --- Restoration.
 
@@ -153,6 +169,15 @@ class TaskManager {
   // 10,000 (every task when `enforce_checkpoint`). `closing_deadline_ms`:
   // set while the thread shuts down, to the wall-clock time the producer
   // flush must end by (int64 max: no limit).
+  //
+  // Under exactly_once_v2 the offsets go into the thread's transaction,
+  // which is then committed; no checkpoint is written unless
+  // `enforce_checkpoint` (a clean close), as in Java. A transaction that
+  // cannot commit (an abortable error) is aborted and every task is
+  // rewound: closed dirty and made again (its stores wiped and restored
+  // from the changelog, its input read again from the committed offsets).
+  // A fatal producer error (fenced) is returned: the StreamThread replaces
+  // its producer and calls RecreateTasks.
   absl::Status Commit(bool enforce_checkpoint, std::optional<int64_t> closing_deadline_ms);
   // Wall-clock time of the last commit, or of the last
   // RestartCommitClock() after it (the thread's start).
@@ -173,6 +198,12 @@ class TaskManager {
 
  private:
   const Subtopology* SubtopologyFor(const std::string& topic);
+  // exactly_once_v2: `s` came from committing the transaction. Aborts it;
+  // unless the tasks are closing anyway, rewinds them (see Commit()).
+  absl::Status HandleTransactionError(const absl::Status& s);
+  // Closes every task dirty and creates them again for the same partitions,
+  // their input read again from the group's committed offsets.
+  absl::Status RewindTasks();
   void UpdateMetadata();
 
   const std::string name_;
@@ -202,6 +233,7 @@ class TaskManager {
   std::map<TopicPartition, int64_t> unconfirmed_offsets_;
   std::map<TopicPartition, int64_t> resumed_offsets_;  // chosen by StartOffsets
   int64_t last_commit_ms_ = 0;
+  bool closing_ = false;  // inside CloseTasks()
   // Records dropped by tasks since closed here.
   int64_t dropped_by_closed_tasks_ = 0;
 

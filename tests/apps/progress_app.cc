@@ -2,7 +2,13 @@
 // test runs, SIGKILLs and runs again (tests/integration/runtime/
 // process_restart_test.cc).
 //
-//   progress_app --bootstrap-servers HOSTS --state-dir DIR
+//   progress_app --bootstrap-servers HOSTS --state-dir DIR [--guarantee G]
+//                [--cache-max-bytes N]
+//
+// G is processing.guarantee (at_least_once, the default, commits every
+// 200 ms; exactly_once_v2 commits at its default interval, 100 ms). N is
+// statestore.cache.max.bytes (0: every update goes to the changelog and
+// the output at once, not at the next commit).
 //
 // Input "events": per key, values "0", "1", "2", ... (sequence numbers, in
 // order within the key's partition). For each key it keeps, in the logged
@@ -41,11 +47,13 @@ std::string Advance(const std::string& progress, const std::string& value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string bootstrap, state_dir;
+  std::string bootstrap, state_dir, guarantee = "at_least_once", cache_bytes;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--bootstrap-servers") bootstrap = argv[i + 1];
     if (flag == "--state-dir") state_dir = argv[i + 1];
+    if (flag == "--guarantee") guarantee = argv[i + 1];
+    if (flag == "--cache-max-bytes") cache_bytes = argv[i + 1];
   }
   if (bootstrap.empty() || state_dir.empty()) {
     std::fprintf(stderr, "usage: progress_app --bootstrap-servers HOSTS --state-dir DIR\n");
@@ -62,15 +70,16 @@ int main(int argc, char** argv) {
                  kstreams::Materialized<std::string, std::string>::As("progress"))
       .ToStream()
       .To("progress-out");
-  kstreams::KafkaStreams streams(builder.Build(),
-                                 kstreams::StreamsConfig{
-                                     {"application.id", "progress-app"},
-                                     {"bootstrap.servers", bootstrap},
-                                     {"state.dir", state_dir},
-                                     {"commit.interval.ms", "200"},
-                                     {"consumer.session.timeout.ms", "3000"},
-                                     {"consumer.heartbeat.interval.ms", "300"},
-                                     {"producer.linger.ms", "5"}});
+  kstreams::StreamsConfig config{{"application.id", "progress-app"},
+                                 {"bootstrap.servers", bootstrap},
+                                 {"state.dir", state_dir},
+                                 {"processing.guarantee", guarantee},
+                                 {"consumer.session.timeout.ms", "3000"},
+                                 {"consumer.heartbeat.interval.ms", "300"},
+                                 {"producer.linger.ms", "5"}};
+  if (guarantee == "at_least_once") config.Set("commit.interval.ms", "200");
+  if (!cache_bytes.empty()) config.Set("statestore.cache.max.bytes", cache_bytes);
+  kstreams::KafkaStreams streams(builder.Build(), config);
   std::signal(SIGTERM, [](int) { stop = true; });
   std::signal(SIGINT, [](int) { stop = true; });
   if (absl::Status s = streams.Start(); !s.ok()) {

@@ -258,9 +258,10 @@ TEST_P(KafkaStreamsIT, BadConfigErrorsNameTheKey) {
               HasSubstr("'num.stream.threads'"));
   EXPECT_THAT(std::string(start_error(Config("x").Set("commit.interval.ms", "soon")).message()),
               HasSubstr("'commit.interval.ms'"));
-  absl::Status eos = start_error(Config("x").Set("processing.guarantee", "exactly_once_v2"));
-  EXPECT_TRUE(absl::IsUnimplemented(eos)) << eos;
-  EXPECT_THAT(std::string(eos.message()), HasSubstr("not supported yet"));
+  // Kafka 4.0 removed exactly_once and exactly_once_beta; exactly_once_v2 runs.
+  absl::Status eos = start_error(Config("x").Set("processing.guarantee", "exactly_once"));
+  EXPECT_TRUE(absl::IsInvalidArgument(eos)) << eos;
+  EXPECT_THAT(std::string(eos.message()), HasSubstr("use exactly_once_v2"));
   EXPECT_THAT(std::string(start_error(Config("x").Set("processing.guarantee", "twice")).message()),
               HasSubstr("'processing.guarantee'"));
   // A librdkafka key that librdkafka rejects is named too.

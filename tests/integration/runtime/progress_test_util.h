@@ -51,23 +51,25 @@ inline void ProduceSequences(const std::string& bootstrap, int keys, int per_key
   KSTREAMS_ASSERT_OK((*p)->TakeDeliveryStatus());
 }
 
-// The latest "progress-out" value per key (4 partitions), read until every
-// key reached `per_key` or `timeout` passed.
-inline std::map<std::string, Progress> ReadProgress(const std::string& bootstrap, int keys,
-                                                    int per_key, absl::Duration timeout) {
+// Every "progress-out" update per key, in order, read with `isolation_level`
+// (read_committed: what an exactly-once application committed) until every
+// key's latest update reached `per_key` or `timeout` passed.
+inline std::map<std::string, std::vector<Progress>> ReadProgressUpdates(
+    const std::string& bootstrap, int keys, int per_key, absl::Duration timeout,
+    const std::string& isolation_level = "read_committed") {
   internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}};
+  options.config = {{"bootstrap.servers", bootstrap}, {"isolation.level", isolation_level}};
   auto consumer = internal::Consumer::Create(std::move(options));
   EXPECT_TRUE(consumer.ok()) << consumer.status();
-  std::map<std::string, Progress> latest;
-  if (!consumer.ok()) return latest;
+  std::map<std::string, std::vector<Progress>> updates;
+  if (!consumer.ok()) return updates;
   std::map<internal::TopicPartition, int64_t> start;
   for (int p = 0; p < 4; ++p) start[{"progress-out", p}] = internal::kOffsetBeginning;
   EXPECT_TRUE((*consumer)->Assign(start).ok());
   auto complete = [&] {
-    if (static_cast<int>(latest.size()) != keys) return false;
-    for (const auto& [key, p] : latest) {
-      if (p.next != per_key) return false;
+    if (static_cast<int>(updates.size()) != keys) return false;
+    for (const auto& [key, u] : updates) {
+      if (u.back().next != per_key) return false;
     }
     return true;
   };
@@ -76,8 +78,19 @@ inline std::map<std::string, Progress> ReadProgress(const std::string& bootstrap
     auto batch = (*consumer)->PollBatch(10000, absl::Milliseconds(100));
     if (!batch.ok()) break;
     for (const auto& r : *batch) {
-      if (r.key && r.value) latest[*r.key] = Parse(*r.value);
+      if (r.key && r.value) updates[*r.key].push_back(Parse(*r.value));
     }
+  }
+  return updates;
+}
+
+// The latest "progress-out" value per key (4 partitions, read_committed),
+// read until every key reached `per_key` or `timeout` passed.
+inline std::map<std::string, Progress> ReadProgress(const std::string& bootstrap, int keys,
+                                                    int per_key, absl::Duration timeout) {
+  std::map<std::string, Progress> latest;
+  for (const auto& [key, updates] : ReadProgressUpdates(bootstrap, keys, per_key, timeout)) {
+    latest[key] = updates.back();
   }
   return latest;
 }

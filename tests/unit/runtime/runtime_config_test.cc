@@ -50,8 +50,8 @@ TEST(RuntimeConfig, ErrorsNameTheKey) {
   EXPECT_THAT(Error(StreamsConfig{{"application.id", "a"}}), HasSubstr("'bootstrap.servers'"));
   EXPECT_THAT(Error(Base().Set("num.stream.threads", "0")), HasSubstr("'num.stream.threads'"));
   EXPECT_THAT(Error(Base().Set("commit.interval.ms", "x")), HasSubstr("'commit.interval.ms'"));
-  EXPECT_THAT(Error(Base().Set("processing.guarantee", "exactly_once_v2")),
-              HasSubstr("not supported yet"));
+  EXPECT_THAT(Error(Base().Set("processing.guarantee", "exactly_once")),
+              HasSubstr("'processing.guarantee'"));
   EXPECT_THAT(Error(Base().Set("application.id", "a b")), HasSubstr("'application.id'"));
   EXPECT_THAT(Error(Base().Set("consumer.group.id", "g")), HasSubstr("group.id"));
   EXPECT_THAT(Error(Base().Set("default.production.exception.handler", "maybe")),
@@ -104,6 +104,60 @@ TEST(RuntimeConfig, HandlerAndDeadLetterKeysStayOutOfTheClients) {
     EXPECT_FALSE(rc->consumer.contains(key)) << key;
   }
   EXPECT_EQ(rc->error_handling->dead_letter_queue_topic, "dlq");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(RuntimeConfig, AtLeastOnceIsTheDefaultWithA30SecondCommitInterval) {
+  auto rc = ParseRuntimeConfig(Base());
+  ASSERT_TRUE(rc.ok()) << rc.status();
+  EXPECT_FALSE(rc->exactly_once);
+  EXPECT_EQ(rc->commit_interval_ms, 30000);
+  EXPECT_FALSE(rc->consumer.contains("isolation.level"));
+  EXPECT_FALSE(rc->producer.contains("transactional.id"));
+}
+
+TEST(RuntimeConfig, ExactlyOnceV2CommitsEvery100MsAndReadsCommitted) {
+  auto rc = ParseRuntimeConfig(Base().Set("processing.guarantee", "exactly_once_v2"));
+  ASSERT_TRUE(rc.ok()) << rc.status();
+  EXPECT_TRUE(rc->exactly_once);
+  EXPECT_EQ(rc->commit_interval_ms, 100);
+  EXPECT_THAT(rc->consumer, Contains(Pair("isolation.level", "read_committed")));
+  EXPECT_THAT(rc->restore_consumer, Contains(Pair("isolation.level", "read_committed")));
+  EXPECT_THAT(rc->producer, Contains(Pair("enable.idempotence", "true")));
+  EXPECT_THAT(rc->producer, Contains(Pair("transaction.timeout.ms", "10000")));
+  // The stream threads add transactional.id (application.id, process id,
+  // thread index).
+  EXPECT_FALSE(rc->producer.contains("transactional.id"));
+}
+
+TEST(RuntimeConfig, ExactlyOnceV2KeepsAnExplicitCommitInterval) {
+  auto rc = ParseRuntimeConfig(Base()
+                                   .Set("processing.guarantee", "exactly_once_v2")
+                                   .Set("commit.interval.ms", "30000")
+                                   .Set("producer.transaction.timeout.ms", "20000"));
+  ASSERT_TRUE(rc.ok()) << rc.status();
+  EXPECT_EQ(rc->commit_interval_ms, 30000);
+  EXPECT_THAT(rc->producer, Contains(Pair("transaction.timeout.ms", "20000")));
+}
+
+TEST(RuntimeConfig, RemovedGuaranteesAndConflictingClientKeysAreRefused) {
+  // Deprecated in Kafka 3.0, removed in 4.0.
+  EXPECT_EQ(Error(Base().Set("processing.guarantee", "exactly_once")),
+            "config 'processing.guarantee'='exactly_once' was removed (as in Kafka Streams "
+            "4.0); use exactly_once_v2");
+  EXPECT_EQ(Error(Base().Set("processing.guarantee", "exactly_once_beta")),
+            "config 'processing.guarantee'='exactly_once_beta' was removed (as in Kafka "
+            "Streams 4.0); use exactly_once_v2");
+  EXPECT_THAT(Error(Base().Set("processing.guarantee", "exactly_twice")),
+              HasSubstr("must be at_least_once or exactly_once_v2"));
+  StreamsConfig eos = Base().Set("processing.guarantee", "exactly_once_v2");
+  EXPECT_THAT(Error(StreamsConfig(eos).Set("consumer.isolation.level", "read_uncommitted")),
+              HasSubstr("'isolation.level'='read_uncommitted' conflicts"));
+  EXPECT_THAT(Error(StreamsConfig(eos).Set("producer.transactional.id", "mine")),
+              HasSubstr("'producer.transactional.id'"));
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kafka/producer.h"
+#include "runtime/checkpoint_file.h"
 #include "kstreams/kstreams.h"
 
 namespace kstreams::internal {
@@ -60,6 +61,25 @@ class FakeClients final : public TaskClients {
   }
   std::optional<int64_t> CachedEndOffset(const TopicPartition&) const override { return 100; }
   void OnCommitted(const std::map<TopicPartition, int64_t>&, int64_t) override { ++purges; }
+
+  // exactly_once_v2.
+  std::vector<std::map<TopicPartition, int64_t>> transactions;  // committed
+  absl::Status transaction_status;
+  int aborts = 0;
+  std::vector<std::pair<TopicPartition, int64_t>> seeks;
+  absl::Status CommitTransaction(const std::map<TopicPartition, int64_t>& offsets) override {
+    if (!transaction_status.ok()) return transaction_status;
+    transactions.push_back(offsets);
+    return absl::OkStatus();
+  }
+  absl::Status AbortTransaction() override {
+    ++aborts;
+    return absl::OkStatus();
+  }
+  absl::Status Seek(const TopicPartition& tp, int64_t offset) override {
+    seeks.emplace_back(tp, offset);
+    return absl::OkStatus();
+  }
 };
 
 // Every changelog is empty: restoration completes at once.
@@ -109,10 +129,11 @@ class TaskManagerTest : public ::testing::Test {
     return builder.Build();
   }
 
-  void Start(const Topology& topology) {
+  void Start(const Topology& topology, const std::string& guarantee = "at_least_once") {
     absl::StatusOr<RuntimeConfig> rc = ParseRuntimeConfig(
         StreamsConfig{{"application.id", "app"},
                       {"bootstrap.servers", "127.0.0.1:1"},
+                      {"processing.guarantee", guarantee},
                       {"state.dir", state_dir_.string()}});
     ASSERT_TRUE(rc.ok()) << rc.status();
     auto producer = Producer::Create(KafkaConfigMap{{"bootstrap.servers", "127.0.0.1:1"}});
@@ -296,6 +317,87 @@ TEST_F(TaskManagerTest, ARestoringTaskWaitsPausedUntilItsChangelogsAreRestored) 
   // Closed before processing: its changelog leaves the reader.
   KSTREAMS_ASSERT_OK(manager_->CloseTasks(/*clean=*/false, std::nullopt));
   EXPECT_FALSE(reader_->HasPending());
+}
+
+TEST_F(TaskManagerTest, ExactlyOnceCommitsTheOffsetsInTheTransaction) {
+  std::vector<std::string> seen;
+  Start(Stateless(&seen), "exactly_once_v2");
+  KSTREAMS_ASSERT_OK(manager_->HandleAssignment({{"in", 0}, {"in", 1}}));
+  manager_->AddRecord(Record(0, 5, "a"));
+  manager_->AddRecord(Record(1, 9, "b"));
+  EXPECT_EQ(Processed(), 2);
+  KSTREAMS_ASSERT_OK(manager_->Commit(/*enforce_checkpoint=*/false, std::nullopt));
+  EXPECT_THAT(clients_.commits, IsEmpty());  // no consumer commit
+  ASSERT_EQ(clients_.transactions.size(), 1u);
+  EXPECT_THAT(clients_.transactions[0],
+              ElementsAre(Pair(TopicPartition{"in", 0}, 6), Pair(TopicPartition{"in", 1}, 10)));
+  EXPECT_EQ(clients_.purges, 1);
+  EXPECT_THAT(manager_->Metadata(nullptr)[0].committed_offsets,
+              ElementsAre(Pair(TopicPartition{"in", 0}, 6)));
+}
+
+TEST_F(TaskManagerTest, ExactlyOnceAbortsAnAbortableTransactionAndRewindsTheTasks) {
+  std::vector<std::string> seen;
+  Start(Stateless(&seen), "exactly_once_v2");
+  KSTREAMS_ASSERT_OK(manager_->HandleAssignment({{"in", 0}, {"in", 1}}));
+  manager_->AddRecord(Record(0, 5, "a"));
+  manager_->AddRecord(Record(1, 9, "b"));
+  EXPECT_EQ(Processed(), 2);
+  clients_.transaction_status = WithTransactionErrorKind(
+      absl::AbortedError("commit transaction: producer fenced by a rebalance"),
+      TransactionErrorKind::kAbortable);
+  clients_.group_committed[{"in", 0}] = 3;  // in-1 has no committed offset
+  KSTREAMS_ASSERT_OK(manager_->Commit(/*enforce_checkpoint=*/false, std::nullopt));
+  EXPECT_EQ(clients_.aborts, 1);
+  EXPECT_EQ(clients_.purges, 0);
+  // Both tasks are made again and read again from the committed offsets
+  // (the beginning, -2, without one).
+  EXPECT_THAT(clients_.seeks, ElementsAre(Pair(TopicPartition{"in", 0}, 3),
+                                          Pair(TopicPartition{"in", 1}, -2)));
+  EXPECT_EQ(manager_->num_tasks(), 2u);
+  ASSERT_NE(manager_->task(TaskId{0, 0}), nullptr);
+  EXPECT_THAT(manager_->task(TaskId{0, 0})->CommittableOffsets(), IsEmpty());
+  // The records come again and are committed this time.
+  clients_.transaction_status = absl::OkStatus();
+  manager_->AddRecord(Record(0, 3, "a0"));
+  EXPECT_EQ(Processed(), 1);
+  KSTREAMS_ASSERT_OK(manager_->Commit(/*enforce_checkpoint=*/false, std::nullopt));
+  EXPECT_THAT(clients_.transactions,
+              ElementsAre(ElementsAre(Pair(TopicPartition{"in", 0}, 4))));
+}
+
+TEST_F(TaskManagerTest, ExactlyOnceFailsOnAFatalTransactionError) {
+  std::vector<std::string> seen;
+  Start(Stateless(&seen), "exactly_once_v2");
+  KSTREAMS_ASSERT_OK(manager_->HandleAssignment({{"in", 0}}));
+  manager_->AddRecord(Record(0, 0, "a"));
+  EXPECT_EQ(Processed(), 1);
+  clients_.transaction_status = WithTransactionErrorKind(
+      absl::AbortedError("producer fenced"), TransactionErrorKind::kFatal);
+  absl::Status s = manager_->Commit(/*enforce_checkpoint=*/false, std::nullopt);
+  EXPECT_TRUE(absl::IsAborted(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("fatal"));
+  EXPECT_EQ(clients_.aborts, 0);
+}
+
+TEST_F(TaskManagerTest, ExactlyOnceDeletesTheCheckpointOnLoadAndWritesItOnCleanClose) {
+  Start(Stateful(), "exactly_once_v2");
+  const std::filesystem::path checkpoint = state_dir_ / "app" / "0_0" / ".checkpoint";
+  std::filesystem::create_directories(checkpoint.parent_path());
+  KSTREAMS_ASSERT_OK(CheckpointFile(checkpoint).Write({{{"app-counts-changelog", 0}, 41}}));
+  KSTREAMS_ASSERT_OK(manager_->HandleAssignment({{"in", 0}}));
+  // Read (the store restores from 42), then gone: a crash from now on
+  // leaves no checkpoint, and the store is wiped and restored in full.
+  EXPECT_EQ(manager_->task(TaskId{0, 0})->state_manager().changelogs().at(0).offset, 41);
+  EXPECT_FALSE(std::filesystem::exists(checkpoint));
+  while (reader_->HasPending()) {
+    KSTREAMS_ASSERT_OK(reader_->Restore(100, absl::ZeroDuration()).status());
+  }
+  KSTREAMS_ASSERT_OK(manager_->CompleteRestoredTasks());
+  KSTREAMS_ASSERT_OK(manager_->Commit(/*enforce_checkpoint=*/false, std::nullopt));
+  EXPECT_FALSE(std::filesystem::exists(checkpoint));
+  KSTREAMS_ASSERT_OK(manager_->CloseTasks(/*clean=*/true, std::nullopt));
+  EXPECT_TRUE(std::filesystem::exists(checkpoint));
 }
 
 }  // namespace
