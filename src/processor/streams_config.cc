@@ -23,6 +23,7 @@ std::optional<std::string_view> DefaultFor(std::string_view key) {
       {StreamsConfig::kNumStandbyReplicas, "0"},
       {StreamsConfig::kPollMs, "100"},
       {StreamsConfig::kMaxPollRecords, "1000"},
+      {StreamsConfig::kOuterJoinEmitIntervalMs, "1000"},
   };
   auto it = kDefaults.find(key);
   if (it == kDefaults.end()) return std::nullopt;

@@ -22,6 +22,10 @@ absl::StatusOr<std::shared_ptr<const TaskConfig>> ParseTaskConfig(
                             config.GetRequired(StreamsConfig::kApplicationId));
   KSTREAMS_ASSIGN_OR_RETURN(out->cache_max_bytes,
                             ConfigIntAtLeast(config, StreamsConfig::kStatestoreCacheMaxBytes, 0));
+  KSTREAMS_ASSIGN_OR_RETURN(
+      out->outer_join_emit_interval_ms,
+      ConfigIntAtLeast(config, StreamsConfig::kOuterJoinEmitIntervalMs, 0));
+  KSTREAMS_ASSIGN_OR_RETURN(out->rocksdb, ParseRocksDBSettings(config));
   KSTREAMS_ASSIGN_OR_RETURN(out->error_handling,
                             ParseErrorHandling(config, std::move(wall_clock_ms)));
   std::string state_dir = *config.Get(StreamsConfig::kStateDir);

@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "kstreams/streams_config.h"
 #include "processor/error_handling.h"
+#include "state/rocksdb_settings.h"
 
 namespace kstreams::internal {
 
@@ -40,6 +41,13 @@ struct TaskConfig {
   // splits it across its stream threads; 0 builds stores without caching
   // layers). Default: 10485760.
   int64_t cache_max_bytes = 0;
+  // __emit.interval.ms.kstreams.outer.join.spurious.results.fix__: wall-clock
+  // ms between scans for unmatched outer stream-stream join records (>= 0).
+  // Default: 1000; the TopologyTestDriver's default is 0.
+  int64_t outer_join_emit_interval_ms = 1000;
+  // rocksdb.block.cache.bytes, rocksdb.write.buffer.manager.bytes and
+  // rocksdb.config.setter (a registered name), for every RocksDB store.
+  RocksDBSettings rocksdb;
   // The exception handlers, the default timestamp extractor and the dead
   // letter queue topic.
   std::shared_ptr<const ErrorHandling> error_handling;
@@ -49,7 +57,8 @@ struct TaskConfig {
 };
 
 // Reads application.id (required), state.dir (not empty),
-// statestore.cache.max.bytes (>= 0) and the handlers (ParseErrorHandling:
+// statestore.cache.max.bytes (>= 0), the outer-join emit interval (>= 0), the
+// rocksdb.* settings (ParseRocksDBSettings) and the handlers (ParseErrorHandling:
 // `wall_clock_ms` is the clock a `wallclock` extractor reads, the system
 // clock when empty).
 absl::StatusOr<std::shared_ptr<const TaskConfig>> ParseTaskConfig(

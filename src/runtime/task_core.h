@@ -119,6 +119,10 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   const std::string& application_id() const override { return options_.config->application_id; }
   TaskId task_id() const override { return options_.task_id; }
   const StreamsConfig& config() const override { return options_.config->streams_config; }
+  const RocksDBSettings* rocksdb_settings() const override { return &options_.config->rocksdb; }
+  int64_t outer_join_emit_interval_ms() const override {
+    return options_.config->outer_join_emit_interval_ms;
+  }
   const RecordMetadata* record_metadata() const override {
     return in_record_ ? &metadata_ : nullptr;
   }

@@ -100,6 +100,46 @@ absl::Status FromRocksDB(const rocksdb::Status& s, std::string_view what) {
   }
 }
 
+namespace {
+
+absl::StatusOr<size_t> SizeConfig(const StreamsConfig& config, const char* key,
+                                  size_t default_value) {
+  if (!config.Get(key)) return default_value;
+  absl::StatusOr<int64_t> v = config.GetInt(key);
+  if (!v.ok()) return v.status();
+  if (*v <= 0) {
+    return absl::InvalidArgumentError(StrCat("config '", key, "' must be positive, got ", *v));
+  }
+  return static_cast<size_t>(*v);
+}
+
+}  // namespace
+
+absl::StatusOr<RocksDBSettings> ParseRocksDBSettings(const StreamsConfig& config) {
+  RocksDBSettings out;
+  KSTREAMS_ASSIGN_OR_RETURN(
+      out.block_cache_bytes,
+      SizeConfig(config, RocksDBOptions::kBlockCacheBytes, out.block_cache_bytes));
+  KSTREAMS_ASSIGN_OR_RETURN(out.write_buffer_manager_bytes,
+                            SizeConfig(config, RocksDBOptions::kWriteBufferManagerBytes,
+                                       out.write_buffer_manager_bytes));
+  if (std::optional<std::string> name = config.Get(RocksDBOptions::kConfigSetter);
+      name && !name->empty()) {
+    {
+      std::lock_guard<std::mutex> lock(SetterMutex());
+      auto it = Setters().find(*name);
+      if (it != Setters().end()) out.setter = it->second;
+    }
+    if (!out.setter) {
+      return absl::InvalidArgumentError(StrCat(
+          "config '", RocksDBOptions::kConfigSetter, "' names '", *name,
+          "', which is not registered (kstreams::RegisterRocksDBConfigSetter)"));
+    }
+    out.setter_name = std::move(*name);
+  }
+  return out;
+}
+
 // --- Process-wide memory -----------------------------------------------------
 
 std::shared_ptr<RocksDBShared> RocksDBShared::Get(size_t cache_bytes, size_t wbm_bytes) {
@@ -122,17 +162,6 @@ std::shared_ptr<RocksDBShared> RocksDBShared::Get(size_t cache_bytes, size_t wbm
 }
 
 namespace {
-
-absl::StatusOr<size_t> SizeConfig(const StreamsConfig& config, const char* key,
-                                  size_t default_value) {
-  if (!config.Get(key)) return default_value;
-  absl::StatusOr<int64_t> v = config.GetInt(key);
-  if (!v.ok()) return v.status();
-  if (*v <= 0) {
-    return absl::InvalidArgumentError(StrCat("config '", key, "' must be positive, got ", *v));
-  }
-  return static_cast<size_t>(*v);
-}
 
 // RocksDB's info log of one store, into the kstreams log, at the store's
 // info_log_level (ERROR unless a config setter lowers it; RocksDB's info
@@ -164,16 +193,18 @@ class RocksDBLogger final : public rocksdb::Logger {
 
 }  // namespace
 
-absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
+absl::Status PrepareRocksDBOptions(const StateStoreContext& context, const std::string& name,
                                    const std::filesystem::path& path, RocksDBStoreOptions* out,
                                    size_t write_buffer_bytes) {
-  absl::StatusOr<size_t> cache_bytes =
-      SizeConfig(config, RocksDBOptions::kBlockCacheBytes, size_t{64} << 20);
-  if (!cache_bytes.ok()) return cache_bytes.status();
-  absl::StatusOr<size_t> wbm_bytes =
-      SizeConfig(config, RocksDBOptions::kWriteBufferManagerBytes, size_t{32} << 20);
-  if (!wbm_bytes.ok()) return wbm_bytes.status();
-  out->shared = RocksDBShared::Get(*cache_bytes, *wbm_bytes);
+  // Outside a task (a store used on its own) nothing parsed the config yet.
+  std::optional<RocksDBSettings> parsed_here;
+  const RocksDBSettings* settings = context.rocksdb_settings();
+  if (settings == nullptr) {
+    KSTREAMS_ASSIGN_OR_RETURN(parsed_here, ParseRocksDBSettings(context.config()));
+    settings = &*parsed_here;
+  }
+  out->shared =
+      RocksDBShared::Get(settings->block_cache_bytes, settings->write_buffer_manager_bytes);
 
   rocksdb::Options& options = out->options;
   rocksdb::BlockBasedTableOptions table;
@@ -221,22 +252,10 @@ absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::strin
   table.cache_index_and_filter_blocks_with_high_priority = true;
   table.pin_l0_filter_and_index_blocks_in_cache = false;
 
-  if (std::optional<std::string> setter_name = config.Get(RocksDBOptions::kConfigSetter);
-      setter_name && !setter_name->empty()) {
-    RocksDBConfigSetterFactory factory;
-    {
-      std::lock_guard<std::mutex> lock(SetterMutex());
-      auto it = Setters().find(*setter_name);
-      if (it != Setters().end()) factory = it->second;
-    }
-    if (!factory) {
-      return absl::InvalidArgumentError(StrCat(
-          "config '", RocksDBOptions::kConfigSetter, "' names '", *setter_name,
-          "', which is not registered (kstreams::RegisterRocksDBConfigSetter)"));
-    }
-    out->setter = factory();
+  if (settings->setter) {
+    out->setter = settings->setter();
     RocksDBOptions handle(&options, &table);
-    out->setter->SetConfig(name, handle, config);
+    out->setter->SetConfig(name, handle, context.config());
   }
   if (options.info_log == logger) logger->SetInfoLogLevel(options.info_log_level);
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -386,7 +405,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ != nullptr) return absl::OkStatus();
     path_ = context.state_dir() / "rocksdb" / name_;
     KSTREAMS_RETURN_IF_ERROR(
-        PrepareRocksDBOptions(context.config(), name_, path_, &options_, kMemtableBytes));
+        PrepareRocksDBOptions(context, name_, path_, &options_, kMemtableBytes));
     return Open();
   }
 

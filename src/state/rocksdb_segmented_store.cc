@@ -106,7 +106,7 @@ class RocksDBBackend final : public SegmentBackend {
                                             const std::string& name) override {
     name_ = name;
     path_ = context.state_dir() / "rocksdb" / name;
-    KSTREAMS_RETURN_IF_ERROR(PrepareRocksDBOptions(context.config(), name, path_, &options_));
+    KSTREAMS_RETURN_IF_ERROR(PrepareRocksDBOptions(context, name, path_, &options_));
     options_.options.atomic_flush = true;
     // Segments read backwards (BackwardFetch) and keep iterator snapshots
     // without the key-value store's care: never in place (src/state/README.md).

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/rocksdb_config_setter.h"
+#include "state/rocksdb_settings.h"
 #include "state/rocksdb_shared.h"
 
 namespace kstreams::internal {
@@ -35,11 +36,12 @@ struct RocksDBStoreOptions {
 };
 
 // Kafka Streams' RocksDBStore defaults with kstreams' shared memory, then the
-// `rocksdb.config.setter` (named by `config`) for store `name`; creates
-// `path`. Errors name the config key or the directory.
+// `rocksdb.config.setter` for store `name` (both from the context's
+// rocksdb_settings(), or its config() parsed here for a store used outside a
+// task); creates `path`. Errors name the config key or the directory.
 // `write_buffer_bytes` is the store kind's memtable size (a setter may
 // change it): Java's 16 MiB, or less for key-value stores.
-absl::Status PrepareRocksDBOptions(const StreamsConfig& config, const std::string& name,
+absl::Status PrepareRocksDBOptions(const StateStoreContext& context, const std::string& name,
                                    const std::filesystem::path& path, RocksDBStoreOptions* out,
                                    size_t write_buffer_bytes = size_t{16} << 20);
 

@@ -87,7 +87,7 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
   }
   // Like Java's driver: no wall-clock throttle on emitting unmatched
   // outer-join records, since the driver's wall clock moves only when told.
-  if (!config.Get(StreamsConfig::kOuterJoinEmitIntervalMs)) {
+  if (config.values().find(StreamsConfig::kOuterJoinEmitIntervalMs) == config.values().end()) {
     config.Set(StreamsConfig::kOuterJoinEmitIntervalMs, "0");
   }
   impl_->topology = topology.shared_data();

@@ -32,6 +32,7 @@ namespace kstreams {
 namespace internal {
 class ChangelogSink;
 class ThreadCache;
+struct RocksDBSettings;
 }  // namespace internal
 
 // One record of a store's changelog topic, as restoration reads it back.
@@ -83,6 +84,9 @@ class StateStoreContext {
     (void)store_name;
     return nullptr;
   }
+  // The rocksdb.* settings, parsed once when the task's client started, or
+  // nullptr (a store used on its own parses config()).
+  virtual const internal::RocksDBSettings* rocksdb_settings() const { return nullptr; }
   // The record cache of the thread that owns the task, or nullptr (no caching).
   virtual internal::ThreadCache* thread_cache() { return nullptr; }
   // The timestamp of the record being processed (the punctuation time inside

@@ -9,7 +9,8 @@
 #include "gmock/gmock.h"
 
 namespace kstreams::join_test {
-namespace {
+// Named, not anonymous: tests compile in batches (tests/CMakeLists.txt).
+namespace global_table_join_test {
 
 using ::testing::ElementsAre;
 using KV = KeyValue<std::string, std::string>;
@@ -99,5 +100,5 @@ TEST(GlobalTableJoin, DescribesTheGlobalStoreAsJava) {
             "\n");
 }
 
-}  // namespace
+}  // namespace global_table_join_test
 }  // namespace kstreams::join_test

@@ -15,7 +15,8 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+// Named, not anonymous: tests compile in batches (tests/CMakeLists.txt).
+namespace final_results_test {
 
 using kstreams::Window;
 using kstreams::Windowed;
@@ -275,4 +276,4 @@ TEST(Suppress, UntilWindowClosesNeedsAWindowedTableAndAStrictBuffer) {
               HasSubstr("needs a buffer that never emits early"));
 }
 
-}  // namespace
+}  // namespace final_results_test

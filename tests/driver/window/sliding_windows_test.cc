@@ -16,7 +16,8 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+// Named, not anonymous: tests compile in batches (tests/CMakeLists.txt).
+namespace sliding_windows_test {
 
 using kstreams::Window;
 using kstreams::Windowed;
@@ -142,4 +143,4 @@ TEST(SlidingWindows, RetentionShorterThanTwiceTheDifferencePlusGraceIsATopologyE
             "retention=[22]");
 }
 
-}  // namespace
+}  // namespace sliding_windows_test

@@ -18,7 +18,8 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+// Named, not anonymous: tests compile in batches (tests/CMakeLists.txt).
+namespace time_windows_test {
 
 using kstreams::Window;
 using kstreams::Windowed;
@@ -352,4 +353,4 @@ TEST(TimeWindows, InvalidWindowsAreATopologyError) {
                         "duration which is 10 ms, but given advancement interval is: 11 ms"));
 }
 
-}  // namespace
+}  // namespace time_windows_test

@@ -40,8 +40,6 @@
 
 namespace kstreams::internal {
 
-inline constexpr const char* kOuterJoinEmitIntervalConfig = StreamsConfig::kOuterJoinEmitIntervalMs;
-
 // Java's KStreamImplJoin.TimeTracker: the stream time both sides have seen,
 // the oldest record waiting in the outer store, and the emission throttle.
 struct JoinTimeTracker {
@@ -152,9 +150,7 @@ class StreamStreamJoinNode final
       }
     }
     tracker_ = spec_->trackers->Get(task.task_id());
-    if (std::optional<std::string> v = task.config().Get(kOuterJoinEmitIntervalConfig)) {
-      tracker_->emit_interval_ms = std::stoll(*v);
-    }
+    tracker_->emit_interval_ms = task.outer_join_emit_interval_ms();
     return absl::OkStatus();
   }
 

@@ -60,7 +60,11 @@ class TaskContext {
   virtual ~TaskContext() = default;
   virtual const std::string& application_id() const = 0;
   virtual TaskId task_id() const = 0;
+  // The config as the user gave it, for ProcessorContext::app_config().
+  // Nodes read typed settings below, parsed and checked once at start.
   virtual const StreamsConfig& config() const = 0;
+  // StreamsConfig::kOuterJoinEmitIntervalMs, checked (>= 0).
+  virtual int64_t outer_join_emit_interval_ms() const = 0;
   // The record being processed, or nullptr inside a punctuator.
   virtual const RecordMetadata* record_metadata() const = 0;
   // Largest timestamp this task has seen; -1 before the first record.
