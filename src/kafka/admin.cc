@@ -278,24 +278,42 @@ absl::Status Admin::DeleteTopics(const std::vector<std::string>& topics, absl::D
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> Admin::ListGroups(absl::Duration timeout) {
-  AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, timeout);
-  rd_kafka_ListConsumerGroups(rk_.get(), request.options(), request.queue());
-  KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait("list groups"));
-  const rd_kafka_ListConsumerGroups_result_t* result =
-      rd_kafka_event_ListConsumerGroups_result(event);
-  size_t error_count = 0;
-  const rd_kafka_error_t** errors = rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
-  if (error_count > 0) {
-    return KafkaErrorToStatus(rd_kafka_error_code(errors[0]), "list groups",
-                              rd_kafka_error_string(errors[0]));
-  }
+namespace {
+
+std::vector<std::string> GroupIds(const rd_kafka_ListConsumerGroups_result_t* result) {
   size_t count = 0;
   const rd_kafka_ConsumerGroupListing_t** groups =
       rd_kafka_ListConsumerGroups_result_valid(result, &count);
   std::vector<std::string> out;
   for (size_t i = 0; i < count; ++i) out.push_back(rd_kafka_ConsumerGroupListing_group_id(groups[i]));
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> Admin::ListGroups(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    AdminRequest request(rk_.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
+                         std::max(deadline - absl::Now(), absl::Milliseconds(1)));
+    rd_kafka_ListConsumerGroups(rk_.get(), request.options(), request.queue());
+    KSTREAMS_ASSIGN_OR_RETURN(rd_kafka_event_t * event, request.Wait("list groups"));
+    const rd_kafka_ListConsumerGroups_result_t* result =
+        rd_kafka_event_ListConsumerGroups_result(event);
+    size_t error_count = 0;
+    const rd_kafka_error_t** errors =
+        rd_kafka_ListConsumerGroups_result_errors(result, &error_count);
+    if (error_count == 0) return GroupIds(result);
+    const rd_kafka_resp_err_t err = rd_kafka_error_code(errors[0]);
+    // A broker that just started loads its group coordinator state first
+    // (COORDINATOR_LOAD_IN_PROGRESS): retriable, asked again until `timeout`.
+    const bool loading = err == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+                         err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE;
+    if (!loading || absl::Now() + absl::Milliseconds(100) > deadline) {
+      return KafkaErrorToStatus(err, "list groups", rd_kafka_error_string(errors[0]));
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
 }
 
 absl::Status Admin::DeleteGroups(const std::vector<std::string>& groups, absl::Duration timeout) {

@@ -86,7 +86,8 @@ class Admin {
   absl::Status DeleteTopics(const std::vector<std::string>& topics,
                             absl::Duration timeout = absl::Seconds(30));
 
-  // Ids of the consumer groups the cluster knows (ListGroups).
+  // Ids of the consumer groups the cluster knows (ListGroups); asked again
+  // while a broker is still loading its group coordinator (just started).
   absl::StatusOr<std::vector<std::string>> ListGroups(absl::Duration timeout = absl::Seconds(10));
 
   // Deletes `groups` (they must be empty: no live member); missing ones are
