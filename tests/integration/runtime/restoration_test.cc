@@ -150,17 +150,24 @@ TEST_P(RestorationIT, SurvivorRestoresTheTasksOfAClosedInstanceWhileInputKeepsCo
   };
   // Both run, each with some of the 4 tasks, and together hold every count.
   std::set<int32_t> of_a;
+  std::optional<Counts> ca, cb;
+  const Counts expected = CountOf(input);
   ASSERT_TRUE(WaitFor(
       [&] {
         of_a = tasks_of(a);
-        std::optional<Counts> ca = QueryCounts(a), cb = QueryCounts(b);
+        ca = QueryCounts(a);
+        cb = QueryCounts(b);
         if (!ca || !cb || of_a.empty() || tasks_of(b).empty()) return false;
         Counts merged = *ca;
         merged.insert(cb->begin(), cb->end());
         return a.state() == State::kRunning && b.state() == State::kRunning &&
-               merged == CountOf(input);
+               merged == expected;
       },
-      absl::Seconds(40)));
+      absl::Seconds(40)))
+      << "a: " << StateName(a.state()) << ", tasks " << ::testing::PrintToString(of_a) << ", "
+      << ::testing::PrintToString(ca) << "; b: " << StateName(b.state()) << ", tasks "
+      << ::testing::PrintToString(tasks_of(b)) << ", " << ::testing::PrintToString(cb)
+      << "; expected " << ::testing::PrintToString(expected);
   restored_by_b->Clear();
   // A leaves cleanly; B takes A's tasks over and restores them from their
   // changelogs (B has no local state for them) while more input arrives.
