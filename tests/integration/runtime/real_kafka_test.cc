@@ -222,7 +222,15 @@ absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadToEnd(const std::strin
   std::vector<internal::ConsumerRecord> out;
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (static_cast<int>(at_end.size()) < n) {
-    if (absl::Now() > deadline) return absl::DeadlineExceededError(StrCat("reading ", topic));
+    if (absl::Now() > deadline) {
+      std::string missing;
+      for (int p = 0; p < n; ++p) {
+        if (!at_end.contains(p)) missing += StrCat(missing.empty() ? "" : ", ", p);
+      }
+      return absl::DeadlineExceededError(StrCat("reading ", topic, ": ", out.size(),
+                                                " records in 30 s, partitions ", missing,
+                                                " never reached their end"));
+    }
     KSTREAMS_ASSIGN_OR_RETURN(auto batch, consumer->PollBatch(10000, absl::Milliseconds(100)));
     for (auto& r : batch) {
       at_end.erase(r.partition);
