@@ -7,23 +7,80 @@
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
 #include "runtime/raw_record.h"
+#include "runtime/record_collector.h"
 #include "runtime/runtime_util.h"
 
 namespace kstreams::internal {
-namespace {
 
-// Global sub-topologies have no sinks and their stores no changelog.
-class NoOutputCollector final : public RecordCollector {
+// Global sub-topologies have no sinks: what their tasks send are the dead
+// letter queue records of their error handlers, rare enough that the
+// producer is made for the first one.
+class GlobalStreamThread::GlobalOutput final : public RecordCollector {
  public:
-  void Send(std::string_view topic, RawBytes, RawBytes, int64_t, const Headers&,
-            int32_t) override {
-    LogLine(LogLevel::kError,
-            StrCat("global thread: unexpected output to topic '", topic, "' dropped"));
-  }
-};
-NoOutputCollector no_output;
+  GlobalOutput(std::string name, const RuntimeConfig& rc) : name_(std::move(name)), rc_(rc) {}
 
-}  // namespace
+  void Send(std::string_view topic, RawBytes key, RawBytes value, int64_t timestamp,
+            const Headers& headers, int32_t partition) override {
+    if (collector_ == nullptr) {
+      absl::Status s = CreateProducer();
+      if (!s.ok()) {
+        if (error_.ok()) {
+          error_ = absl::Status(s.code(), StrCat("creating the producer for a dead letter queue "
+                                                 "record to topic '", topic, "': ", s.message()));
+        }
+        return;
+      }
+    }
+    collector_->Send(topic, key, value, timestamp, headers, partition);
+  }
+  std::optional<int32_t> PartitionCount(std::string_view topic) override {
+    return collector_ ? collector_->PartitionCount(topic) : std::nullopt;
+  }
+
+  // Serves ready delivery reports.
+  void Poll() {
+    if (collector_) collector_->Poll();
+  }
+  // Waits for every record sent so far; the first failure the production
+  // handler did not continue past.
+  absl::Status Flush() {
+    KSTREAMS_RETURN_IF_ERROR(error_);
+    if (collector_ == nullptr) return absl::OkStatus();
+    absl::Status s = collector_->FlushAndCheck(absl::Seconds(30));
+    if (!s.ok()) return Prefixed(s, "dead letter queue: ");
+    if (collector_->TakeRewindRequest()) {
+      return absl::UnavailableError(StrCat(
+          "a dead letter queue record could not be delivered and ",
+          StreamsConfig::kProductionExceptionHandler,
+          " answered RETRY; the global thread has no commit to go back to, so it fails (after a "
+          "restart it reads its topics again from the beginning)"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status CreateProducer() {
+    ProducerOptions options;
+    options.config = rc_.producer;
+    options.config["client.id"] = StrCat(name_, "-producer");
+    options.on_delivery = [this](const DeliveryResult& result) {
+      if (collector_) collector_->OnDelivery(result);
+    };
+    options.on_error = [this](const absl::Status& s) {
+      LogLine(LogLevel::kWarning, StrCat(name_, ": producer: ", s.message()));
+    };
+    KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(options)));
+    collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
+                                                       rc_.error_handling->production.get());
+    return absl::OkStatus();
+  }
+
+  const std::string name_;
+  const RuntimeConfig& rc_;
+  std::unique_ptr<Producer> producer_;
+  std::unique_ptr<RecordCollectorImpl> collector_;
+  absl::Status error_;
+};
 
 GlobalStreamThread::GlobalStreamThread(std::shared_ptr<const TopologyData> topology, RuntimeConfig runtime_config,
                                        std::function<void(const absl::Status&)> on_failure)
@@ -32,7 +89,8 @@ GlobalStreamThread::GlobalStreamThread(std::shared_ptr<const TopologyData> topol
                    "-GlobalStreamThread")),
       topology_(std::move(topology)),
       rc_(std::move(runtime_config)),
-      on_failure_(std::move(on_failure)) {}
+      on_failure_(std::move(on_failure)),
+      output_(std::make_unique<GlobalOutput>(name_, rc_)) {}
 
 GlobalStreamThread::~GlobalStreamThread() { Shutdown(); }
 
@@ -41,7 +99,7 @@ absl::Status GlobalStreamThread::Bootstrap() {
     TaskCore::Options options;
     options.task_id = TaskId{sub.id, 0};
     options.config = rc_.task;
-    options.collector = &no_output;
+    options.collector = output_.get();
     options.state_dir_name = "global";
     KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> task,
                               TaskCore::Create(topology_, sub, std::move(options)));
@@ -101,7 +159,7 @@ absl::Status GlobalStreamThread::Apply(const ConsumerRecord& record) {
 
 absl::Status GlobalStreamThread::FlushTasks() {
   for (auto& task : tasks_) KSTREAMS_RETURN_IF_ERROR(task->Flush());
-  return absl::OkStatus();
+  return output_->Flush();
 }
 
 void GlobalStreamThread::Start() {
@@ -122,6 +180,7 @@ void GlobalStreamThread::Run() {
       status = Apply(record);
       if (!status.ok()) break;
     }
+    output_->Poll();
     if (status.ok() && NowMs() - last_flush >= rc_.commit_interval_ms) {
       status = FlushTasks();
       last_flush = NowMs();
@@ -148,6 +207,8 @@ void GlobalStreamThread::Shutdown() {
     if (!s.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", s.message()));
     task->Close();
   }
+  absl::Status s = output_->Flush();
+  if (!s.ok()) LogLine(LogLevel::kWarning, StrCat(name_, ": ", s.message()));
 }
 
 StateStore* GlobalStreamThread::GetStore(std::string_view name) const {

@@ -9,9 +9,13 @@
 // is their log) and are re-read whole on every start.
 //
 // Records go through a TaskCore per global sub-topology (source ->
-// table source -> store), so deserialization errors follow
-// default.deserialization.exception.handler; state lives under
-// <state.dir>/<application.id>/global.
+// table source -> store), so deserialization and processing errors go to
+// their handlers; state lives under <state.dir>/<application.id>/global.
+// The dead letter queue records those handlers return go to a producer the
+// thread makes when the first one comes (GlobalOutput), flushed with the
+// stores; a record the production handler fails on fails the thread. The
+// global thread commits nothing: after a restart it reads its topics again
+// from the beginning, and sends their DLQ records again (at least once).
 //
 // Thread-safety: Bootstrap(), Start() and Shutdown() from the owner;
 // GetStore() from any thread (the stores themselves are synchronized).
@@ -57,13 +61,17 @@ class GlobalStreamThread {
 
  private:
   absl::Status Apply(const ConsumerRecord& record);
+  // Flushes the stores and the dead letter queue records sent so far.
   absl::Status FlushTasks();
   void Run();
+
+  class GlobalOutput;
 
   const std::string name_;
   std::shared_ptr<const TopologyData> topology_;
   RuntimeConfig rc_;
   std::function<void(const absl::Status&)> on_failure_;
+  std::unique_ptr<GlobalOutput> output_;  // outlives tasks_: they send to it
   std::vector<std::unique_ptr<TaskCore>> tasks_;
   std::map<std::string, TaskCore*> task_by_topic_;
   std::unique_ptr<Consumer> consumer_;

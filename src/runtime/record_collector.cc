@@ -41,8 +41,7 @@ bool RecordCollectorImpl::Fail(absl::Status status, const ProducedRecordView& re
   }
   if (response.result == ErrorHandlerResult::kRetry) {
     message += StrCat(" (", StreamsConfig::kProductionExceptionHandler,
-                      " answered RETRY, but librdkafka already retried the delivery for "
-                      "message.timeout.ms; raise producer.message.timeout.ms to retry longer)");
+                      " answered RETRY, but the error is not retriable: failing)");
   }
   if (!error_.ok()) return false;  // the thread fails with the first one
   LogLine(LogLevel::kError, message);
@@ -94,6 +93,7 @@ void RecordCollectorImpl::Abandon() {
 void RecordCollectorImpl::ReplaceProducer(Producer* producer) {
   producer_ = producer;
   abandoned_ = false;
+  rewind_requested_ = false;
   error_ = absl::OkStatus();
 }
 
@@ -112,11 +112,24 @@ void RecordCollectorImpl::OnDelivery(const DeliveryResult& result) {
   ProducedRecordView record;
   record.topic = result.topic;
   record.partition = result.partition;
-  (void)Fail(absl::Status(result.status.code(),
-                          StrCat("failed to deliver a record to topic '", result.topic,
-                                 "' partition ", result.partition, ": ",
-                                 result.status.message())),
-             record, /*retriable=*/false);
+  // What librdkafka gave up on after its own retries, but might succeed
+  // later: Java's RetriableException (timeouts, not enough replicas, no
+  // leader, a broker gone).
+  const absl::StatusCode code = result.status.code();
+  const bool retriable =
+      code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded;
+  const std::string message = StrCat("failed to deliver a record to topic '", result.topic,
+                                     "' partition ", result.partition, ": ",
+                                     result.status.message());
+  if (Fail(absl::Status(code, message), record, retriable)) {
+    if (!rewind_requested_) {
+      LogLine(LogLevel::kWarning,
+              StrCat(message, " (", StreamsConfig::kProductionExceptionHandler,
+                     " answered RETRY): the thread's tasks go back to their last commit and "
+                     "produce their output again"));
+    }
+    rewind_requested_ = true;
+  }
 }
 
 absl::Status RecordCollectorImpl::FlushAndCheck(absl::Duration timeout) {

@@ -7,7 +7,11 @@
 // production handler (`fail`) the first failed send or delivery is kept as
 // error() (naming topic and partition) and the thread must fail before its
 // next commit, so offsets are never committed past a lost record. Under
-// `continue` failures are logged, counted and skipped.
+// `continue` failures are logged, counted and skipped. A retriable delivery
+// failure (a timeout, not enough replicas, no leader) the handler answers
+// RETRY to asks for a rewind instead (rewind_requested(); Java's
+// TaskCorruptedException): the TaskManager takes every task of the thread
+// back to its last commit, so the records are produced again.
 //
 // Thread-compatible: one StreamThread owns it; delivery reports arrive inside
 // the producer calls that thread makes.
@@ -18,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -69,6 +74,10 @@ class RecordCollectorImpl final : public RecordCollector {
 
   // The first send or delivery failure the handler answered FAIL to.
   const absl::Status& error() const { return error_; }
+  // A delivery failed since the last TakeRewindRequest() and the handler
+  // answered RETRY: what was sent since the last commit must be sent again.
+  bool rewind_requested() const { return rewind_requested_; }
+  bool TakeRewindRequest() { return std::exchange(rewind_requested_, false); }
   int64_t sent() const { return sent_; }
   int64_t skipped() const { return skipped_; }
 
@@ -79,6 +88,7 @@ class RecordCollectorImpl final : public RecordCollector {
   Producer* producer_;
   ProductionExceptionHandler* handler_;
   bool abandoned_ = false;
+  bool rewind_requested_ = false;
   absl::Status error_;
   int64_t sent_ = 0;
   int64_t skipped_ = 0;

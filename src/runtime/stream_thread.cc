@@ -319,14 +319,15 @@ absl::Status StreamThread::RunOnce() {
     KSTREAMS_ASSIGN_OR_RETURN(int64_t total,
                               task_manager_->ProcessRound(kRecordsPerTaskRound, now));
     now = NowMs();
-    if (total == 0 || now >= budget_end) break;
+    if (total == 0 || now >= budget_end || collector_->rewind_requested()) break;
   }
 
   KSTREAMS_RETURN_IF_ERROR(task_manager_->PunctuateWallClock());
   collector_->Poll();
   KSTREAMS_RETURN_IF_ERROR(collector_->error());
 
-  const bool requested = task_manager_->TakeCommitRequests();
+  // A commit also serves a rewind a RETRY answer asked for.
+  const bool requested = task_manager_->TakeCommitRequests() || collector_->rewind_requested();
   if (requested || NowMs() - task_manager_->last_commit_ms() >= rc_.commit_interval_ms) {
     KSTREAMS_RETURN_IF_ERROR(
         task_manager_->Commit(/*enforce_checkpoint=*/false, ClosingDeadline()));

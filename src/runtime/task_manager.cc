@@ -131,6 +131,7 @@ absl::StatusOr<int64_t> TaskManager::ProcessRound(int64_t max_records_per_task, 
     if (!n.ok()) return Prefixed(n.status(), StrCat("task ", id.ToString(), ": "));
     total += *n;
     KSTREAMS_RETURN_IF_ERROR(collector_->error());
+    if (collector_->rewind_requested()) break;  // the next Commit() rewinds
   }
   return total;
 }
@@ -184,6 +185,7 @@ absl::Status TaskManager::Commit(bool enforce_checkpoint,
                    "processed again after a restart (at_least_once)"));
   }
   KSTREAMS_RETURN_IF_ERROR(flushed);
+  if (collector_->TakeRewindRequest()) return RewindAfterRetry();
   std::map<TopicPartition, int64_t> offsets;
   for (auto& [id, task] : tasks_) {
     offsets.insert(task->CommittableOffsets().begin(), task->CommittableOffsets().end());
@@ -258,6 +260,24 @@ absl::Status TaskManager::HandleTransactionError(const absl::Status& s) {
   return RewindTasks();
 }
 
+absl::Status TaskManager::RewindAfterRetry() {
+  // Nothing since the last commit is committed: under exactly_once_v2 the
+  // transaction (which holds the failed send) is aborted.
+  if (rc_.exactly_once) {
+    absl::Status aborted = clients_->AbortTransaction();
+    if (!aborted.ok()) return Prefixed(aborted, "aborting the transaction: ");
+  }
+  if (closing_) {
+    // No rewind while closing: the offsets stay where the last commit left
+    // them, and whoever owns the partitions next produces the records again.
+    return absl::UnavailableError(
+        "a delivery failed and the production handler answered RETRY while the tasks were "
+        "closing: nothing since the last commit is committed; those records are processed "
+        "again after the restart or rebalance");
+  }
+  return RewindTasks();
+}
+
 absl::Status TaskManager::RewindTasks() {
   std::vector<TopicPartition> partitions;
   for (const auto& [tp, task] : task_by_partition_) partitions.push_back(tp);
@@ -290,10 +310,11 @@ absl::Status TaskManager::CloseTasks(bool clean, std::optional<int64_t> closing_
     // What the commit could not cover (refused during a rebalance); the
     // checkpoints above include these records' effects.
     unconfirmed_offsets_.clear();
-    // Under exactly-once what was not committed was aborted: never resume
-    // past the committed offsets.
+    // Under exactly-once what was not committed was aborted, and a failed
+    // close left records undelivered: never resume past the committed
+    // offsets then.
     for (auto& [id, task] : tasks_) {
-      if (rc_.exactly_once) break;
+      if (rc_.exactly_once || !s.ok()) break;
       unconfirmed_offsets_.insert(task->CommittableOffsets().begin(),
                                   task->CommittableOffsets().end());
     }

@@ -177,7 +177,9 @@ class TaskManager {
   // rewound: closed dirty and made again (its stores wiped and restored
   // from the changelog, its input read again from the committed offsets).
   // A fatal producer error (fenced) is returned: the StreamThread replaces
-  // its producer and calls RecreateTasks.
+  // its producer and calls RecreateTasks. Under either guarantee, a failed
+  // delivery the production handler answered RETRY to commits nothing and
+  // rewinds every task the same way (RewindAfterRetry).
   absl::Status Commit(bool enforce_checkpoint, std::optional<int64_t> closing_deadline_ms);
   // Wall-clock time of the last commit, or of the last
   // RestartCommitClock() after it (the thread's start).
@@ -204,6 +206,11 @@ class TaskManager {
   // Closes every task dirty and creates them again for the same partitions,
   // their input read again from the group's committed offsets.
   absl::Status RewindTasks();
+  // A failed delivery the production handler answered RETRY to (Java's
+  // TaskCorruptedException): nothing is committed (the transaction, under
+  // exactly_once_v2, is aborted) and the tasks are rewound; while closing,
+  // an error says the records are processed again after the restart.
+  absl::Status RewindAfterRetry();
   void UpdateMetadata();
 
   const std::string name_;

@@ -30,7 +30,10 @@
 // Responses: CONTINUE skips the record (counted in dropped_records), FAIL
 // fails the task (the stream thread dies; the uncaught exception handler
 // decides what happens to the client), RETRY (production only) sends the
-// record again; from the other handlers RETRY counts as FAIL.
+// record again: a send the full local queue refused is tried again; after a
+// retriable delivery failure the thread's tasks go back to their last commit
+// and produce their output again (Java's TaskCorruptedException). RETRY for
+// a non-retriable error, and from the other handlers, counts as FAIL.
 //
 // Thread-safety: one handler object serves every task of every stream
 // thread: Handle must be safe to call concurrently.

@@ -44,12 +44,15 @@ inline internal::KafkaConfigMap GroupConsumerConfig(const std::string& bootstrap
 // Reads `count` records from partitions [0, partitions) of `topic` with a
 // manually assigned consumer (no group join, so no 3 s wait), in
 // partition-then-offset order. Fails after `timeout` (30 s by default: the
-// real-Kafka tier shares 2 cores with the other tiers).
+// real-Kafka tier shares 2 cores with the other tiers). Reads
+// read_committed (librdkafka's default) unless `isolation_level` says
+// read_uncommitted.
 inline absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadTopic(
     const std::string& bootstrap, const std::string& topic, int partitions, size_t count,
-    absl::Duration timeout = absl::Seconds(30)) {
+    absl::Duration timeout = absl::Seconds(30),
+    const std::string& isolation_level = "read_committed") {
   internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}};
+  options.config = {{"bootstrap.servers", bootstrap}, {"isolation.level", isolation_level}};
   KSTREAMS_ASSIGN_OR_RETURN(auto consumer, internal::Consumer::Create(std::move(options)));
   std::map<internal::TopicPartition, int64_t> start;
   for (int p = 0; p < partitions; ++p) start[{topic, p}] = internal::kOffsetBeginning;

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -248,6 +250,70 @@ TEST_F(ErrorsEmbeddedIT, ProductionContinueCountsSkippedRecordsInDroppedRecords)
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
 }
 
+// A production handler that answers RETRY and counts what it was asked.
+class RetryingHandler final : public ProductionExceptionHandler {
+ public:
+  ErrorHandlerResponse Handle(const ErrorHandlerContext&, const ProducedRecordView& record,
+                              const ErrorDetails& error) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    failures_.push_back(internal::StrCat(record.topic, ": ", error.message));
+    return ErrorHandlerResponse::Retry();
+  }
+  ErrorHandlerResponse HandleSerializationError(const ErrorHandlerContext&,
+                                                const ProducedRecordView&, const ErrorDetails&,
+                                                SerializationExceptionOrigin) override {
+    return ErrorHandlerResponse::Fail();
+  }
+  std::vector<std::string> failures() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failures_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> failures_;
+};
+
+// RETRY after a retriable delivery failure (Java: TaskCorruptedException):
+// nothing is committed past the failed records, the tasks go back to their
+// last commit and produce them again. Before, RETRY on a failed delivery
+// counted as FAIL and the thread died. With producer.retries=0 librdkafka
+// reports the broker's NOT_ENOUGH_REPLICAS at once.
+TEST_F(ErrorsEmbeddedIT, ProductionRetryRewindsTheTasksAndDeliversEveryRecord) {
+  std::vector<Input> inputs;
+  for (int i = 1; i <= 5; ++i) inputs.push_back({"k" + std::to_string(i), Int32Bytes(i), 1000 + i});
+  ProduceRaw(inputs);
+  // The app's first two Produce requests are refused.
+  kafka_->PushRequestErrors(EmbeddedKafka::ApiKey::kProduce,
+                            {EmbeddedKafka::kNotEnoughReplicas, EmbeddedKafka::kNotEnoughReplicas});
+  auto handler = std::make_shared<RetryingHandler>();
+  StreamsConfig config = Config("errors-retry");
+  config.Set("producer.retries", "0").SetProductionExceptionHandler(handler);
+  KafkaStreams streams(TimesTen(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] {
+    return Committed("errors-retry", {{"in", 0}})[{"in", 0}] == 5;
+  }, absl::Seconds(30)));
+  // Both refusals reached the handler (one call per failed record).
+  const std::vector<std::string> failures = handler->failures();
+  ASSERT_GE(failures.size(), 2u);
+  EXPECT_THAT(failures[0], ::testing::HasSubstr("failed to deliver a record to topic 'out'"));
+  // Every value is in the output at least once (at-least-once: the records
+  // that went out before the rewind may come twice), nothing else is.
+  const int64_t written = Watermarks({"out", 0}).second;
+  ASSERT_GE(written, 5);
+  std::set<int32_t> seen;
+  for (const internal::ConsumerRecord& r : Read("out", 1, static_cast<size_t>(written))) {
+    ASSERT_TRUE(r.value.has_value());
+    ASSERT_EQ(r.value->size(), 4u);
+    seen.insert(internal::ReadInt32BigEndian(*r.value));
+  }
+  EXPECT_EQ(seen, (std::set<int32_t>{10, 20, 30, 40, 50}));
+  EXPECT_EQ(Dropped(streams), 0);
+  EXPECT_EQ(streams.state(), State::kRunning);
+  EXPECT_TRUE(streams.Close(absl::Seconds(30)));
+}
+
 // An independent client (kafka-python) reads the DLQ record's headers as a
 // Kafka Streams DLQ record's: UTF-8 strings, partition and offset in decimal.
 TEST_P(ErrorsIT, DeadLetterQueueHeadersReadByKafkaPython) {
@@ -283,6 +349,49 @@ TEST_P(ErrorsIT, DeadLetterQueueHeadersReadByKafkaPython) {
                           "__streams.errors.topic=in", "__streams.errors.partition=0",
                           "__streams.errors.offset=0"))
       << out;
+  EXPECT_TRUE(streams.Close(absl::Seconds(30)));
+}
+
+// A global store's bad record goes to the dead letter queue too (before, a
+// global thread had no producer and dropped its DLQ records with a
+// warning); the good records reach the store and the client keeps running.
+TEST_P(ErrorsIT, GlobalStoreErrorGoesToTheDeadLetterQueue) {
+  KSTREAMS_ASSERT_OK(CreateTopic("rates", 1));
+  {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(
+        auto producer, internal::Producer::Create(kafka_test::ProducerConfig(bootstrap_)));
+    KSTREAMS_ASSERT_OK(producer->Send("rates", 0, "eur", Int32Bytes(7), 1001, {}));
+    KSTREAMS_ASSERT_OK(producer->Send("rates", 0, "usd", "abc", 1002, {}));  // not an int32
+    KSTREAMS_ASSERT_OK(producer->Send("rates", 0, "gbp", Int32Bytes(9), 1003, {}));
+    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
+  }
+  StreamsBuilder builder;
+  builder.GlobalTable<std::string, int32_t>(
+      "rates", Materialized<std::string, int32_t>::As(Stores::InMemoryKeyValueStore("rates")));
+  builder.Stream<std::string, int32_t>("in").To("out");
+  StreamsConfig config = Config("errors-global-dlq");
+  config.Set("default.deserialization.exception.handler", "log_and_continue")
+      .Set("errors.dead.letter.queue.topic.name", "dlq");
+  KafkaStreams streams(builder.Build(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+
+  std::vector<internal::ConsumerRecord> dlq = Read("dlq", 1, 1);
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0].key, std::optional<std::string>("usd"));
+  EXPECT_EQ(dlq[0].value, std::optional<std::string>("abc"));
+  std::map<std::string, std::string> headers = HeaderMap(dlq[0]);
+  EXPECT_EQ(headers["__streams.errors.exception"], "kstreams::DeserializationError");
+  EXPECT_EQ(headers["__streams.errors.topic"], "rates");
+  EXPECT_EQ(headers["__streams.errors.partition"], "0");
+  EXPECT_EQ(headers["__streams.errors.offset"], "1");
+
+  auto store = streams.Store<ReadOnlyKeyValueStore<std::string, int32_t>>("rates");
+  KSTREAMS_ASSERT_OK(store.status());
+  EXPECT_EQ((*store)->Get("eur"), std::optional<int32_t>(7));
+  EXPECT_EQ((*store)->Get("gbp"), std::optional<int32_t>(9));
+  EXPECT_EQ((*store)->Get("usd"), std::nullopt);
+  EXPECT_TRUE(WaitFor([&] { return streams.state() == State::kRunning; }));
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
 }
 

@@ -309,6 +309,60 @@ TEST_F(RealKafkaExactlyOnceIT, KilledProcessLosesNothingUnderAtLeastOnce) {
               out.produced_at_kill, kKeys * kPerKey, dups, repeated);
 }
 
+// KIP-1034 under exactly_once_v2: a dead letter queue record is task
+// output, so it is written inside the thread's transaction. While the
+// transaction is open a read_uncommitted reader sees it and a
+// read_committed one does not; once the transaction commits (here on
+// Close()), both do.
+TEST_F(RealKafkaExactlyOnceIT, DeadLetterQueueRecordIsInsideTheTransaction) {
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("dlq", 1));
+  {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(
+        auto producer, internal::Producer::Create(kafka_test::ProducerConfig(bootstrap_)));
+    std::string four;
+    (void)serdes::Int32()->Serialize("in", 4, four);
+    KSTREAMS_ASSERT_OK(producer->Send("in", 0, "bad", "abc", 1001, {}));  // 3 bytes: no int32
+    KSTREAMS_ASSERT_OK(producer->Send("in", 0, "good", four, 1002, {}));
+    KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+    KSTREAMS_ASSERT_OK(producer->TakeDeliveryStatus());
+  }
+  StreamsConfig config = Config("eos-dlq");
+  config.Set("processing.guarantee", "exactly_once_v2")
+      .Set("commit.interval.ms", "600000")  // the transaction stays open until Close()
+      .Set("producer.transaction.timeout.ms", "120000")
+      .Set("default.deserialization.exception.handler", "log_and_continue")
+      .Set("errors.dead.letter.queue.topic.name", "dlq");
+  StreamsBuilder builder;
+  builder.Stream<std::string, int32_t>("in").MapValues([](int32_t v) { return v * 10; }).To("out");
+  KafkaStreams streams(builder.Build(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+
+  auto read = [&](const std::string& topic, size_t count, absl::Duration timeout,
+                  const std::string& isolation) {
+    return kafka_test::ReadTopic(bootstrap_, topic, 1, count, timeout, isolation);
+  };
+  // Written, in the open transaction.
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto dlq_uncommitted,
+                                read("dlq", 1, absl::Seconds(60), "read_uncommitted"));
+  ASSERT_EQ(dlq_uncommitted.size(), 1u);
+  EXPECT_EQ(dlq_uncommitted[0].key, std::optional<std::string>("bad"));
+  KSTREAMS_ASSERT_OK(read("out", 1, absl::Seconds(30), "read_uncommitted").status());
+  // Not visible read_committed before the commit.
+  EXPECT_THAT(read("dlq", 1, absl::Seconds(3), "read_committed").status().code(),
+              absl::StatusCode::kDeadlineExceeded);
+
+  EXPECT_TRUE(streams.Close(absl::Seconds(30)));  // commits the transaction
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto dlq_committed,
+                                read("dlq", 1, absl::Seconds(30), "read_committed"));
+  ASSERT_EQ(dlq_committed.size(), 1u);
+  EXPECT_EQ(dlq_committed[0].value, std::optional<std::string>("abc"));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto out, read("out", 1, absl::Seconds(30), "read_committed"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, std::optional<std::string>("good"));
+}
+
 // Java's "task migrated": another producer takes the thread's
 // transactional.id (fencing it) mid-run. The thread replaces its producer
 // (which fences the intruder in turn), closes its tasks dirty and processes
