@@ -349,6 +349,9 @@ class RealKafka3IT : public RealKafkaIT {
  protected:
   const char* real_kafka_env() const override { return "KSTREAMS_KAFKA3_DIR"; }
 
+  // See below.
+  void RunBrokerKill(const std::string& guarantee);
+
   // Runs scripts/kafka.sh `command` on this cluster; true on exit code 0.
   bool KafkaScript(const std::string& command) {
     const std::string line = StrCat("bash '", KSTREAMS_SOURCE_DIR, "/scripts/kafka.sh' ", command,
@@ -359,15 +362,20 @@ class RealKafka3IT : public RealKafkaIT {
   }
 };
 
-// in -> MapValues -> out (each input id must appear, duplicates allowed) and
-// in -> Count "counts" (logged), at_least_once, replication 3 with
-// min.insync.replicas 2 everywhere; broker 2 is SIGKILLed mid-run and
-// restarted later.
-TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
+// in -> MapValues -> out and in -> Count "counts" (logged, uncached) under
+// `guarantee`, replication 3 with min.insync.replicas 2 everywhere; broker 2
+// is SIGKILLed mid-run (under exactly_once_v2, with commits every 100 ms,
+// always mid-transaction) and restarted later. Every input id must appear
+// in the output read read_committed, and each key's count reach the
+// independent count: at least (at_least_once) or exactly (exactly_once_v2,
+// where the output has no duplicate either).
+void RealKafka3IT::RunBrokerKill(const std::string& guarantee) {
   constexpr int kRecords = 6000;
+  const bool exactly_once = guarantee == "exactly_once_v2";
+  const std::string& bootstrap = bootstrap_;
   const std::map<std::string, std::string> durable = {{"min.insync.replicas", "2"}};
-  KSTREAMS_ASSERT_OK(kafka_test::CreateTopic(bootstrap_, "in", 3, 3, durable));
-  KSTREAMS_ASSERT_OK(kafka_test::CreateTopic(bootstrap_, "out", 3, 3, durable));
+  KSTREAMS_ASSERT_OK(kafka_test::CreateTopic(bootstrap, "in", 3, 3, durable));
+  KSTREAMS_ASSERT_OK(kafka_test::CreateTopic(bootstrap, "out", 3, 3, durable));
   StreamsBuilder builder;
   KStream<std::string, std::string> in = builder.Stream<std::string, std::string>("in");
   in.MapValues([](const std::string& v) { return "seen-" + v; }).To("out");
@@ -376,6 +384,7 @@ TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
   config.Set("replication.factor", "3");
   config.Set("topic.min.insync.replicas", "2");
   config.Set("producer.acks", "all");
+  config.Set("processing.guarantee", guarantee);
   KafkaStreams streams(builder.Build(), config);
   KSTREAMS_ASSERT_OK(streams.Start());
 
@@ -405,8 +414,9 @@ TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
   ASSERT_TRUE(KafkaScript("start-node 2"));
   produce(2 * kRecords / 3, kRecords);
 
-  // Counts: at least once per input record, so each key's count is at least
-  // the independent count; the store converges there.
+  // The store converges on the independent counts: at least them under
+  // at_least_once (a record may count twice), exactly them under
+  // exactly_once_v2.
   int64_t counted = 0;
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -423,15 +433,30 @@ TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
       },
       absl::Seconds(120)))
       << counted << " counted of " << kRecords << ", state " << static_cast<int>(streams.state());
+  if (exactly_once) {
+    EXPECT_EQ(runtime_test::QueryCounts(streams), expected);
+  }
   EXPECT_EQ(streams.state(), KafkaStreams::State::kRunning);
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
-  // Output: every input id, nothing else; duplicates allowed.
-  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto out, ReadToEnd(bootstrap_, "out", 3));
+  // Output, read_committed: every input id, nothing else.
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto out, ReadToEnd(bootstrap, "out", 3));
   std::set<std::string> seen;
   for (const auto& r : out) seen.insert(r.value.value_or("<null>"));
   EXPECT_EQ(seen, ids);
-  EXPECT_GE(out.size(), static_cast<size_t>(kRecords));
-  std::printf("%zu output records for %d inputs\n", out.size(), kRecords);
+  if (exactly_once) {
+    EXPECT_EQ(out.size(), static_cast<size_t>(kRecords)) << "duplicates in the committed output";
+  } else {
+    EXPECT_GE(out.size(), static_cast<size_t>(kRecords));
+  }
+  std::printf("%s: %zu output records for %d inputs\n", guarantee.c_str(), out.size(), kRecords);
+}
+
+TEST_F(RealKafka3IT, BrokerKilledAndRestartedLosesNoRecord) {
+  RunBrokerKill("at_least_once");
+}
+
+TEST_F(RealKafka3IT, BrokerKilledMidTransactionLeavesExactOutputUnderExactlyOnceV2) {
+  RunBrokerKill("exactly_once_v2");
 }
 
 }  // namespace
