@@ -103,6 +103,10 @@ public final class DiffRunner {
       }
     }
     out.flush();
+    // The drivers remove their task directories; this removes the rest.
+    try (var paths = Files.walk(stateDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   static void runCase(String name, boolean cache, List<String> keys, List<Input> inputs,
