@@ -6,7 +6,7 @@
 #   KSTREAMS_SANITIZE=thread bash scripts/test.sh    # TSan in build-thread/
 # (Sanitized runs skip the install test, which builds an unsanitized consumer,
 # and the realkafka tier.) One tier alone: ctest --test-dir build -L realkafka
-# (labels: unit, driver, integration, realkafka, install).
+# (labels: unit, driver, integration, differential, realkafka, install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh

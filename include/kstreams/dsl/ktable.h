@@ -340,16 +340,18 @@ class KTable {
     auto named = [&](const char* suffix, const char* prefix) {
       return name ? *name + suffix : internal::GeneratedName(data, prefix);
     };
-    // Java's naming order (KTableImpl#doJoinOnForeignKey).
+    // Java's naming order (KTableImpl#doJoinOnForeignKey). Its subscription
+    // and response sinks and sources take KTableImpl's prefixes, KTABLE-SINK-
+    // and KTABLE-SOURCE- (Java 4.4's Describe(), tests/differential).
     const std::string subscription_topic =
         internal::ForeignKeyJoinTopicBase(
             named("-subscription-registration", "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-"));
     data.AddInternalTopic({subscription_topic, std::nullopt});
     const std::string send = named("-subscription-registration-processor",
                                    "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
-    const std::string subscription_sink = named("-subscription-registration-sink", "KSTREAM-SINK-");
+    const std::string subscription_sink = named("-subscription-registration-sink", "KTABLE-SINK-");
     const std::string subscription_source =
-        named("-subscription-registration-source", "KSTREAM-SOURCE-");
+        named("-subscription-registration-source", "KTABLE-SOURCE-");
     const std::string subscription_store =
         named("-subscription-store", "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-");
     const std::string receive = named("-subscription-receive", "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
@@ -361,8 +363,8 @@ class KTable {
         internal::ForeignKeyJoinTopicBase(
             named("-subscription-response", "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-"));
     data.AddInternalTopic({response_topic, std::nullopt});
-    const std::string response_sink = named("-subscription-response-sink", "KSTREAM-SINK-");
-    const std::string response_source = named("-subscription-response-source", "KSTREAM-SOURCE-");
+    const std::string response_sink = named("-subscription-response-sink", "KTABLE-SINK-");
+    const std::string response_source = named("-subscription-response-source", "KTABLE-SOURCE-");
     const std::string resolver = named("-subscription-response-resolver",
                                        "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-");
     const std::string result = named("-result", "KTABLE-FK-JOIN-OUTPUT-");

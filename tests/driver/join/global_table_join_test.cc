@@ -91,12 +91,12 @@ TEST(GlobalTableJoin, DescribesTheGlobalStoreAsJava) {
             "      <-- KSTREAM-SOURCE-0000000001\n"
             "  Sub-topology: 1\n"
             "    Source: KSTREAM-SOURCE-0000000003 (topics: [orders])\n"
-            "      --> KSTREAM-JOIN-0000000004\n"
-            "    Processor: KSTREAM-JOIN-0000000004 (stores: [])\n"
+            "      --> KSTREAM-LEFTJOIN-0000000004\n"
+            "    Processor: KSTREAM-LEFTJOIN-0000000004 (stores: [])\n"
             "      --> KSTREAM-SINK-0000000005\n"
             "      <-- KSTREAM-SOURCE-0000000003\n"
             "    Sink: KSTREAM-SINK-0000000005 (topic: out)\n"
-            "      <-- KSTREAM-JOIN-0000000004\n"
+            "      <-- KSTREAM-LEFTJOIN-0000000004\n"
             "\n");
 }
 

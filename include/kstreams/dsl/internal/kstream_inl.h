@@ -174,7 +174,10 @@ auto KStream<K, V>::GlobalTableJoin(const GlobalKTable<KG, VG>& table, Sel selec
                 "either may take const K& key first");
   using VR = internal::KindJoinerResult<kKind, J, K, V, VG>;
   internal::TopologyData& data = *data_;
-  std::string name = internal::NameFor(data, named, kLeft ? "KSTREAM-LEFTJOIN-" : "KSTREAM-JOIN-");
+  // Java names inner and left KStream-GlobalKTable joins alike,
+  // KSTREAM-LEFTJOIN-<n> (KStreamImpl#globalTableJoin; Java 4.4's Describe(),
+  // tests/differential).
+  std::string name = internal::NameFor(data, named, "KSTREAM-LEFTJOIN-");
   internal::ValueGetterSupplierPtr<KG, VG> getter = table.value_getter();
   if (!getter) {
     data.SetError(absl::InvalidArgumentError(

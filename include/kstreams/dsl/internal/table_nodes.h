@@ -331,6 +331,16 @@ class AggregateNodeBase : public Node<KIn, VIn, K, Change<VA>> {
     task_->RecordDropped(this->name(), "null key in an aggregation");
     return true;
   }
+  // Stream aggregations (Count, Reduce, Aggregate, cogroup inputs) ignore
+  // records with a null value, as Kafka Streams' KStreamAggregate and
+  // KStreamReduce do ("records with null key or value are ignored").
+  template <typename V>
+  bool SkipNullKeyOrValue(const K& key, const V& value) {
+    if (SkipNullKey(key)) return true;
+    if (!IsNullKey(value)) return false;
+    task_->RecordDropped(this->name(), "null value in an aggregation");
+    return true;
+  }
 
   std::string store_name_;
   std::shared_ptr<const bool> send_old_;
@@ -349,7 +359,7 @@ class StreamAggregateNode final : public AggregateNodeBase<K, V, K, VA> {
         init_(std::move(init)), agg_(std::move(agg)) {}
 
   void Process(Record<K, V>&& r) override {
-    if (this->SkipNullKey(r.key())) return;
+    if (this->SkipNullKeyOrValue(r.key(), r.value())) return;
     std::optional<ValueAndTimestamp<VA>> old = this->store_->Get(r.key());
     // As Kafka Streams: the first update's old value is the initializer's.
     VA old_agg = old ? old->value() : init_();
@@ -373,7 +383,7 @@ class StreamReduceNode final : public AggregateNodeBase<K, V, K, V> {
         red_(std::move(red)) {}
 
   void Process(Record<K, V>&& r) override {
-    if (this->SkipNullKey(r.key())) return;
+    if (this->SkipNullKeyOrValue(r.key(), r.value())) return;
     std::optional<ValueAndTimestamp<V>> old = this->store_->Get(r.key());
     std::optional<V> old_agg;
     int64_t ts = r.timestamp();

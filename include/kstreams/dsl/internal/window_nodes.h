@@ -156,6 +156,14 @@ class WindowAggregateNodeBase : public Node<K, V, Windowed<K>, Change<VA>> {
     task_->RecordDropped(this->name(), "null key in a windowed aggregation");
     return true;
   }
+  // Sliding-window aggregations also skip null values (Java's
+  // KStreamSlidingWindowAggregate; its time-window twin skips null keys only).
+  bool SkipNullKeyOrValue(const K& key, const V& value) {
+    if (SkipNullKey(key)) return true;
+    if (!IsNullKey(value)) return false;
+    task_->RecordDropped(this->name(), "null value in a sliding-window aggregation");
+    return true;
+  }
   void DropExpired(int64_t timestamp, int64_t start, int64_t end, int64_t close) {
     task_->RecordDropped(this->name(),
                          StrCat("record for an expired window (timestamp ", timestamp,
@@ -284,7 +292,7 @@ class SlidingWindowAggregateNode final : public WindowAggregateNodeBase<K, V, VA
         init_(std::move(init)), agg_(std::move(agg)) {}
 
   void Process(Record<K, V>&& r) override {
-    if (this->SkipNullKey(r.key())) return;
+    if (this->SkipNullKeyOrValue(r.key(), r.value())) return;
     const int64_t ts = r.timestamp();
     this->observed_ = std::max(this->observed_, ts);
     const int64_t close = this->observed_ - grace_;
