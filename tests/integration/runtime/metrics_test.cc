@@ -165,6 +165,13 @@ TEST_F(MetricsIT, ARestoreMovesTheRestoreMetrics) {
   const std::vector<Metric> m = streams.Metrics();
   EXPECT_EQ(Sum(m, "stream-task-metrics", "restore-total"), 60);
   EXPECT_GT(Sum(m, "stream-task-metrics", "restore-rate").value_or(0), 0);
+  // RocksDB's own estimate, sampled after each restored batch: the batch
+  // keeps each key's last record, so 6 keys over the two tasks' stores.
+  EXPECT_EQ(Sum(m, "stream-state-metrics", "estimate-num-keys", {{"rocksdb-state-id", "counts"}}),
+            6);
+  EXPECT_GT(Sum(m, "stream-state-metrics", "size-all-mem-tables", {{"rocksdb-state-id", "counts"}})
+                .value_or(0),
+            0);
   ASSERT_TRUE(streams.Close(absl::Seconds(30)));
 }
 
