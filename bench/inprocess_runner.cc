@@ -156,7 +156,17 @@ absl::Status FlushAll(Worker& w, bool durable) {
   return Drain(w);
 }
 
+// The wall-clock time end-to-end latencies are measured against, set once
+// per poll loop as a stream thread does (StreamTask::Process).
+void SetProcessingTime(Worker& w) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (internal::TaskCore* t : w.tasks) t->SetProcessingTime(now_ms);
+}
+
 absl::Status PunctuateAll(Worker& w) {
+  SetProcessingTime(w);
   for (internal::TaskCore* t : w.tasks) {
     absl::Status s = t->PunctuateStreamTime();
     if (s.ok()) s = t->PunctuateWallClock();
@@ -184,6 +194,7 @@ class Feeder {
 
   // Starts the cadence afresh (when the timer starts).
   void Restart() {
+    SetProcessingTime(w_);
     until_poll_ = kPollRecords;
     until_commit_ = commit_every_ > 0 ? commit_every_ : -1;
     last_commit_ = std::chrono::steady_clock::now();

@@ -35,6 +35,7 @@
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/state_restore_listener.h"
 #include "kstreams/processor/state_store.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/timestamp_extractor.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/processor/topology_description.h"

@@ -87,6 +87,17 @@ class StreamsConfig {
   static constexpr char kPollMs[] = "poll.ms";
   // Records processed per task before the thread polls again. Default: 1000.
   static constexpr char kMaxPollRecords[] = "max.poll.records";
+  // Which sensors record: INFO, DEBUG or TRACE (Java's Sensor.RecordingLevel;
+  // see kstreams/processor/streams_metrics.h and the README's Metrics
+  // section). Default: INFO.
+  static constexpr char kMetricsRecordingLevel[] = "metrics.recording.level";
+  // The window of rates and averages: they cover the last one to two of
+  // these (Java: metrics.num.samples=2 windows of this). Default: 30000.
+  static constexpr char kMetricsSampleWindowMs[] = "metrics.sample.window.ms";
+  // "host:port" on which KafkaStreams serves /metrics (Prometheus text
+  // format), /health, /ready, /topology and /tasks over HTTP; port 0 picks a
+  // free port (KafkaStreams::HttpPort()). Not a Java key. Default: "" (off).
+  static constexpr char kMetricsHttpAddress[] = "metrics.http.address";
   // Internal (Java's StreamsConfig.InternalConfig): wall-clock ms between
   // scans for unmatched left/outer stream-stream join records. Default: 1000
   // (0 under the TopologyTestDriver, as Java's driver).

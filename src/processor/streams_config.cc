@@ -24,6 +24,9 @@ std::optional<std::string_view> DefaultFor(std::string_view key) {
       {StreamsConfig::kPollMs, "100"},
       {StreamsConfig::kMaxPollRecords, "1000"},
       {StreamsConfig::kOuterJoinEmitIntervalMs, "1000"},
+      {StreamsConfig::kMetricsRecordingLevel, "INFO"},
+      {StreamsConfig::kMetricsSampleWindowMs, "30000"},
+      {StreamsConfig::kMetricsHttpAddress, ""},
   };
   auto it = kDefaults.find(key);
   if (it == kDefaults.end()) return std::nullopt;

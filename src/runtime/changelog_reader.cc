@@ -296,6 +296,7 @@ absl::StatusOr<int64_t> ChangelogReader::Restore(int max_records, absl::Duration
     c.offset = last;
     e->restored += n;
     total += n;
+    if (Sensor* restored = e->task->restore_sensor()) restored->Record(static_cast<double>(n));
     KSTREAMS_RETURN_IF_ERROR(Notify("OnBatchRestored", *e, [&](StateRestoreListener& l) {
       l.OnBatchRestored(c.partition, c.store_name, last, n);
     }));

@@ -15,7 +15,10 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/log.h"
 #include "kstreams/status_macros.h"
+#include "kstreams/processor/topology_description.h"
+#include "nlohmann/json.hpp"
 #include "runtime/global_stream_thread.h"
+#include "runtime/http_endpoint.h"
 #include "runtime/internal_topics.h"
 #include "runtime/local_store_registry.h"
 #include "runtime/process_id.h"
@@ -75,11 +78,26 @@ class KafkaStreamsImpl {
   KafkaStreamsImpl(const Topology& topology, StreamsConfig config)
       : topology_(topology.shared_data()),
         topology_status_(topology.status()),
-        config_(std::move(config)) {}
+        config_(std::move(config)) {
+    // Start() checks the level and window (a bad one fails it, naming the
+    // key); until then the metrics exist with what can be read.
+    RecordingLevel level = ParseRecordingLevel(*config_.Get(StreamsConfig::kMetricsRecordingLevel))
+                               .value_or(RecordingLevel::kInfo);
+    absl::StatusOr<int64_t> window = config_.GetInt(StreamsConfig::kMetricsSampleWindowMs);
+    metrics_ = std::make_shared<MetricsRegistry>(level, window.ok() ? *window : 30000);
+  }
 
   ~KafkaStreamsImpl() {
     Close(absl::InfiniteDuration());
     JoinHelpers();
+    StopHttp();
+    metrics_->Remove(this);
+  }
+
+  std::vector<Metric> Metrics() const { return metrics_->Snapshot(); }
+  std::optional<int> HttpPort() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return http_port_;
   }
 
   absl::Status Start();
@@ -155,6 +173,13 @@ class KafkaStreamsImpl {
   void ShutDownThreads(State final_state,
                        int64_t deadline_ms = std::numeric_limits<int64_t>::max());
   void JoinHelpers();
+  // stream-metrics (tag client-id): gauges over atomics only (they run under
+  // the registry's mutex, which may be taken while mu_ is held).
+  void AddClientMetrics();
+  // The HTTP endpoint (metrics.http.address): started by Start(), stopped
+  // by the destructor, so /health can tell NOT_RUNNING after Close().
+  absl::Status StartHttp();
+  void StopHttp();
 
   std::shared_ptr<const TopologyData> topology_;
   absl::Status topology_status_;
@@ -183,6 +208,14 @@ class KafkaStreamsImpl {
 
   std::mutex listener_mu_;
   KafkaStreams::StateListener listener_;
+
+  std::shared_ptr<MetricsRegistry> metrics_;
+  // Mirrors for the client's gauges.
+  std::atomic<int> state_mirror_{static_cast<int>(State::kCreated)};
+  std::atomic<int> alive_threads_{0};
+  std::atomic<int> failed_threads_{0};
+  std::unique_ptr<HttpEndpoint> http_;
+  std::optional<int> http_port_;  // guarded by mu_
 };
 
 bool KafkaStreamsImpl::TransitionTo(State to) {
@@ -191,6 +224,7 @@ bool KafkaStreamsImpl::TransitionTo(State to) {
     State from = state_;
     if (from == to || !IsValidTransition(from, to)) return false;
     state_ = to;
+    state_mirror_.store(static_cast<int>(to), std::memory_order_relaxed);
     events_.emplace_back(to, from);
   }
   // Deliver queued changes in order. mu_ is never held while waiting for
@@ -269,6 +303,8 @@ absl::Status KafkaStreamsImpl::Start() {
   KSTREAMS_ASSIGN_OR_RETURN(rc_, ParseRuntimeConfig(config_));
   AcquireIdentity();
   rc_.admin["client.id"] = AdminClientId();
+  rc_.metrics = metrics_;
+  AddClientMetrics();
   if (!topology_status_.ok()) {
     return absl::Status(topology_status_.code(),
                         StrCat("invalid topology: ", topology_status_.message()));
@@ -304,6 +340,8 @@ absl::Status KafkaStreamsImpl::Start() {
     global->Start();
     global_thread_ = std::move(global);
   }
+  // The endpoint answers from here on (/health: live; /ready: not yet).
+  if (!rc_.http_address.empty()) KSTREAMS_RETURN_IF_ERROR(StartHttp());
   // 4. The stream threads.
   std::vector<std::unique_ptr<StreamThread>> threads;
   {
@@ -316,13 +354,136 @@ absl::Status KafkaStreamsImpl::Start() {
   TransitionTo(State::kRebalancing);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& thread : threads) {
+    alive_threads_.fetch_add(1, std::memory_order_relaxed);
     thread->Start();
     threads_.push_back(std::move(thread));
   }
   return absl::OkStatus();
 }
 
-void KafkaStreamsImpl::OnThreadStateChange(StreamThread*, ThreadState, ThreadState) {
+void KafkaStreamsImpl::AddClientMetrics() {
+  const std::string group = "stream-metrics";
+  const MetricTags tags = {{"client-id", rc_.client_id}};
+  auto name = [&](std::string n, std::string description) {
+    return MetricName{std::move(n), group, std::move(description), tags};
+  };
+  metrics_->AddTextGauge(this, name("state", "The state of the Kafka Streams client"), [this] {
+    return std::string(StateName(static_cast<State>(state_mirror_.load())));
+  });
+  metrics_->AddGauge(
+      this, name("client-state", "The state of the Kafka Streams client as a number (ordinal)"),
+      [this] { return static_cast<double>(state_mirror_.load()); });
+  metrics_->AddGauge(this,
+                     name("alive-stream-threads", "The current number of alive stream threads"),
+                     [this] { return static_cast<double>(alive_threads_.load()); });
+  metrics_->AddGauge(this,
+                     name("failed-stream-threads", "The number of failed stream threads so far"),
+                     [this] { return static_cast<double>(failed_threads_.load()); });
+  metrics_->AddTextGauge(this, name("application-id", "The application ID of the client"),
+                         [id = rc_.application_id] { return id; });
+  metrics_->AddTextGauge(this, name("version", "The version of the client"),
+                         [] { return std::string("kstreams"); });
+  metrics_->AddTextGauge(
+      this, name("topology-description", "The description of the topology"),
+      [text = TopologyDescription(topology_).ToString()] { return text; });
+  metrics_->AddTextGauge(this, name("recording-level", "The metrics recording level"),
+                         [level = metrics_->level()] {
+                           return std::string(RecordingLevelName(level));
+                         });
+}
+
+absl::Status KafkaStreamsImpl::StartHttp() {
+  std::map<std::string, HttpEndpoint::Handler> handlers;
+  handlers["/metrics"] = [this](const std::string&) {
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                        PrometheusText(metrics_->Snapshot())};
+  };
+  // Live: the client has not stopped or failed (CREATED, REBALANCING, RUNNING).
+  handlers["/health"] = [this](const std::string&) {
+    const State s = static_cast<State>(state_mirror_.load());
+    const bool live = s == State::kCreated || s == State::kRebalancing || s == State::kRunning;
+    nlohmann::json body = {{"status", live ? "UP" : "DOWN"}, {"state", StateName(s)}};
+    return HttpResponse{live ? 200 : 503, "application/json", body.dump() + "\n"};
+  };
+  // Ready: RUNNING, and no task of this instance restores its stores.
+  handlers["/ready"] = [this](const std::string&) {
+    const State s = static_cast<State>(state_mirror_.load());
+    int restoring = 0;
+    for (const auto& thread : LocalThreadsMetadata()) {
+      for (const auto& task : thread.active_tasks) restoring += task.restoring ? 1 : 0;
+    }
+    const bool ready = s == State::kRunning && restoring == 0;
+    nlohmann::json body = {{"status", ready ? "UP" : "DOWN"},
+                           {"state", StateName(s)},
+                           {"restoring_tasks", restoring}};
+    return HttpResponse{ready ? 200 : 503, "application/json", body.dump() + "\n"};
+  };
+  // Describe() as text, or Graphviz DOT with ?format=dot.
+  handlers["/topology"] = [description = TopologyDescription(topology_)](const std::string& q) {
+    if (q.find("format=dot") != std::string::npos) {
+      return HttpResponse{200, "text/vnd.graphviz; charset=utf-8", description.ToDot()};
+    }
+    return HttpResponse{200, "text/plain; charset=utf-8", description.ToString()};
+  };
+  handlers["/tasks"] = [this](const std::string&) {
+    nlohmann::json threads = nlohmann::json::array();
+    for (const auto& t : LocalThreadsMetadata()) {
+      nlohmann::json tasks = nlohmann::json::array();
+      for (const auto& task : t.active_tasks) {
+        nlohmann::json partitions = nlohmann::json::array();
+        for (const TopicPartition& tp : task.topic_partitions) {
+          nlohmann::json p = {{"topic", tp.topic}, {"partition", tp.partition}};
+          if (auto it = task.committed_offsets.find(tp); it != task.committed_offsets.end()) {
+            p["committed_offset"] = it->second;
+          }
+          if (auto it = task.end_offsets.find(tp); it != task.end_offsets.end()) {
+            p["end_offset"] = it->second;
+          }
+          partitions.push_back(std::move(p));
+        }
+        tasks.push_back({{"task_id", task.task_id.ToString()},
+                         {"topic_partitions", std::move(partitions)},
+                         {"restoring", task.restoring},
+                         {"dropped_records", task.dropped_records}});
+      }
+      threads.push_back({{"thread_name", t.thread_name},
+                         {"thread_state", t.thread_state},
+                         {"consumer_client_id", t.consumer_client_id},
+                         {"restore_consumer_client_id", t.restore_consumer_client_id},
+                         {"producer_client_ids", t.producer_client_ids},
+                         {"admin_client_id", t.admin_client_id},
+                         {"active_tasks", std::move(tasks)},
+                         {"standby_tasks", nlohmann::json::array()},
+                         {"dropped_records", t.dropped_records}});
+    }
+    nlohmann::json body = {{"client_id", rc_.client_id},
+                           {"application_id", rc_.application_id},
+                           {"state", StateName(static_cast<State>(state_mirror_.load()))},
+                           {"threads", std::move(threads)}};
+    return HttpResponse{200, "application/json", body.dump(2) + "\n"};
+  };
+  KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<HttpEndpoint> endpoint,
+                            HttpEndpoint::Start(rc_.http_address, std::move(handlers)));
+  LogLine(LogLevel::kInfo, StrCat("stream-client [", rc_.client_id, "] serving metrics on http://",
+                                  rc_.http_address.substr(0, rc_.http_address.rfind(':')), ":",
+                                  endpoint->port(), "/metrics"));
+  std::lock_guard<std::mutex> lock(mu_);
+  http_port_ = endpoint->port();
+  http_ = std::move(endpoint);
+  return absl::OkStatus();
+}
+
+void KafkaStreamsImpl::StopHttp() {
+  std::unique_ptr<HttpEndpoint> endpoint;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    endpoint = std::move(http_);
+  }
+  endpoint.reset();  // waits for running handlers (they may take mu_)
+}
+
+void KafkaStreamsImpl::OnThreadStateChange(StreamThread*, ThreadState now, ThreadState) {
+  if (now == ThreadState::kDead) alive_threads_.fetch_sub(1, std::memory_order_relaxed);
   State want;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -342,6 +503,7 @@ void KafkaStreamsImpl::OnThreadStateChange(StreamThread*, ThreadState, ThreadSta
 }
 
 void KafkaStreamsImpl::OnThreadFailure(StreamThread* thread, const absl::Status& error) {
+  failed_threads_.fetch_add(1, std::memory_order_relaxed);
   KafkaStreams::UncaughtExceptionHandler handler;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -356,6 +518,7 @@ void KafkaStreamsImpl::OnThreadFailure(StreamThread* thread, const absl::Status&
     if (!shutdown_started_) {
       absl::StatusOr<std::unique_ptr<StreamThread>> replacement = MakeThread();
       if (replacement.ok()) {
+        alive_threads_.fetch_add(1, std::memory_order_relaxed);
         (*replacement)->Start();
         LogLine(LogLevel::kWarning, StrCat("replacing stream thread '", thread->name(),
                                            "' with '", (*replacement)->name(), "'"));
@@ -487,6 +650,8 @@ absl::StatusOr<std::shared_ptr<internal::LocalStoreProvider>> KafkaStreams::Stor
 std::vector<KafkaStreams::ThreadMetadata> KafkaStreams::LocalThreadsMetadata() const {
   return impl_->LocalThreadsMetadata();
 }
+std::vector<Metric> KafkaStreams::Metrics() const { return impl_->Metrics(); }
+std::optional<int> KafkaStreams::HttpPort() const { return impl_->HttpPort(); }
 absl::StatusOr<std::vector<KafkaStreams::InternalTopic>> KafkaStreams::InternalTopics() const {
   return impl_->InternalTopics();
 }

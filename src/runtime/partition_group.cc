@@ -18,6 +18,7 @@ void PartitionGroup::Add(ConsumerRecord record) {
 }
 
 std::optional<TopicPartition> PartitionGroup::NextPartition(int64_t now_ms) {
+  enforced_ = false;
   if (total_ == 0) return std::nullopt;
   const TopicPartition* best = nullptr;
   int64_t best_ts = 0;
@@ -35,6 +36,7 @@ std::optional<TopicPartition> PartitionGroup::NextPartition(int64_t now_ms) {
   if (some_empty && max_task_idle_ms_ > 0) {
     if (!idle_since_ms_) idle_since_ms_ = now_ms;
     if (now_ms - *idle_since_ms_ < max_task_idle_ms_) return std::nullopt;
+    enforced_ = true;
   } else if (!some_empty) {
     idle_since_ms_.reset();
   }

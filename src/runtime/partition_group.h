@@ -50,11 +50,15 @@ class PartitionGroup {
   // Since when (wall-clock ms) the group has been waiting for an empty
   // partition under max.task.idle.ms; std::nullopt when it is not waiting.
   std::optional<int64_t> idle_since_ms() const { return idle_since_ms_; }
+  // True when the last NextPartition() chose a partition while another was
+  // empty and max.task.idle.ms had passed (Java's enforced processing).
+  bool enforced() const { return enforced_; }
 
  private:
   std::map<TopicPartition, std::deque<ConsumerRecord>> queues_;
   int64_t max_task_idle_ms_;
   std::optional<int64_t> idle_since_ms_;  // when some partition first ran empty
+  bool enforced_ = false;
   size_t total_ = 0;
 };
 

@@ -36,7 +36,8 @@ bool IsStreamsKey(std::string_view key) {
       "client.id",
       "repartition.purge.interval.ms",
   };
-  return kKeys.contains(key) || key.starts_with("topic.");
+  // metrics.*: Kafka Streams' metrics settings (librdkafka has none).
+  return kKeys.contains(key) || key.starts_with("topic.") || key.starts_with("metrics.");
 }
 
 }  // namespace
@@ -111,6 +112,12 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   // engine's part, shared by every task of every thread.
   KSTREAMS_ASSIGN_OR_RETURN(out.task, ParseTaskConfig(config));
   out.error_handling = out.task->error_handling;
+  out.http_address = *config.Get(StreamsConfig::kMetricsHttpAddress);
+  if (!out.http_address.empty() && out.http_address.find(':') == std::string::npos) {
+    return absl::InvalidArgumentError(StrCat("config '", StreamsConfig::kMetricsHttpAddress,
+                                             "'='", out.http_address,
+                                             "' must be host:port (port 0: any free port)"));
+  }
   if (std::optional<std::string> client_id = config.Get("client.id")) {
     out.configured_client_id = *client_id;
   }

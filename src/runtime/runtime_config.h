@@ -24,6 +24,7 @@
 #include "kstreams/processor/state_store.h"
 #include "kstreams/streams_config.h"
 #include "processor/error_handling.h"
+#include "runtime/metrics_registry.h"
 #include "runtime/task_config.h"
 
 namespace kstreams::internal {
@@ -85,6 +86,13 @@ struct RuntimeConfig {
   // Finds a global store (GlobalKTable) by name for every task; set by
   // KafkaStreams when the topology has global stores. Thread-safe.
   std::function<StateStore*(std::string_view)> global_stores;
+  // metrics.http.address ("host:port"; empty: no HTTP endpoint).
+  std::string http_address;
+  // The client's metrics registry (set by KafkaStreams); a StreamThread
+  // sets thread_metrics to its own metrics in its copy, which its
+  // TaskManager hands to the tasks it creates.
+  std::shared_ptr<MetricsRegistry> metrics;
+  ThreadMetrics* thread_metrics = nullptr;
 };
 
 // Validates `config` (required keys, integer ranges, processing.guarantee,

@@ -86,11 +86,17 @@ class StateManager {
 
   const CheckpointFile& checkpoint_file() const { return checkpoint_; }
 
+  // The task's restore-rate/total sensor (records restored), or nullptr;
+  // the ChangelogReader records each batch it applies.
+  void set_restore_sensor(Sensor* sensor) { restore_sensor_ = sensor; }
+  Sensor* restore_sensor() const { return restore_sensor_; }
+
  private:
   TaskId task_;
   CheckpointFile checkpoint_;
   std::vector<Changelog> changelogs_;
   std::map<TopicPartition, int64_t> checkpointed_;  // Offsets() at the last checkpoint
+  Sensor* restore_sensor_ = nullptr;
 };
 
 }  // namespace kstreams::internal

@@ -1,5 +1,7 @@
 #include "runtime/stream_task.h"
 
+#include <chrono>
+
 #include "kstreams/status_macros.h"
 #include "runtime/raw_record.h"
 
@@ -25,6 +27,7 @@ absl::Status StreamTask::InitStores() {
   state_ = std::make_unique<StateManager>(application_id_, id_, core_->state_dir(),
                                           core_->restore_registrations());
   state_->LoadCheckpoint();
+  state_->set_restore_sensor(core_->task_metrics().restore);
   restoring_ = true;
   queryable_->core = core_.get();
   return absl::OkStatus();
@@ -41,10 +44,19 @@ absl::Status StreamTask::CompleteRestoration() {
 absl::StatusOr<int64_t> StreamTask::Process(int64_t max_records, int64_t now_ms) {
   if (restoring_) return 0;
   std::lock_guard<std::mutex> lock(store_lock());
+  core_->SetProcessingTime(now_ms);
+  // DEBUG: process-latency, measured per batch (two clock reads per batch,
+  // not per record) and recorded as the batch's average per record.
+  Sensor* latency = core_->task_metrics().process_latency;
+  std::chrono::steady_clock::time_point started;
+  if (latency != nullptr) started = std::chrono::steady_clock::now();
   int64_t processed = 0;
   while (processed < max_records) {
     std::optional<TopicPartition> tp = group_.NextPartition(now_ms);
     if (!tp) break;
+    if (group_.enforced()) {
+      if (Sensor* enforced = core_->task_metrics().enforced_processing) enforced->Record();
+    }
     const ConsumerRecord& record = group_.Head(*tp);
     absl::Status s = core_->Process(ToRawRecord(record));
     // The record counts as consumed even when a handler skipped it.
@@ -53,6 +65,12 @@ absl::StatusOr<int64_t> StreamTask::Process(int64_t max_records, int64_t now_ms)
     KSTREAMS_RETURN_IF_ERROR(s);
     uncommitted_[*tp] = next_offset;
     ++processed;
+  }
+  if (latency != nullptr && processed > 0) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    latency->Record(static_cast<double>(ns) / static_cast<double>(processed));
   }
   if (processed > 0) KSTREAMS_RETURN_IF_ERROR(core_->PunctuateStreamTime());
   return processed;

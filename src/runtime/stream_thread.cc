@@ -11,6 +11,12 @@
 namespace kstreams::internal {
 namespace {
 
+// Milliseconds since `start` (steady clock), for the latency sensors.
+double MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 // Records a task processes before the thread moves to the next task, so
 // that tasks share the thread fairly.
 constexpr int64_t kRecordsPerTaskRound = 100;
@@ -100,7 +106,12 @@ StreamThread::StreamThread(std::string name, std::shared_ptr<const TopologyData>
       rc_(std::move(runtime_config)),
       callbacks_(std::move(callbacks)),
       restore_listener_(std::move(restore_listener)),
-      registry_(std::move(registry)) {}
+      registry_(std::move(registry)) {
+  if (rc_.metrics != nullptr) {
+    metrics_ = std::make_unique<ThreadMetrics>(rc_.metrics.get(), name_, NowMs());
+    rc_.thread_metrics = metrics_.get();
+  }
+}
 
 StreamThread::~StreamThread() {
   if (thread_.joinable()) {
@@ -297,10 +308,15 @@ absl::Status StreamThread::RunOnce() {
   // waited on (its partitions of restoring tasks are paused).
   const bool restoring = changelog_reader_->HasPending();
   if (poll) {
+    const auto poll_started = std::chrono::steady_clock::now();
     absl::StatusOr<std::vector<ConsumerRecord>> records = consumer_->PollBatch(
         static_cast<int>(max_records),
         has_work || restoring ? absl::ZeroDuration() : absl::Milliseconds(rc_.poll_ms));
     last_poll_ms_ = NowMs();
+    if (metrics_ != nullptr && records.ok()) {
+      metrics_->poll->Record(MsSince(poll_started));
+      metrics_->poll_records->Record(static_cast<double>(records->size()));
+    }
     KSTREAMS_RETURN_IF_ERROR(hook_error_);
     if (!records.ok()) return Prefixed(records.status(), "polling the consumer: ");
     for (ConsumerRecord& r : *records) task_manager_->AddRecord(std::move(r));
@@ -315,22 +331,37 @@ absl::Status StreamThread::RunOnce() {
   // max.poll.interval.ms so the consumer stays in the group.
   now = NowMs();
   const int64_t budget_end = now + PhaseBudgetMs();
+  const auto process_started = std::chrono::steady_clock::now();
+  int64_t processed = 0;
   while (true) {
     KSTREAMS_ASSIGN_OR_RETURN(int64_t total,
                               task_manager_->ProcessRound(kRecordsPerTaskRound, now));
+    processed += total;
     now = NowMs();
     if (total == 0 || now >= budget_end || collector_->rewind_requested()) break;
   }
+  if (metrics_ != nullptr && processed > 0) {
+    // Java's StreamThread: per iteration, the records and the latency per record.
+    metrics_->process->Record(static_cast<double>(processed));
+    metrics_->process_latency->Record(MsSince(process_started) / static_cast<double>(processed));
+  }
 
+  const int64_t punctuations = metrics_ != nullptr ? metrics_->punctuations : 0;
+  const auto punctuate_started = std::chrono::steady_clock::now();
   KSTREAMS_RETURN_IF_ERROR(task_manager_->PunctuateWallClock());
+  if (metrics_ != nullptr && metrics_->punctuations != punctuations) {
+    metrics_->punctuate->Record(MsSince(punctuate_started));
+  }
   collector_->Poll();
   KSTREAMS_RETURN_IF_ERROR(collector_->error());
 
   // A commit also serves a rewind a RETRY answer asked for.
   const bool requested = task_manager_->TakeCommitRequests() || collector_->rewind_requested();
   if (requested || NowMs() - task_manager_->last_commit_ms() >= rc_.commit_interval_ms) {
+    const auto commit_started = std::chrono::steady_clock::now();
     KSTREAMS_RETURN_IF_ERROR(
         task_manager_->Commit(/*enforce_checkpoint=*/false, ClosingDeadline()));
+    if (metrics_ != nullptr) metrics_->commit->Record(MsSince(commit_started));
   }
   return absl::OkStatus();
 }

@@ -134,6 +134,9 @@ class StreamThread {
 
   std::shared_ptr<StateRestoreListener> restore_listener_;
   std::shared_ptr<LocalStoreRegistry> registry_;
+  // The thread's metrics (stream-thread-metrics); rc_.thread_metrics
+  // points here. Declared before the TaskManager, whose tasks count in it.
+  std::unique_ptr<ThreadMetrics> metrics_;
   std::unique_ptr<Producer> producer_;
   std::unique_ptr<RecordCollectorImpl> collector_;
   std::unique_ptr<Consumer> consumer_;

@@ -25,6 +25,16 @@ absl::StatusOr<std::shared_ptr<const TaskConfig>> ParseTaskConfig(
   KSTREAMS_ASSIGN_OR_RETURN(
       out->outer_join_emit_interval_ms,
       ConfigIntAtLeast(config, StreamsConfig::kOuterJoinEmitIntervalMs, 0));
+  std::string level = *config.Get(StreamsConfig::kMetricsRecordingLevel);
+  std::optional<RecordingLevel> parsed_level = ParseRecordingLevel(level);
+  if (!parsed_level) {
+    return absl::InvalidArgumentError(StrCat("config '", StreamsConfig::kMetricsRecordingLevel,
+                                             "'='", level,
+                                             "' is not a recording level: use INFO, DEBUG or TRACE"));
+  }
+  out->metrics_recording_level = *parsed_level;
+  KSTREAMS_ASSIGN_OR_RETURN(out->metrics_sample_window_ms,
+                            ConfigIntAtLeast(config, StreamsConfig::kMetricsSampleWindowMs, 1));
   KSTREAMS_ASSIGN_OR_RETURN(out->rocksdb, ParseRocksDBSettings(config));
   KSTREAMS_ASSIGN_OR_RETURN(out->error_handling,
                             ParseErrorHandling(config, std::move(wall_clock_ms)));

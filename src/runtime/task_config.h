@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/streams_config.h"
 #include "processor/error_handling.h"
 #include "state/rocksdb_settings.h"
@@ -51,13 +52,18 @@ struct TaskConfig {
   // The exception handlers, the default timestamp extractor and the dead
   // letter queue topic.
   std::shared_ptr<const ErrorHandling> error_handling;
+  // metrics.recording.level (INFO, DEBUG or TRACE). Default: INFO.
+  RecordingLevel metrics_recording_level = RecordingLevel::kInfo;
+  // metrics.sample.window.ms (>= 1). Default: 30000.
+  int64_t metrics_sample_window_ms = 30000;
   // The config as given, for ProcessorContext::config() (what user
   // processors read; the engine itself never parses it).
   StreamsConfig streams_config;
 };
 
 // Reads application.id (required), state.dir (not empty),
-// statestore.cache.max.bytes (>= 0), the outer-join emit interval (>= 0), the
+// statestore.cache.max.bytes (>= 0), the outer-join emit interval (>= 0),
+// metrics.recording.level and metrics.sample.window.ms, the
 // rocksdb.* settings (ParseRocksDBSettings) and the handlers (ParseErrorHandling:
 // `wall_clock_ms` is the clock a `wallclock` extractor reads, the system
 // clock when empty).

@@ -1,5 +1,6 @@
 #include "runtime/task_core.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "absl/strings/match.h"
@@ -43,6 +44,26 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
     task->options_.thread_cache = task->own_thread_cache_.get();
   }
 
+  {
+    const TaskConfig& config = *task->options_.config;
+    ThreadMetrics* thread = task->options_.thread_metrics;
+    MetricsRegistry* registry = nullptr;
+    std::string thread_id = "topology-test-driver";
+    if (thread != nullptr) {
+      registry = thread->scope.registry();
+      thread_id = thread->scope.tags().front().second;
+      if (thread->task_created != nullptr) thread->task_created->Record();
+    } else if (task->options_.metrics_registry != nullptr) {
+      registry = task->options_.metrics_registry;
+    } else {
+      task->own_metrics_ = std::make_unique<MetricsRegistry>(config.metrics_recording_level,
+                                                             config.metrics_sample_window_ms);
+      registry = task->own_metrics_.get();
+    }
+    task->metrics_ =
+        std::make_unique<TaskMetrics>(registry, thread_id, task->options_.task_id.ToString());
+  }
+
   const TopologyData& data = *task->topology_;
   const bool caching_allowed = task->options_.thread_cache->max_bytes() > 0;
   for (const std::string& store_name : subtopology.stores) {
@@ -74,6 +95,16 @@ absl::StatusOr<std::unique_ptr<TaskCore>> TaskCore::Create(
       absl::Status s = by_name[name]->AddChild(by_name[child]);
       if (!s.ok()) return s;
     }
+  }
+  // Node metrics: process-rate/total (DEBUG) on every node, end-to-end
+  // latency (INFO) at sources and at terminal nodes (no children), as Java.
+  for (const std::string& name : subtopology.nodes) {
+    const NodeDef& def = *data.FindNode(name);
+    const bool source = def.kind == NodeKind::kSource;
+    Sensor* e2e = source || def.children.empty() ? task->metrics_->NodeE2eLatency(name) : nullptr;
+    if (source && e2e != nullptr) task->e2e_at_sources_ = true;
+    by_name[name]->SetMetrics(task->metrics_->NodeProcess(name), e2e,
+                              &task->processing_time_ms_);
   }
   return task;
 }
@@ -185,7 +216,7 @@ absl::Status TaskCore::Process(const RawRecord& record) {
   if (timestamp < 0) {
     // Java's RecordQueue: a record with a negative extracted timestamp is
     // logged, counted and skipped; it never stalls the partition.
-    ++dropped_records_;
+    CountDropped();
     internal::LogLine(LogLevel::kWarning,
                       StrCat("record at ", Where(metadata_), " (source '", source->name(),
                              "') has invalid (negative) timestamp ", timestamp,
@@ -193,7 +224,14 @@ absl::Status TaskCore::Process(const RawRecord& record) {
     return absl::OkStatus();
   }
   record_timestamp_ = timestamp;
+  if (metrics_->record_lateness != nullptr) {
+    metrics_->record_lateness->Record(
+        static_cast<double>(stream_time_ > timestamp ? stream_time_ - timestamp : 0));
+  }
   stream_time_ = std::max(stream_time_, timestamp);
+  if (metrics_->process != nullptr) metrics_->process->Record();
+  if (e2e_at_sources_ && !processing_time_given_) processing_time_ms_ = options_.wall_clock_ms();
+  if (source->metered()) source->RecordMetrics(timestamp);
   // The source forwards the extracted timestamp.
   std::optional<RawRecord> restamped;
   if (timestamp != record.timestamp) {
@@ -299,7 +337,7 @@ absl::Status TaskCore::ApplyResponse(const ErrorHandlerResponse& response,
                    " record(s) sent to the dead letter queue '",
                    response.dead_letter_queue_records.front().topic, "')");
   if (response.result == ErrorHandlerResult::kContinue) {
-    if (drops_record) ++dropped_records_;
+    if (drops_record) CountDropped();
     internal::LogLine(LogLevel::kWarning,
                       StrCat(message, "; skipped (", handler_key, " answered CONTINUE)", dlq));
     return absl::OkStatus();
@@ -422,6 +460,21 @@ absl::Status TaskCore::Punctuate(std::vector<Schedule_>& schedules, int64_t now,
     Punctuator punctuator = schedules[i].punctuator;  // may reallocate below
     std::string node = schedules[i].node;
     record_timestamp_ = now;
+    processing_time_ms_ = options_.wall_clock_ms();
+    if (options_.thread_metrics != nullptr) ++options_.thread_metrics->punctuations;
+    std::chrono::steady_clock::time_point started;
+    if (metrics_->punctuate != nullptr) started = std::chrono::steady_clock::now();
+    struct RecordLatency {
+      Sensor* sensor;
+      std::chrono::steady_clock::time_point started;
+      ~RecordLatency() {
+        if (sensor == nullptr) return;
+        sensor->Record(static_cast<double>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count()));
+      }
+    } record_latency{metrics_->punctuate, started};
     absl::Status handled;
     try {
       punctuator(now);
@@ -483,6 +536,9 @@ absl::Status TaskCore::Flush() { return FlushStores(&StateStore::Flush, "flushin
 void TaskCore::Close() {
   if (closed_) return;
   closed_ = true;
+  if (options_.thread_metrics != nullptr && options_.thread_metrics->task_closed != nullptr) {
+    options_.thread_metrics->task_closed->Record();
+  }
   for (auto& node : nodes_) {
     try {
       node->Close();
@@ -519,7 +575,7 @@ void TaskCore::RegisterRestore(const std::string& store_name, StateRestoreCallba
 }
 
 void TaskCore::RecordDropped(std::string_view node, std::string_view reason) {
-  ++dropped_records_;
+  CountDropped();
   if (internal::LogEnabled(LogLevel::kDebug)) {
     internal::LogLine(LogLevel::kDebug,
                       ::kstreams::internal::StrCat("node '", node, "' dropped a record",

@@ -30,6 +30,7 @@
 #include "kstreams/processor/internal/topology_data.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "processor/error_handling.h"
+#include "runtime/metrics_registry.h"
 #include "runtime/task_config.h"
 #include "state/state_directory_lock.h"
 #include "state/thread_cache.h"
@@ -53,6 +54,14 @@ class TaskCore final : public TaskContext, public StateStoreContext {
     // The directory under <state.dir>/<application.id> for this task's
     // state; default: the task id. The global thread uses "global".
     std::string state_dir_name;
+    // The owning stream thread's metrics (not owned; outlives the task):
+    // the task's metrics join its registry with its thread-id, and count in
+    // its task-created/closed and punctuations. nullptr (the test driver,
+    // the global thread): the task's metrics go to `metrics_registry`
+    // (not owned; outlives the task), or, without one, to a registry of
+    // its own; thread-id "topology-test-driver".
+    ThreadMetrics* thread_metrics = nullptr;
+    MetricsRegistry* metrics_registry = nullptr;
   };
 
   // Instantiates the nodes and stores of `subtopology`. Nothing is
@@ -115,6 +124,18 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   }
   int64_t dropped_records() const { return dropped_records_; }
 
+  // The task's metrics (stream-task-metrics and the scope of its nodes',
+  // stores' and processors' sensors).
+  TaskMetrics& task_metrics() { return *metrics_; }
+  // The registry the task's metrics are in (the thread's, or its own).
+  MetricsRegistry& metrics_registry() { return *metrics_->scope.registry(); }
+  // The wall-clock ms end-to-end latencies of the records processed next
+  // are measured against (Java's StreamTask gets it once per loop). Without
+  // it each record reads the clock.
+  void SetProcessingTime(int64_t now_ms) {
+    processing_time_ms_ = now_ms;
+    processing_time_given_ = true;
+  }
   // TaskContext.
   const std::string& application_id() const override { return options_.config->application_id; }
   TaskId task_id() const override { return options_.task_id; }
@@ -143,6 +164,8 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   ThreadCache* thread_cache() override { return options_.thread_cache; }
   int64_t record_timestamp() const override { return record_timestamp_; }
   void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) override;
+  // TaskContext and StateStoreContext.
+  StreamsMetrics* metrics() override { return &metrics_->scope; }
 
  private:
   struct Schedule_ {
@@ -174,9 +197,18 @@ class TaskCore final : public TaskContext, public StateStoreContext {
                                          int64_t timestamp, const std::string& message,
                                          std::exception_ptr cause);
   int64_t ExtractTimestamp(const RawRecord& record, SourceNodeBase* source);
+  // One more dropped record: dropped_records() and dropped-records-rate/total.
+  void CountDropped() {
+    ++dropped_records_;
+    if (metrics_->dropped_records != nullptr) metrics_->dropped_records->Record();
+  }
 
   std::shared_ptr<const TopologyData> topology_;
   Options options_;
+  // Declared before everything that holds its sensors (nodes, stores),
+  // so destroyed after them.
+  std::unique_ptr<MetricsRegistry> own_metrics_;  // without thread_metrics
+  std::unique_ptr<TaskMetrics> metrics_;
   std::vector<std::unique_ptr<NodeBase>> nodes_;  // definition order
   std::vector<std::unique_ptr<StateStore>> stores_;
   std::unique_ptr<ThreadCache> own_thread_cache_;
@@ -201,6 +233,10 @@ class TaskCore final : public TaskContext, public StateStoreContext {
   std::string current_node_;  // node being initialized, for Schedule()
   int64_t stream_time_ = -1;
   int64_t dropped_records_ = 0;
+  // What the nodes' e2e sensors read (NodeBase::SetMetrics).
+  int64_t processing_time_ms_ = 0;
+  bool processing_time_given_ = false;
+  bool e2e_at_sources_ = false;  // a source records e2e latency
   bool commit_requested_ = false;
   bool closed_ = false;
   const ErrorHandling* handlers_ = nullptr;  // options_.config->error_handling

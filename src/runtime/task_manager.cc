@@ -393,6 +393,7 @@ absl::Status TaskManager::HandleAssignment(const std::vector<TopicPartition>& pa
     options.collector = collector_;
     options.thread_cache = cache_.get();
     options.global_stores = rc_.global_stores;
+    options.thread_metrics = rc_.thread_metrics;
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
         topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
     absl::Status s = task.ok() ? (*task)->InitStores() : task.status();

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/internal/store_metrics.h"
 #include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/status_macros.h"
 #include "state/named_cache.h"
@@ -30,6 +31,20 @@ class CachingLayer : public WrappedStateStore<Store> {
  public:
   absl::Status Init(StateStoreContext& context) override {
     cache_.Attach(context.thread_cache());
+    if (StreamsMetrics* m = StoreMetricsAt(context)) {
+      Sensor* sensor = m->AddSensor(StrCat("cache.", this->name(), ".hit-ratio"),
+                                    RecordingLevel::kDebug);
+      MetricTags tags = m->tags();
+      tags.emplace_back("record-cache-id", this->name());
+      for (auto [name, stat] : {std::pair{"hit-ratio-avg", Stat::kAvg},
+                                std::pair{"hit-ratio-min", Stat::kMin},
+                                std::pair{"hit-ratio-max", Stat::kMax}}) {
+        sensor->Add({name, "stream-record-cache-metrics",
+                     "The ratio of cache hits to cache lookups", tags},
+                    stat);
+      }
+      cache_.SetHitRatioSensor(sensor);
+    }
     return this->inner_->Init(context);
   }
   absl::Status FlushCache() override { return cache_.Flush(write_down_); }

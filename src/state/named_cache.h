@@ -34,6 +34,7 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "state/thread_cache.h"
 
@@ -74,6 +75,9 @@ class NamedCache {
   ~NamedCache() { Clear(); }
 
   void Attach(ThreadCache* cache) { cache_ = cache; }
+  // DEBUG (Java's NamedCache): after each lookup, this cache's hits / lookups
+  // so far (stream-record-cache-metrics hit-ratio-avg/min/max).
+  void SetHitRatioSensor(Sensor* sensor) { hit_ratio_ = sensor; }
   // False without a thread cache or with a budget of 0: write through.
   bool enabled() const { return cache_ != nullptr && cache_->max_bytes() > 0; }
   ThreadCache* thread_cache() const { return cache_; }
@@ -83,6 +87,12 @@ class NamedCache {
   }
 
   bool empty() const { return entries_.empty(); }
+  void RecordHitRatio(bool hit) {
+    if (hit_ratio_ == nullptr) return;
+    lookups_ += 1;
+    hits_ += hit ? 1 : 0;
+    hit_ratio_->Record(static_cast<double>(hits_) / static_cast<double>(lookups_));
+  }
   const absl::node_hash_map<std::string, Entry>& entries() const { return entries_; }
 
   // The entry of `key`, or nullptr, changing nothing (interactive queries).
@@ -95,9 +105,11 @@ class NamedCache {
     auto it = entries_.find(AbslView(key));
     if (it == entries_.end()) {
       ++cache_->misses;
+      RecordHitRatio(false);
       return nullptr;
     }
     ++cache_->hits;
+    RecordHitRatio(true);
     Touch(&it->second);
     return &it->second;
   }
@@ -247,6 +259,9 @@ class NamedCache {
   }
 
   ThreadCache* cache_ = nullptr;
+  Sensor* hit_ratio_ = nullptr;
+  int64_t lookups_ = 0;
+  int64_t hits_ = 0;
   absl::node_hash_map<std::string, Entry> entries_;
   Entry* eldest_ = nullptr;
   Entry* youngest_ = nullptr;

@@ -24,6 +24,7 @@
 #include "kstreams/log.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/internal/query_read_scope.h"
+#include "kstreams/state/internal/store_metrics.h"
 #include "kstreams/state/rocksdb_config_setter.h"
 #include "kstreams/status_macros.h"
 #include "state/rocksdb_util.h"
@@ -406,7 +407,10 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     path_ = context.state_dir() / "rocksdb" / name_;
     KSTREAMS_RETURN_IF_ERROR(
         PrepareRocksDBOptions(context, name_, path_, &options_, kMemtableBytes));
-    return Open();
+    AddPropertySensors(context);
+    KSTREAMS_RETURN_IF_ERROR(Open());
+    SampleProperties();
+    return absl::OkStatus();
   }
 
   // Restores a batch of changelog records as one RocksDB write batch.
@@ -437,6 +441,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       AddWrite(batch, r.key, v, keep_snapshots);
     }
     rocksdb::Status s = db_->Write(write_options_, &batch);
+    SampleProperties();
     if (s.ok()) return absl::OkStatus();
     return FromRocksDB(s, StrCat("restore write to store '", name_, "'"));
   }
@@ -467,6 +472,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     options.wait = true;
     absl::Status s = FromRocksDB(db_->Flush(options), StrCat("flushing store '", name_, "'"));
     if (s.ok()) unflushed_ = false;
+    SampleProperties();
     return s;
   }
 
@@ -492,6 +498,7 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ == nullptr) return NotOpen();
     QuietPerfContext();
     unflushed_ = true;
+    if (--writes_until_sample_ <= 0) SampleProperties();
     rocksdb::Status s = WriteOne(db_.get(), write_options_, key, value, KeepSnapshots());
     if (s.ok()) return absl::OkStatus();  // no error message built per write
     return FromRocksDB(s, StrCat("write to store '", name_, "'"));
@@ -510,6 +517,8 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       AddWrite(batch, key, v, keep_snapshots);
     }
     rocksdb::Status s = db_->Write(write_options_, &batch);
+    writes_until_sample_ -= static_cast<int64_t>(entries.size());
+    if (writes_until_sample_ <= 0) SampleProperties();
     if (s.ok()) return absl::OkStatus();
     return FromRocksDB(s, StrCat("batch write to store '", name_, "'"));
   }
@@ -534,8 +543,49 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   }
 
  private:
+  // Writes between two samples of the RocksDB properties.
+  static constexpr int64_t kWritesPerSample = 1000;
+
   absl::Status NotOpen() const {
     return absl::FailedPreconditionError(StrCat("store '", name_, "' is not open"));
+  }
+
+  // Java's RocksDB property metrics (INFO; stream-state-metrics, tag
+  // rocksdb-state-id). RocksDB is never read from the metrics' reader: the
+  // properties are sampled on the task's thread (at open, every
+  // kWritesPerSample writes, after each restored batch and at each flush)
+  // into Stat::kValue sensors.
+  void AddPropertySensors(StateStoreContext& context) {
+    StreamsMetrics* m = StoreMetricsAt(context, RecordingLevel::kInfo);
+    if (m == nullptr || !property_sensors_.empty()) return;
+    MetricTags tags = m->tags();
+    tags.emplace_back("rocksdb-state-id", name_);
+    static constexpr std::pair<const char*, const char*> kProperties[] = {
+        {"estimate-num-keys", "rocksdb.estimate-num-keys"},
+        {"size-all-mem-tables", "rocksdb.size-all-mem-tables"},
+        {"cur-size-all-mem-tables", "rocksdb.cur-size-all-mem-tables"},
+        {"estimate-live-data-size", "rocksdb.estimate-live-data-size"},
+        {"live-sst-files-size", "rocksdb.live-sst-files-size"},
+        {"estimate-pending-compaction-bytes", "rocksdb.estimate-pending-compaction-bytes"},
+        {"num-entries-active-mem-table", "rocksdb.num-entries-active-mem-table"},
+    };
+    for (const auto& [metric, property] : kProperties) {
+      Sensor* sensor =
+          m->AddSensor(StrCat("store.", name_, ".", metric), RecordingLevel::kInfo);
+      sensor->Add({metric, "stream-state-metrics",
+                   StrCat("RocksDB property ", property, " (sampled on the stream thread)"),
+                   tags},
+                  Stat::kValue);
+      property_sensors_.push_back({property, sensor});
+    }
+  }
+  void SampleProperties() {
+    writes_until_sample_ = kWritesPerSample;
+    if (db_ == nullptr) return;
+    for (const auto& [property, sensor] : property_sensors_) {
+      uint64_t value = 0;
+      if (db_->GetIntProperty(property, &value)) sensor->Record(static_cast<double>(value));
+    }
   }
   // Writes must spare open iterators' snapshots (AddWrite).
   bool KeepSnapshots() const {
@@ -569,6 +619,8 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   absl::flat_hash_map<absl::string_view, size_t> last_of_key_;
   std::vector<size_t> sorted_;  // RestoreBatch: those indices in key order
   bool unflushed_ = false;
+  std::vector<std::pair<const char*, Sensor*>> property_sensors_;  // INFO
+  int64_t writes_until_sample_ = kWritesPerSample;
 };
 
 }  // namespace

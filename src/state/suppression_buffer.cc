@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "kstreams/internal/big_endian.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/state/internal/store_metrics.h"
 #include "kstreams/state/internal/suppression_buffer.h"
 
 namespace kstreams::internal {
@@ -151,6 +152,11 @@ class InMemorySuppressionBuffer final : public SuppressionBuffer {
       sink_ = context.changelog_sink(name_);
       context.RegisterRestore(name_, this);
     }
+    // DEBUG: Java records both after each buffer change.
+    size_sensor_ = StoreAvgMaxSensor(context, "in-memory-suppression", name_,
+                                     "suppression-buffer-size", "size of the buffer (bytes)");
+    count_sensor_ = StoreAvgMaxSensor(context, "in-memory-suppression", name_,
+                                      "suppression-buffer-count", "number of buffered records");
     open_ = true;
     return absl::OkStatus();
   }
@@ -199,6 +205,7 @@ class InMemorySuppressionBuffer final : public SuppressionBuffer {
     b.prior = it == index_.end() ? b.old_value : sorted_.at({it->second, std::string(key)}).prior;
     CleanPut(time, key, std::move(b));
     MarkDirty(key);
+    RecordSize();
   }
 
   void EvictWhile(const std::function<bool()>& predicate,
@@ -216,6 +223,7 @@ class InMemorySuppressionBuffer final : public SuppressionBuffer {
       index_.erase(AbslView(key));
       sorted_.erase(it);
     }
+    RecordSize();
   }
 
   int64_t min_timestamp() const override {
@@ -223,6 +231,10 @@ class InMemorySuppressionBuffer final : public SuppressionBuffer {
   }
   int64_t num_records() const override { return static_cast<int64_t>(sorted_.size()); }
   int64_t buffer_size_bytes() const override { return size_bytes_; }
+  void RecordSize() {
+    if (size_sensor_ != nullptr) size_sensor_->Record(static_cast<double>(size_bytes_));
+    if (count_sensor_ != nullptr) count_sensor_->Record(static_cast<double>(sorted_.size()));
+  }
 
   absl::Status RestoreBatch(std::span<const ChangelogRecord> records) override {
     for (const ChangelogRecord& r : records) {
@@ -265,6 +277,8 @@ class InMemorySuppressionBuffer final : public SuppressionBuffer {
   std::string name_;
   bool logging_;
   bool open_ = false;
+  Sensor* size_sensor_ = nullptr;   // DEBUG only
+  Sensor* count_sensor_ = nullptr;  // DEBUG only
   ChangelogSink* sink_ = nullptr;
   Headers version_headers_;
   std::map<std::pair<int64_t, std::string>, Buffered> sorted_;

@@ -58,6 +58,8 @@ class TopologyTestDriver::Impl final : public internal::RecordCollector {
   std::string application_id;
   // One record cache for all tasks, as one StreamThread has; outlives them.
   std::unique_ptr<internal::ThreadCache> thread_cache;
+  // Every task's metrics (Java's driver has metrics() too); outlives them.
+  std::unique_ptr<internal::MetricsRegistry> metrics;
   std::vector<std::unique_ptr<internal::TaskCore>> tasks;
   std::map<std::string, std::deque<internal::ProducedRecord>> outputs;
   std::map<std::string, int64_t> next_offset;
@@ -125,6 +127,8 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     }
   }
   impl_->thread_cache = std::make_unique<internal::ThreadCache>((*task_config)->cache_max_bytes);
+  impl_->metrics = std::make_unique<internal::MetricsRegistry>(
+      (*task_config)->metrics_recording_level, (*task_config)->metrics_sample_window_ms);
   // Global stores' sub-topologies first: records piped to a global topic
   // update the global store at once, and every task reads it by name.
   std::vector<internal::Subtopology> subs = data.GlobalSubtopologies();
@@ -137,6 +141,7 @@ TopologyTestDriver::TopologyTestDriver(const Topology& topology, StreamsConfig c
     options.config = *task_config;
     options.collector = impl_.get();
     options.thread_cache = impl_->thread_cache.get();
+    options.metrics_registry = impl_->metrics.get();
     options.wall_clock_ms = [this] { return wall_clock_ms_; };
     if (sub.global) {
       options.state_dir_name = "global";
@@ -271,6 +276,10 @@ int64_t TopologyTestDriver::dropped_records() const {
   int64_t total = 0;
   for (const auto& task : impl_->tasks) total += task->dropped_records();
   return total;
+}
+
+std::vector<Metric> TopologyTestDriver::Metrics() const {
+  return impl_->metrics != nullptr ? impl_->metrics->Snapshot() : std::vector<Metric>{};
 }
 
 StateStore* TopologyTestDriver::GetStateStoreBase(std::string_view name) {

@@ -14,7 +14,7 @@ import re
 import sys
 
 # The task engine: what the driver may use of src/runtime/.
-TASK_ENGINE = {"runtime/task_core.h", "runtime/task_config.h"}
+TASK_ENGINE = {"runtime/task_core.h", "runtime/task_config.h", "runtime/metrics_registry.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

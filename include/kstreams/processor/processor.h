@@ -37,6 +37,7 @@
 #include "kstreams/processor/punctuation.h"
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/state_store.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/task_id.h"
 
 namespace kstreams {
@@ -66,6 +67,10 @@ class ProcessorContextBase {
     return dynamic_cast<S*>(GetStateStoreBase(name));
   }
   virtual StateStore* GetStateStoreBase(std::string_view name) = 0;
+  // The task's metrics (Java's ProcessorContext#metrics()): sensors added
+  // here carry the tags thread-id and task-id, are listed by
+  // KafkaStreams::Metrics() and go away when the task closes.
+  virtual StreamsMetrics& metrics() = 0;
 };
 
 template <typename KOut, typename VOut>
@@ -170,6 +175,10 @@ class ContextAdapter : public Base {
   const StreamsConfig& app_config() const override { return task_->config(); }
   StateStore* GetStateStoreBase(std::string_view name) override {
     return task_->GetStateStore(name);
+  }
+  StreamsMetrics& metrics() override {
+    StreamsMetrics* m = task_->metrics();
+    return m != nullptr ? *m : DisabledStreamsMetrics();
   }
   void Attach(TaskContext* task) { task_ = task; }
 

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/task_id.h"
 #include "kstreams/streams_config.h"
 
@@ -102,6 +103,9 @@ class StateStoreContext {
     (void)store_name;
     (void)restore;
   }
+  // The task's metrics, for the store's sensors (stream-state-metrics), or
+  // nullptr (a store used on its own records none).
+  virtual StreamsMetrics* metrics() { return nullptr; }
 };
 
 class StateStore {

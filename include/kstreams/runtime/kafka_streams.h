@@ -64,6 +64,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "kstreams/processor/state_restore_listener.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/task_id.h"
 #include "kstreams/processor/topology.h"
 #include "kstreams/runtime/internal/composite_key_value_store.h"
@@ -196,6 +197,18 @@ class KafkaStreams {
 
   // One entry per live stream thread, sorted by name.
   std::vector<ThreadMetadata> LocalThreadsMetadata() const;
+
+  // Every metric of this client now (Java's KafkaStreams#metrics()), sorted
+  // by group, name and tags: the client's (`stream-metrics`), its threads',
+  // tasks', processor nodes', stores' and the sensors processors added
+  // through ProcessorContextBase::metrics(). Which are recorded depends on
+  // `metrics.recording.level`; the README's Metrics section lists them.
+  // Thread-safe; may be called in any state.
+  std::vector<Metric> Metrics() const;
+
+  // The port the HTTP endpoint (`metrics.http.address`) listens on, once
+  // Start() succeeded; std::nullopt when it is off.
+  std::optional<int> HttpPort() const;
 
   // An internal topic the application needs: a repartition topic
   // "<application.id>-<name>-repartition" (or a foreign-key join's

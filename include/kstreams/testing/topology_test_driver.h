@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/internal/task_context.h"
 #include "kstreams/processor/key_value.h"
 #include "kstreams/processor/record.h"
@@ -141,6 +142,9 @@ class TopologyTestDriver {
   const absl::Status& status() const { return status_; }
   // Records skipped by handlers or dropped on purpose by nodes, all tasks.
   int64_t dropped_records() const;
+  // Every task's metrics (thread-id "topology-test-driver"), as
+  // KafkaStreams::Metrics() lists them (Java's TopologyTestDriver#metrics()).
+  std::vector<Metric> Metrics() const;
   // The store named `name` in the task that owns it, or nullptr.
   StateStore* GetStateStoreBase(std::string_view name);
   template <typename S>

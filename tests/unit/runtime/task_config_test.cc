@@ -5,7 +5,7 @@
 #include "kstreams/state/rocksdb_config_setter.h"
 #include "runtime/runtime_config.h"
 
-namespace {
+namespace task_config_test {
 
 using kstreams::StreamsConfig;
 using kstreams::internal::ParseRuntimeConfig;
@@ -96,4 +96,4 @@ TEST(TaskConfig, TheRuntimeSharesOneParsedCopyWithEveryTask) {
   EXPECT_EQ(bad.status().message(), "config 'statestore.cache.max.bytes' must be at least 0, got -5");
 }
 
-}  // namespace
+}  // namespace task_config_test

@@ -28,6 +28,7 @@
 #include "kstreams/internal/topic_names.h"
 #include "kstreams/processor/internal/task_context.h"
 #include "kstreams/processor/record.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/timestamp_extractor.h"
 #include "kstreams/serde/serde.h"
 
@@ -76,6 +77,26 @@ class NodeBase {
   }
   virtual void Close() {}
 
+  // The node's metrics, set by the task before Init: `process` counts the
+  // records it receives (stream-processor-node-metrics process-rate/total,
+  // DEBUG), `e2e_latency` takes *now_ms - the record's timestamp (source
+  // and terminal nodes: record-e2e-latency-*, INFO). nullptr: not recorded.
+  // `now_ms` is the task's processing time, valid while the task lives.
+  void SetMetrics(Sensor* process, Sensor* e2e_latency, const int64_t* now_ms) {
+    process_sensor_ = process;
+    e2e_sensor_ = e2e_latency;
+    now_ms_ = now_ms;
+    metered_ = process != nullptr || e2e_latency != nullptr;
+  }
+  bool metered() const { return metered_; }
+  // REQUIRES: metered().
+  void RecordMetrics(int64_t record_timestamp) {
+    if (process_sensor_ != nullptr) process_sensor_->Record();
+    if (e2e_sensor_ != nullptr) {
+      e2e_sensor_->Record(static_cast<double>(*now_ms_ - record_timestamp));
+    }
+  }
+
   // Wiring at task creation: `child` must accept this node's output type.
   virtual absl::Status AddChild(NodeBase* child) {
     return absl::FailedPreconditionError(::kstreams::internal::StrCat(
@@ -85,6 +106,10 @@ class NodeBase {
 
  private:
   std::string name_;
+  bool metered_ = false;
+  Sensor* process_sensor_ = nullptr;
+  Sensor* e2e_sensor_ = nullptr;
+  const int64_t* now_ms_ = nullptr;
 };
 
 // A node that accepts Record<K, V>.
@@ -137,6 +162,7 @@ class Downstream {
 
  private:
   static void Deliver(InputNode<K, V>* child, Record<K, V>&& record) {
+    if (child->metered()) child->RecordMetrics(record.timestamp());
     try {
       child->Process(std::move(record));
     } catch (const NodeError&) {

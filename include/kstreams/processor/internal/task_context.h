@@ -18,6 +18,7 @@
 #include "kstreams/processor/punctuation.h"
 #include "kstreams/processor/record.h"
 #include "kstreams/processor/state_store.h"
+#include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/task_id.h"
 #include "kstreams/streams_config.h"
 
@@ -87,6 +88,8 @@ class TaskContext {
   virtual bool HandleSerializationError(std::string_view node, std::string_view topic,
                                         int64_t timestamp, bool key,
                                         const absl::Status& error) = 0;
+  // The task's metrics scope (tags thread-id, task-id), or nullptr.
+  virtual StreamsMetrics* metrics() { return nullptr; }
 };
 
 }  // namespace kstreams::internal

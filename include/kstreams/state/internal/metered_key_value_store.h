@@ -22,6 +22,7 @@
 #include "kstreams/internal/strings.h"
 #include "kstreams/internal/topic_names.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
+#include "kstreams/state/internal/store_metrics.h"
 #include "kstreams/state/internal/wrapped_state_store.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/timestamped_key_value_store.h"
@@ -82,23 +83,48 @@ class MeteredKeyValueStore final : public WrappedStateStore<Interface, KeyValueB
   absl::Status Init(StateStoreContext& context) override {
     context_ = &context;
     topic_ = ChangelogTopicName(context.application_id(), name());
+    // DEBUG: stream-state-metrics (Java's MeteredKeyValueStore).
+    const char* type = this->persistent() ? "rocksdb" : "in-memory";
+    put_sensor_ = StoreLatencySensor(context, type, name(), "put");
+    put_if_absent_sensor_ = StoreLatencySensor(context, type, name(), "put-if-absent");
+    put_all_sensor_ = StoreLatencySensor(context, type, name(), "put-all");
+    get_sensor_ = StoreLatencySensor(context, type, name(), "get");
+    delete_sensor_ = StoreLatencySensor(context, type, name(), "delete");
+    range_sensor_ = StoreLatencySensor(context, type, name(), "range");
+    all_sensor_ = StoreLatencySensor(context, type, name(), "all");
+    prefix_scan_sensor_ = StoreLatencySensor(context, type, name(), "prefix-scan");
+    flush_sensor_ = StoreLatencySensor(context, type, name(), "flush");
     return inner_->Init(context);
+  }
+  absl::Status Flush() override {
+    StoreLatencyTimer timer(flush_sensor_);
+    return inner_->Flush();
   }
 
   // ReadOnlyKeyValueStore.
   std::optional<V> Get(const K& key) override {
+    StoreLatencyTimer timer(get_sensor_);
     SerializeKey(key);
     return GetSerialized();
   }
   KeyValueIterator<K, V> Range(std::optional<K> from, std::optional<K> to) override {
+    StoreLatencyTimer timer(range_sensor_);
     return RangeImpl(from, to, false);
   }
   KeyValueIterator<K, V> ReverseRange(std::optional<K> from, std::optional<K> to) override {
+    StoreLatencyTimer timer(range_sensor_);
     return RangeImpl(from, to, true);
   }
-  KeyValueIterator<K, V> All() override { return Wrap(inner_->Range({}, {}, false)); }
-  KeyValueIterator<K, V> ReverseAll() override { return Wrap(inner_->Range({}, {}, true)); }
+  KeyValueIterator<K, V> All() override {
+    StoreLatencyTimer timer(all_sensor_);
+    return Wrap(inner_->Range({}, {}, false));
+  }
+  KeyValueIterator<K, V> ReverseAll() override {
+    StoreLatencyTimer timer(all_sensor_);
+    return Wrap(inner_->Range({}, {}, true));
+  }
   KeyValueIterator<K, V> PrefixScanBytes(std::string_view prefix) override {
+    StoreLatencyTimer timer(prefix_scan_sensor_);
     return Wrap(inner_->PrefixScan(prefix));
   }
   uint64_t ApproximateNumEntries() override { return inner_->ApproximateNumEntries(); }
@@ -106,19 +132,25 @@ class MeteredKeyValueStore final : public WrappedStateStore<Interface, KeyValueB
 
   // KeyValueStore.
   void Put(const K& key, const V& value) override {
+    StoreLatencyTimer timer(put_sensor_);
     SerializeKey(key);
     PutSerialized(value);
   }
   std::optional<V> PutIfAbsent(const K& key, const V& value) override {
+    StoreLatencyTimer timer(put_if_absent_sensor_);
     SerializeKey(key);
     std::optional<V> existing = GetSerialized();
     if (!existing) PutSerialized(value);
     return existing;
   }
   void PutAll(const std::vector<std::pair<K, V>>& entries) override {
+    StoreLatencyTimer timer(put_all_sensor_);
     if constexpr (IsValueAndTimestamp<V>::value) {
       // Each entry's changelog record carries its own timestamp.
-      for (const auto& [k, v] : entries) Put(k, v);
+      for (const auto& [k, v] : entries) {
+        SerializeKey(k);
+        PutSerialized(v);
+      }
       return;
     }
     std::vector<std::pair<std::string, std::optional<std::string>>> raw;
@@ -136,6 +168,7 @@ class MeteredKeyValueStore final : public WrappedStateStore<Interface, KeyValueB
     Check(inner_->PutAll(raw, ts));
   }
   std::optional<V> Delete(const K& key) override {
+    StoreLatencyTimer timer(delete_sensor_);
     SerializeKey(key);
     std::optional<V> old = GetSerialized();
     Check(inner_->Put(key_buf_, std::nullopt, context_timestamp()));
@@ -212,6 +245,16 @@ class MeteredKeyValueStore final : public WrappedStateStore<Interface, KeyValueB
   SerdePtr<V> value_serde_;
   StateStoreContext* context_ = nullptr;
   std::string topic_;
+  // DEBUG sensors (nullptr otherwise: no clock read).
+  Sensor* put_sensor_ = nullptr;
+  Sensor* put_if_absent_sensor_ = nullptr;
+  Sensor* put_all_sensor_ = nullptr;
+  Sensor* get_sensor_ = nullptr;
+  Sensor* delete_sensor_ = nullptr;
+  Sensor* range_sensor_ = nullptr;
+  Sensor* all_sensor_ = nullptr;
+  Sensor* prefix_scan_sensor_ = nullptr;
+  Sensor* flush_sensor_ = nullptr;
   std::string key_buf_;
   std::string value_buf_;
 };
