@@ -9,7 +9,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace test_topics_test {
 
 using kstreams::KeyValue;
 using kstreams::TestRecord;
@@ -86,4 +86,4 @@ TEST(TestOutputTopicTest, ReadOneAtATime) {
   EXPECT_THAT(out.ReadValuesToList(), ::testing::IsEmpty());
 }
 
-}  // namespace
+}  // namespace test_topics_test
