@@ -519,7 +519,13 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       // Nothing to wipe (a first start): spare the close, destroy and reopen.
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
       it->SeekToFirst();
-      if (!it->Valid() && it->status().ok()) return absl::OkStatus();
+      if (!it->Valid() && it->status().ok()) {
+        if (!committed_offset_) return absl::OkStatus();
+        // Forget the offset with the (empty) contents.
+        committed_offset_.reset();
+        return FromRocksDB(db_->Delete(write_options_, offsets_, kOffsetKey),
+                           StrCat("wiping the changelog offset of store '", name_, "'"));
+      }
     }
     iterators_.ReleaseAll();
     if (txn_ != nullptr) txn_ = NewTransaction();

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/internal/query_read_scope.h"
+#include "kstreams/state/internal/wrapped_state_store.h"
 #include "unit/state/test_store_context.h"
 
 namespace kstreams::internal {
@@ -192,6 +193,34 @@ TEST_F(TransactionalRocksDBStoreTest, AtLeastOnceDropsTheOffsetOfAnEarlierExactl
   EXPECT_EQ(committed, std::nullopt);  // writes since: the offset would lie
   EXPECT_EQ(Read(*store, "a"), "2");
   KSTREAMS_ASSERT_OK(store->Close());
+}
+
+TEST_F(TransactionalRocksDBStoreTest, CachedWritesStayInvisibleToQueriesUntilCommitted) {
+  std::unique_ptr<KeyValueBytesStore> cached =
+      NewCachingKeyValueBytesStore(NewRocksDBKeyValueBytesStore("counts"));
+  KSTREAMS_ASSERT_OK(cached->Init(context_));
+  KeyValueBytesStore& bottom =
+      static_cast<WrappedStateStore<KeyValueBytesStore>&>(*cached).wrapped();
+  KSTREAMS_ASSERT_OK(bottom.BeginTransactions().status());
+  KSTREAMS_ASSERT_OK(cached->Put("a", "1", 0));  // a dirty cache entry
+  EXPECT_EQ(Read(*cached, "a"), "1");           // the task sees it
+  {
+    QueryReadScope query;
+    EXPECT_EQ(Read(*cached, "a"), std::nullopt);
+    EXPECT_EQ(Scan(*cached), Entries{});
+  }
+  KSTREAMS_ASSERT_OK(cached->FlushCache());  // into the uncommitted batch
+  {
+    QueryReadScope query;
+    EXPECT_EQ(Read(*cached, "a"), std::nullopt);
+  }
+  KSTREAMS_ASSERT_OK(bottom.CommitTransaction(0));
+  {
+    QueryReadScope query;
+    EXPECT_EQ(Read(*cached, "a"), "1");
+    EXPECT_EQ(Scan(*cached), (Entries{{"a", "1"}}));
+  }
+  KSTREAMS_ASSERT_OK(cached->Close());
 }
 
 }  // namespace
