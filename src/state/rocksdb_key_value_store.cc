@@ -440,7 +440,12 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     keep_offset_ = settings != nullptr && settings->transactional;
     // Every write (a mix would let recovery replay a later batch without an
     // earlier one).
-    if (keep_offset_) write_options_.disableWAL = false;
+    if (keep_offset_) {
+      write_options_.disableWAL = false;
+      // After a crash, the WAL's batches go back into memtables without a
+      // flush at open (the WAL stays until they are flushed as usual).
+      options_.options.avoid_flush_during_recovery = true;
+    }
     return Open();
   }
 
