@@ -111,6 +111,13 @@ absl::StatusOr<RuntimeConfig> ParseRuntimeConfig(const StreamsConfig& config) {
   // statestore.cache.max.bytes, the handlers and state.dir: the task
   // engine's part, shared by every task of every thread.
   KSTREAMS_ASSIGN_OR_RETURN(out.task, ParseTaskConfig(config));
+  if (out.exactly_once) {
+    // Transactional key-value stores (src/state/README.md): recovery after
+    // a crash replays only the changelog after their last commit.
+    auto task = std::make_shared<TaskConfig>(*out.task);
+    task->rocksdb.transactional = true;
+    out.task = std::move(task);
+  }
   out.error_handling = out.task->error_handling;
   out.http_address = *config.Get(StreamsConfig::kMetricsHttpAddress);
   if (!out.http_address.empty() && out.http_address.find(':') == std::string::npos) {

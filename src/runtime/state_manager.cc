@@ -50,6 +50,35 @@ void StateManager::LoadCheckpoint() {
   checkpointed_ = Offsets();
 }
 
+absl::Status StateManager::BeginTransactions() {
+  for (Changelog& c : changelogs_) {
+    if (!c.persistent) continue;
+    absl::StatusOr<std::optional<int64_t>> committed = c.callback->BeginTransactions();
+    if (absl::IsUnimplemented(committed.status())) continue;
+    if (!committed.ok()) {
+      return absl::Status(committed.status().code(),
+                          StrCat("task ", task_.ToString(), ": store '", c.store_name,
+                                 "': ", committed.status().message()));
+    }
+    c.transactional = true;
+    if (*committed) c.offset = **committed;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StateManager::CommitTransactions() {
+  for (Changelog& c : changelogs_) {
+    // No offset: the store has written nothing to its changelog yet.
+    if (!c.transactional || !c.offset) continue;
+    absl::Status s = c.callback->CommitTransaction(*c.offset);
+    if (!s.ok()) {
+      return absl::Status(s.code(), StrCat("task ", task_.ToString(), ": store '",
+                                           c.store_name, "': ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::map<TopicPartition, int64_t> StateManager::Offsets() const {
   std::map<TopicPartition, int64_t> out;
   for (const Changelog& c : changelogs_) {

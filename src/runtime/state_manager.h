@@ -17,6 +17,14 @@
 // stores durable (TaskCore::Flush) and calls WriteCheckpoint(), so a
 // checkpoint never runs ahead of what is on disk.
 //
+// Transactional stores (exactly_once_v2): BeginTransactions() asks each
+// persistent store to keep its writes apart until CommitTransactions(), which
+// the runtime calls after each committed transaction. Such a store knows the
+// offset its committed contents reach, so after a crash (no checkpoint) it
+// is not wiped: restoration replays only the changelog after that offset.
+// Stores that cannot (in-memory, window, session, versioned) keep Kafka
+// Streams' rule: no checkpoint, wiped and restored in full.
+//
 // Thread-compatible: owned by the StreamTask; the stream thread calls it.
 #ifndef KSTREAMS_SRC_RUNTIME_STATE_MANAGER_H_
 #define KSTREAMS_SRC_RUNTIME_STATE_MANAGER_H_
@@ -52,6 +60,8 @@ class StateManager {
     // or written and acknowledged); std::nullopt: none known, restore from
     // the beginning.
     std::optional<int64_t> offset;
+    // The store keeps uncommitted writes apart (BeginTransactions()).
+    bool transactional = false;
   };
 
   StateManager(const std::string& application_id, TaskId task, std::filesystem::path task_dir,
@@ -67,6 +77,16 @@ class StateManager {
   std::vector<Changelog>& changelogs() { return changelogs_; }
   const std::vector<Changelog>& changelogs() const { return changelogs_; }
   bool empty() const { return changelogs_.empty(); }
+
+  // exactly_once_v2, after LoadCheckpoint(): StateRestoreCallback::
+  // BeginTransactions on every persistent store. A store that supports it
+  // becomes `transactional`, and the offset it committed last (if any)
+  // replaces the checkpoint's, which a crash may have left behind it. Stores
+  // that do not are left as they are.
+  absl::Status BeginTransactions();
+  // The thread's transaction committed: each transactional store commits
+  // its writes with its changelog's acknowledged offset (UpdateOffsets first).
+  absl::Status CommitTransactions();
 
   // Every logged store's known offset.
   std::map<TopicPartition, int64_t> Offsets() const;

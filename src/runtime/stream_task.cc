@@ -92,6 +92,11 @@ absl::Status StreamTask::Flush() {
   return core_->Flush();
 }
 
+absl::Status StreamTask::CommitStoreTransactions() {
+  std::lock_guard<std::mutex> lock(store_lock());
+  return state_->CommitTransactions();
+}
+
 void StreamTask::MarkCommitted() {
   for (const auto& [tp, offset] : uncommitted_) committed_[tp] = offset;
   uncommitted_.clear();

@@ -71,6 +71,10 @@ class StreamTask {
   absl::Status FlushCaches();
   // Caches written down and stores made durable (before a checkpoint).
   absl::Status Flush();
+  // exactly_once_v2: the transactional stores commit what the task wrote,
+  // with the changelog offsets StateManager::UpdateOffsets gave them
+  // (StateManager::CommitTransactions), under the store lock.
+  absl::Status CommitStoreTransactions();
   bool TakeCommitRequest() { return core_->TakeCommitRequest(); }
   // Records dropped so far (late windowed records, skipped records).
   int64_t dropped_records() const { return core_->dropped_records(); }

@@ -198,6 +198,13 @@ absl::Status TaskManager::Commit(bool enforce_checkpoint,
       for (auto& [id, task] : tasks_) task->MarkCommitted();
       clients_->OnCommitted(offsets, last_commit_ms_);
     }
+    // Transactional stores commit what the transaction committed, with
+    // their changelogs' offsets (every send was acknowledged above).
+    for (auto& [id, task] : tasks_) {
+      task->state_manager().UpdateOffsets(
+          [this](const TopicPartition& tp) { return collector_->AckedOffset(tp); });
+      KSTREAMS_RETURN_IF_ERROR(task->CommitStoreTransactions());
+    }
     // Java under EOS: no checkpoint while processing (after a crash, no
     // checkpoint means the stores may hold uncommitted writes: they are
     // wiped and restored); a clean close writes one.
@@ -409,8 +416,12 @@ absl::Status TaskManager::HandleAssignment(const std::vector<TopicPartition>& pa
       collector_->TrackOffsets(c.partition);
     }
     if (rc_.exactly_once) {
+      // Transactional stores resume from their own last commit.
+      absl::Status begun = t->state_manager().BeginTransactions();
+      if (!begun.ok() && error.ok()) error = begun;
       // Java under EOS: the checkpoint is read, then deleted, so that a
-      // crash from now on leaves none and the stores restore from scratch.
+      // crash from now on leaves none and the other stores restore from
+      // scratch.
       absl::Status deleted = t->state_manager().checkpoint_file().Delete();
       if (!deleted.ok() && error.ok()) {
         error = Prefixed(deleted, StrCat("task ", id.ToString(), ": "));

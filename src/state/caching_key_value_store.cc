@@ -3,7 +3,10 @@
 //
 // - Get: a hit touches the entry; a miss reads the store beneath and caches
 //   the value as a clean entry (values only, as Java). Inside a
-//   QueryReadScope (interactive queries) Get changes nothing.
+//   QueryReadScope (interactive queries) Get changes nothing. Under
+//   exactly_once_v2 (RocksDBSettings::transactional) queries skip the cache:
+//   what it holds was written (or read through the task's writes) since the
+//   last commit, and queries see committed data only.
 // - Put/Delete: a dirty entry (a delete is a dirty null entry); eviction
 //   and flush order as NamedCache says.
 // - Write-down: the listener gets (key, new, old, timestamp); old is read
@@ -21,6 +24,7 @@
 #include "kstreams/state/internal/query_read_scope.h"
 #include "state/caching_layer.h"
 #include "state/named_cache.h"
+#include "state/rocksdb_settings.h"
 
 namespace kstreams::internal {
 namespace {
@@ -34,9 +38,16 @@ class CachingKeyValueStore final : public CachingLayer<KeyValueBytesStore> {
                       },
                       nullptr}) {}
 
+  absl::Status Init(StateStoreContext& context) override {
+    const RocksDBSettings* settings = context.rocksdb_settings();
+    committed_queries_ = settings != nullptr && settings->transactional;
+    return CachingLayer::Init(context);
+  }
+
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     if (!cache_.enabled()) return inner_->Get(key, value);
     if (QueryReadScope::active()) {
+      if (committed_queries_) return inner_->Get(key, value);
       // An interactive query: read-only, the cache stays as it is.
       const NamedCache::Entry* e = cache_.Peek(key);
       if (e == nullptr) return inner_->Get(key, value);
@@ -65,7 +76,7 @@ class CachingKeyValueStore final : public CachingLayer<KeyValueBytesStore> {
                                        std::optional<std::string_view> to,
                                        bool reverse) override {
     std::unique_ptr<BytesIterator> store = inner_->Range(from, to, reverse);
-    if (cache_.empty()) return store;
+    if (cache_.empty() || (committed_queries_ && QueryReadScope::active())) return store;
     if (from && to && *from > *to) return store;
     std::vector<CachedEntry> snapshot;
     for (const auto& [key, e] : cache_.entries()) {
@@ -85,6 +96,9 @@ class CachingKeyValueStore final : public CachingLayer<KeyValueBytesStore> {
   }
 
   uint64_t ApproximateNumEntries() override { return inner_->ApproximateNumEntries(); }
+
+ private:
+  bool committed_queries_ = false;  // queries bypass the cache (exactly_once_v2)
 };
 
 }  // namespace

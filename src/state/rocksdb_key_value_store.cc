@@ -7,6 +7,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
 
@@ -306,8 +307,10 @@ void RocksDBIteratorRegistry::ReleaseAll() {
 RocksDBIterator::RocksDBIterator(RocksDBIteratorRegistry* registry,
                                  std::unique_ptr<rocksdb::Iterator> it,
                                  std::optional<std::string_view> from,
-                                 std::optional<std::string_view> to, bool reverse)
-    : registry_(registry), it_(std::move(it)), reverse_(reverse) {
+                                 std::optional<std::string_view> to, bool reverse,
+                                 std::shared_ptr<const void> keep_alive)
+    : registry_(registry), keep_alive_(std::move(keep_alive)), it_(std::move(it)),
+      reverse_(reverse) {
   if (from) from_ = std::string(*from);
   if (to) to_ = std::string(*to);
   if (registry_ != nullptr) registry_->Register(this);
@@ -331,6 +334,7 @@ void RocksDBIterator::Next() {
 
 void RocksDBIterator::Release() {
   it_.reset();
+  keep_alive_.reset();
   valid_ = false;
   registry_ = nullptr;
   status_ = absl::FailedPreconditionError("store closed while iterating");
@@ -380,6 +384,32 @@ rocksdb::Status WriteOne(rocksdb::DB* db, const rocksdb::WriteOptions& options,
   return db->Write(options, &batch);
 }
 
+// Transactional stores keep the changelog offset of their last commit under
+// this key of this column family: apart from the data, so no scan sees it and
+// no user key can clash with it, and written in the same WriteBatch as the
+// data it describes. They write with RocksDB's WAL (not synced: it survives a
+// process crash, the case this is for): a SIGKILL loses no committed write
+// still in a memtable, and recovery replays whole batches in order, so the
+// disk holds the state of some commit (or restore batch) with its offset.
+constexpr char kOffsetsFamily[] = "kstreams-changelog-offset";
+constexpr char kOffsetKey[] = "offset";
+
+std::string EncodeOffset(int64_t offset) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(offset & 0xff);
+    offset = static_cast<int64_t>(static_cast<uint64_t>(offset) >> 8);
+  }
+  return out;
+}
+
+std::optional<int64_t> DecodeOffset(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : bytes) v = (v << 8) | static_cast<uint8_t>(c);
+  return static_cast<int64_t>(v);
+}
+
 class RocksDBKeyValueStore final : public KeyValueBytesStore {
  public:
   // 1 MiB memtables (Java, and kstreams' window and session stores: 16 MiB).
@@ -407,9 +437,47 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     path_ = context.state_dir() / "rocksdb" / name_;
     KSTREAMS_RETURN_IF_ERROR(
         PrepareRocksDBOptions(context, name_, path_, &options_, kMemtableBytes));
+    const RocksDBSettings* settings = context.rocksdb_settings();
+    keep_offset_ = settings != nullptr && settings->transactional;
+    // Every write (a mix would let recovery replay a later batch without an
+    // earlier one).
+    if (keep_offset_) {
+      write_options_.disableWAL = false;
+      // After a crash, the WAL's batches go back into memtables without a
+      // flush at open (the WAL stays until they are flushed as usual).
+      options_.options.avoid_flush_during_recovery = true;
+    }
     AddPropertySensors(context);
     KSTREAMS_RETURN_IF_ERROR(Open());
     SampleProperties();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::optional<int64_t>> BeginTransactions() override {
+    if (db_ == nullptr) return NotOpen();
+    if (!keep_offset_) return StateRestoreCallback::BeginTransactions();
+    if (txn_ == nullptr) txn_ = NewTransaction();
+    return committed_offset_;
+  }
+
+  absl::Status CommitTransaction(int64_t changelog_offset) override {
+    if (db_ == nullptr) return NotOpen();
+    KSTREAMS_DCHECK(txn_ != nullptr);
+    if (txn_->GetWriteBatch()->Count() == 0 && committed_offset_ == changelog_offset) {
+      return absl::OkStatus();  // nothing written since the last commit
+    }
+    const std::string encoded = EncodeOffset(changelog_offset);
+    (void)txn_->Put(offsets_, kOffsetKey, encoded);
+    rocksdb::Status s = db_->Write(write_options_, txn_->GetWriteBatch());
+    if (!s.ok()) return FromRocksDB(s, StrCat("commit to store '", name_, "'"));
+    committed_offset_ = changelog_offset;
+    unflushed_ = true;
+    // Open iterators read the old batch: they keep it (keep_alive).
+    if (iterators_.empty()) {
+      txn_->Clear();
+    } else {
+      txn_ = NewTransaction();
+    }
     return absl::OkStatus();
   }
 
@@ -440,9 +508,17 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       if (r.value) v = *r.value;
       AddWrite(batch, r.key, v, keep_snapshots);
     }
+    // A transactional store restores committed records (read_committed):
+    // the batch's last offset goes with them, so a crash mid-restoration
+    // resumes after it.
+    const bool with_offset = txn_ != nullptr && !records.empty();
+    if (with_offset) (void)batch.Put(offsets_, kOffsetKey, EncodeOffset(records.back().offset));
     rocksdb::Status s = db_->Write(write_options_, &batch);
     SampleProperties();
-    if (s.ok()) return absl::OkStatus();
+    if (s.ok()) {
+      if (with_offset) committed_offset_ = records.back().offset;
+      return absl::OkStatus();
+    }
     return FromRocksDB(s, StrCat("restore write to store '", name_, "'"));
   }
 
@@ -453,9 +529,18 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       // Nothing to wipe (a first start): spare the close, destroy and reopen.
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
       it->SeekToFirst();
-      if (!it->Valid() && it->status().ok()) return absl::OkStatus();
+      if (!it->Valid() && it->status().ok()) {
+        if (!committed_offset_) return absl::OkStatus();
+        // Forget the offset with the (empty) contents.
+        committed_offset_.reset();
+        return FromRocksDB(db_->Delete(write_options_, offsets_, kOffsetKey),
+                           StrCat("wiping the changelog offset of store '", name_, "'"));
+      }
     }
     iterators_.ReleaseAll();
+    if (txn_ != nullptr) txn_ = NewTransaction();
+    committed_offset_.reset();
+    DropFamilyHandle();
     absl::Status c = FromRocksDB(db_->Close(), StrCat("closing store '", name_, "' to wipe it"));
     db_.reset();
     if (!c.ok()) return c;
@@ -470,7 +555,11 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     if (db_ == nullptr || !unflushed_) return absl::OkStatus();
     rocksdb::FlushOptions options;
     options.wait = true;
-    absl::Status s = FromRocksDB(db_->Flush(options), StrCat("flushing store '", name_, "'"));
+    rocksdb::Status flushed =
+        offsets_ == nullptr
+            ? db_->Flush(options)
+            : db_->Flush(options, {db_->DefaultColumnFamily(), offsets_});
+    absl::Status s = FromRocksDB(flushed, StrCat("flushing store '", name_, "'"));
     if (s.ok()) unflushed_ = false;
     SampleProperties();
     return s;
@@ -479,8 +568,12 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   absl::Status Close() override {
     if (db_ == nullptr) return absl::OkStatus();
     // Without a WAL, unflushed memtables would be lost: flush first.
+    // A transactional store's uncommitted writes are dropped: they were
+    // never committed (a clean close commits first).
     absl::Status s = Flush();
     iterators_.ReleaseAll();
+    txn_.reset();
+    DropFamilyHandle();
     absl::Status c = CloseRocksDB(db_, options_, name_);
     return s.ok() ? c : s;
   }
@@ -488,7 +581,11 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     if (db_ == nullptr) return NotOpen();
     QuietPerfContext();
-    rocksdb::Status s = db_->Get(read_options_, rocksdb::Slice(key.data(), key.size()), value);
+    const rocksdb::Slice k(key.data(), key.size());
+    // Interactive queries read what is committed only.
+    rocksdb::Status s = txn_ != nullptr && !QueryReadScope::active()
+                            ? txn_->GetFromBatchAndDB(db_.get(), read_options_, k, value)
+                            : db_->Get(read_options_, k, value);
     if (s.ok()) return true;
     if (s.IsNotFound()) return false;
     return FromRocksDB(s, StrCat("get from store '", name_, "'"));
@@ -497,6 +594,10 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   absl::Status Put(std::string_view key, BytesValue value, int64_t) override {
     if (db_ == nullptr) return NotOpen();
     QuietPerfContext();
+    if (txn_ != nullptr) {
+      AddUncommitted(key, value);
+      return absl::OkStatus();
+    }
     unflushed_ = true;
     if (--writes_until_sample_ <= 0) SampleProperties();
     rocksdb::Status s = WriteOne(db_.get(), write_options_, key, value, KeepSnapshots());
@@ -508,6 +609,14 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       const std::vector<std::pair<std::string, std::optional<std::string>>>& entries,
       int64_t) override {
     if (db_ == nullptr) return NotOpen();
+    if (txn_ != nullptr) {
+      for (const auto& [key, value] : entries) {
+        BytesValue v;
+        if (value) v = *value;
+        AddUncommitted(key, v);
+      }
+      return absl::OkStatus();
+    }
     unflushed_ = true;
     rocksdb::WriteBatch batch;
     const bool keep_snapshots = KeepSnapshots();
@@ -532,6 +641,13 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       if (absl::Status s = Flush(); !s.ok()) return EmptyBytesIterator(s);
     }
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options_));
+    if (txn_ != nullptr && !QueryReadScope::active()) {
+      // The task's own uncommitted writes over a snapshot of the DB; the
+      // batch part is live (see src/state/README.md).
+      std::unique_ptr<rocksdb::Iterator> merged(txn_->NewIteratorWithBase(it.release()));
+      return std::make_unique<RocksDBIterator>(&iterators_, std::move(merged), from, to, reverse,
+                                               txn_);
+    }
     return std::make_unique<RocksDBIterator>(&iterators_, std::move(it), from, to, reverse);
   }
 
@@ -592,7 +708,31 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
     return options_.options.inplace_update_support && !iterators_.empty();
   }
 
-  // Opens (or reopens, after Wipe) the instance with options_.
+  static std::shared_ptr<rocksdb::WriteBatchWithIndex> NewTransaction() {
+    // overwrite_key: one index entry per key, which NewIteratorWithBase needs.
+    return std::make_shared<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+                                                          /*overwrite_key=*/true);
+  }
+
+  void AddUncommitted(std::string_view key, BytesValue value) {
+    // WriteBatchWithIndex::Put/Delete fail only past max_bytes (unset).
+    const rocksdb::Slice k(key.data(), key.size());
+    if (!value) {
+      (void)txn_->Delete(k);
+    } else {
+      (void)txn_->Put(k, rocksdb::Slice(value->data(), value->size()));
+    }
+  }
+
+  void DropFamilyHandle() {
+    if (offsets_ == nullptr) return;
+    (void)db_->DestroyColumnFamilyHandle(offsets_);
+    offsets_ = nullptr;
+  }
+
+  // Opens (or reopens, after Wipe) the instance with options_: with the
+  // offset family when keep_offset_ (creating it), else without it
+  // (dropping one an exactly-once run left).
   absl::Status Open() {
     std::error_code ec;
     std::filesystem::create_directories(path_, ec);
@@ -600,11 +740,48 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
       return absl::UnavailableError(StrCat("cannot create directory '", path_.string(),
                                            "': ", ec.message()));
     }
+    const std::string what = StrCat("opening store '", name_, "' at '", path_.string(), "'");
+    bool with_family = keep_offset_;
     rocksdb::DB* db = nullptr;
-    absl::Status s = FromRocksDB(rocksdb::DB::Open(options_.options, path_.string(), &db),
-                                 StrCat("opening store '", name_, "' at '", path_.string(), "'"));
-    if (!s.ok()) return s;
+    if (!with_family) {
+      rocksdb::Status s = rocksdb::DB::Open(options_.options, path_.string(), &db);
+      if (s.ok()) {
+        db_.reset(db);
+        return absl::OkStatus();
+      }
+      std::vector<std::string> families;
+      if (!s.IsInvalidArgument() ||
+          !rocksdb::DB::ListColumnFamilies(options_.options, path_.string(), &families).ok() ||
+          std::find(families.begin(), families.end(), kOffsetsFamily) == families.end()) {
+        return FromRocksDB(s, what);
+      }
+      with_family = true;
+    }
+    rocksdb::DBOptions db_options(options_.options);
+    db_options.create_missing_column_families = true;
+    const rocksdb::ColumnFamilyOptions family_options(options_.options);
+    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+        {rocksdb::kDefaultColumnFamilyName, family_options}, {kOffsetsFamily, family_options}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    KSTREAMS_RETURN_IF_ERROR(FromRocksDB(
+        rocksdb::DB::Open(db_options, path_.string(), families, &handles, &db), what));
     db_.reset(db);
+    // The default family's handle is the DB's own; closing frees it.
+    (void)db_->DestroyColumnFamilyHandle(handles[0]);
+    offsets_ = handles[1];
+    if (!keep_offset_) {
+      // Written outside transactions from now on: the offset would lie.
+      rocksdb::Status s = db_->DropColumnFamily(offsets_);
+      DropFamilyHandle();
+      return FromRocksDB(s, StrCat("dropping the changelog offset of store '", name_, "'"));
+    }
+    std::string value;
+    rocksdb::Status s = db_->Get(read_options_, offsets_, kOffsetKey, &value);
+    if (s.ok()) {
+      committed_offset_ = DecodeOffset(value);
+    } else if (!s.IsNotFound()) {
+      return FromRocksDB(s, StrCat("reading the changelog offset of store '", name_, "'"));
+    }
     return absl::OkStatus();
   }
 
@@ -621,6 +798,13 @@ class RocksDBKeyValueStore final : public KeyValueBytesStore {
   bool unflushed_ = false;
   std::vector<std::pair<const char*, Sensor*>> property_sensors_;  // INFO
   int64_t writes_until_sample_ = kWritesPerSample;
+  // Transactional stores (exactly_once_v2; BeginTransactions).
+  bool keep_offset_ = false;  // RocksDBSettings::transactional
+  rocksdb::ColumnFamilyHandle* offsets_ = nullptr;  // kOffsetsFamily when keep_offset_
+  std::optional<int64_t> committed_offset_;  // the offset kept there
+  // The task's uncommitted writes, from BeginTransactions(); shared with the
+  // iterators that read it. nullptr: writes go straight to the DB.
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> txn_;
 };
 
 }  // namespace

@@ -27,6 +27,12 @@ struct RocksDBSettings {
   // rocksdb.config.setter: its name and registered factory; empty: none.
   std::string setter_name;
   RocksDBConfigSetterFactory setter;
+  // processing.guarantee=exactly_once_v2 (set by the runtime, never parsed
+  // here): key-value stores keep the changelog offset of their last
+  // transactional commit (StateRestoreCallback::BeginTransactions); false
+  // drops one left by an earlier exactly-once run, which writes outside
+  // transactions would make stale. Default: false.
+  bool transactional = false;
 };
 
 // Errors name the key: a size that is not a positive integer, a setter name

@@ -83,9 +83,11 @@ class RocksDBIteratorRegistry {
 class RocksDBIterator final : public BytesIterator {
  public:
   // `registry` may be nullptr when the owner releases the iterator itself.
+  // `keep_alive` (may be null) is released after `it`: what `it` reads
+  // beyond the DB (a transactional store's batch of uncommitted writes).
   RocksDBIterator(RocksDBIteratorRegistry* registry, std::unique_ptr<rocksdb::Iterator> it,
                   std::optional<std::string_view> from, std::optional<std::string_view> to,
-                  bool reverse);
+                  bool reverse, std::shared_ptr<const void> keep_alive = nullptr);
   ~RocksDBIterator() override;
 
   bool Valid() const override { return valid_; }
@@ -107,6 +109,7 @@ class RocksDBIterator final : public BytesIterator {
   void Settle();
 
   RocksDBIteratorRegistry* registry_;
+  std::shared_ptr<const void> keep_alive_;  // outlives it_
   std::unique_ptr<rocksdb::Iterator> it_;
   std::optional<std::string> from_, to_;
   bool reverse_;

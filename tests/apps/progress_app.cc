@@ -16,7 +16,9 @@
 // expects, how many numbers it never saw (a lost record), and how many it
 // saw again (at-least-once reprocessing); each update goes to
 // "progress-out". Prints "running" once RUNNING; SIGTERM/SIGINT close it
-// cleanly (exit 0). The topics, changelog included, must exist (the test's
+// cleanly (exit 0), after it prints "restored N of E": the changelog
+// records its stores restored, and the end offsets of their changelog
+// partitions summed (what a full restore would read, markers included). The topics, changelog included, must exist (the test's
 // kstreams-broker creates them).
 #include <atomic>
 #include <chrono>
@@ -30,6 +32,20 @@
 namespace {
 
 std::atomic<bool> stop{false};
+
+class CountingRestoreListener final : public kstreams::StateRestoreListener {
+ public:
+  void OnRestoreStart(const kstreams::TopicPartition&, const std::string&, int64_t,
+                      int64_t ending_offset) override {
+    ends += ending_offset;
+  }
+  void OnRestoreEnd(const kstreams::TopicPartition&, const std::string&,
+                    int64_t total_restored) override {
+    restored += total_restored;
+  }
+  std::atomic<long long> restored{0};
+  std::atomic<long long> ends{0};
+};
 
 std::string Advance(const std::string& progress, const std::string& value) {
   long long next = 0, gaps = 0, dups = 0;
@@ -80,6 +96,8 @@ int main(int argc, char** argv) {
   if (guarantee == "at_least_once") config.Set("commit.interval.ms", "200");
   if (!cache_bytes.empty()) config.Set("statestore.cache.max.bytes", cache_bytes);
   kstreams::KafkaStreams streams(builder.Build(), config);
+  auto listener = std::make_shared<CountingRestoreListener>();
+  streams.SetGlobalStateRestoreListener(listener);
   std::signal(SIGTERM, [](int) { stop = true; });
   std::signal(SIGINT, [](int) { stop = true; });
   if (absl::Status s = streams.Start(); !s.ok()) {
@@ -96,5 +114,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   streams.Close(absl::Seconds(30));
+  std::printf("restored %lld of %lld\n", listener->restored.load(), listener->ends.load());
+  std::fflush(stdout);
   return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
 }

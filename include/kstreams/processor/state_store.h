@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "kstreams/processor/streams_metrics.h"
 #include "kstreams/processor/task_id.h"
 #include "kstreams/streams_config.h"
@@ -63,6 +64,35 @@ class StateRestoreCallback {
   // Kafka Streams does under at_least_once) and logs that it did.
   virtual absl::Status Wipe() {
     return absl::UnimplementedError("this store cannot wipe its local state");
+  }
+
+  // Transactional stores (processing.guarantee=exactly_once_v2). Kafka
+  // Streams wipes every store after a crash under EOS and restores it in
+  // full; a transactional store instead keeps the task's uncommitted writes
+  // apart, so that what it holds on disk is always a committed state, and
+  // knows the changelog offset of that state: restoration replays only the
+  // changelog after it.
+  //
+  // Called by the runtime once, after Init and before any RestoreBatch or
+  // write. From then on the store keeps its writes apart until
+  // CommitTransaction: reads through the store (the task) see them;
+  // interactive queries (QueryReadScope), the disk and a reopened store do
+  // not. Returns the offset of the last changelog record the store's
+  // committed contents include (RestoreBatch advances it too), or
+  // std::nullopt when it knows none. Default: Unimplemented: the store
+  // writes through, and after a crash the runtime wipes and restores it.
+  virtual absl::StatusOr<std::optional<int64_t>> BeginTransactions() {
+    return absl::UnimplementedError("this store is not transactional");
+  }
+  // The thread's transaction committed, and the store's changelog with it
+  // up to `changelog_offset`: makes the writes kept apart durable and
+  // visible together with that offset, in one atomic write, and starts
+  // keeping the next ones apart. Closing the store without it drops them
+  // (an aborted transaction, a dirty close, a crash).
+  // REQUIRES: BeginTransactions() succeeded.
+  virtual absl::Status CommitTransaction(int64_t changelog_offset) {
+    (void)changelog_offset;
+    return absl::UnimplementedError("this store is not transactional");
   }
 };
 

@@ -164,6 +164,10 @@ class RealKafkaExactlyOnceIT : public RealKafkaIT {
     int repeated_uncommitted = 0;
     // An open transaction held output just before the SIGKILL.
     bool open_transaction_seen = false;
+    // The restarted process: changelog records it restored, and the end
+    // offsets of the changelog partitions (what a full restore reads).
+    long long restored = -1;
+    long long changelog_end = -1;
   };
 
   static constexpr int kKeys = 8;
@@ -263,6 +267,11 @@ class RealKafkaExactlyOnceIT : public RealKafkaIT {
     }
     const int stopped = app->SignalAndWait(SIGTERM);
     EXPECT_TRUE(WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0) << stopped;
+    std::optional<std::string> restore_line = app->ReadLine(absl::Seconds(5));
+    EXPECT_TRUE(restore_line &&
+                std::sscanf(restore_line->c_str(), "restored %lld of %lld", &out.restored,
+                            &out.changelog_end) == 2)
+        << restore_line.value_or("(no line)");
     return out;
   }
 };
@@ -285,11 +294,18 @@ TEST_F(RealKafkaExactlyOnceIT, KilledProcessLeavesNoDuplicateAndNoLossUnderExact
   }
   // Uncached: exactly one update per input record.
   EXPECT_EQ(updates, static_cast<size_t>(kKeys * kPerKey));
+  // The store was not wiped: its last commit survived the SIGKILL, and the
+  // restart replayed only the changelog after it (Java restores it all).
+  EXPECT_GT(out.changelog_end, 1000);
+  EXPECT_LT(out.restored * 10, out.changelog_end)
+      << "restored " << out.restored << " of " << out.changelog_end;
   std::printf("exactly_once_v2: killed after %d of %d records produced; %zu committed updates, "
               "0 duplicates, 0 lost (open transaction seen before the kill: %s; "
-              "read_uncommitted: %d updates repeated, from the aborted transaction)\n",
+              "read_uncommitted: %d updates repeated, from the aborted transaction); the "
+              "restart restored %lld changelog records of %lld\n",
               out.produced_at_kill, kKeys * kPerKey, updates,
-              out.open_transaction_seen ? "yes" : "no", out.repeated_uncommitted);
+              out.open_transaction_seen ? "yes" : "no", out.repeated_uncommitted, out.restored,
+              out.changelog_end);
 }
 
 TEST_F(RealKafkaExactlyOnceIT, KilledProcessLosesNothingUnderAtLeastOnce) {

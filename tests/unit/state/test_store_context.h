@@ -15,6 +15,7 @@
 
 #include "kstreams/state/internal/key_value_bytes_store.h"
 #include "kstreams/state/state_store.h"
+#include "state/rocksdb_settings.h"
 #include "state/thread_cache.h"
 
 namespace kstreams::testing {
@@ -58,6 +59,14 @@ class TestStoreContext final : public StateStoreContext {
     return &sinks_[store_name];
   }
   internal::ThreadCache* thread_cache() override { return &cache_; }
+  // nullptr (the default): the stores parse config() themselves.
+  const internal::RocksDBSettings* rocksdb_settings() const override {
+    return rocksdb_settings_ ? &*rocksdb_settings_ : nullptr;
+  }
+  // Stores initialized from now on see `settings` (e.g. transactional ones).
+  void set_rocksdb_settings(internal::RocksDBSettings settings) {
+    rocksdb_settings_ = std::move(settings);
+  }
   int64_t record_timestamp() const override { return timestamp_; }
   void RegisterRestore(const std::string& store_name, StateRestoreCallback* restore) override {
     restore_callbacks_[store_name] = restore;
@@ -115,6 +124,7 @@ class TestStoreContext final : public StateStoreContext {
   std::map<std::string, Sink> sinks_;
   std::map<std::string, StateRestoreCallback*> restore_callbacks_;
   int64_t timestamp_ = 0;
+  std::optional<internal::RocksDBSettings> rocksdb_settings_;
 };
 
 }  // namespace kstreams::testing
