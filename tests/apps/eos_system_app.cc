@@ -21,18 +21,13 @@
 //               "<label>:<seq>".
 // Prints "running" once RUNNING; SIGTERM/SIGINT close it cleanly (exit 0).
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <string>
-#include <thread>
 
+#include "apps/app_runner.h"
 #include "kstreams/kstreams.h"
 
 namespace {
-
-std::atomic<bool> stop{false};
 
 std::string Aggregate(const std::string& aggregate, const std::string& value) {
   long long count = 0, sum = 0, min = 0, max = 0;
@@ -104,21 +99,5 @@ int main(int argc, char** argv) {
                                  {"max.task.idle.ms", "5000"}};
   if (guarantee == "at_least_once") config.Set("commit.interval.ms", "200");
   kstreams::KafkaStreams streams(builder.Build(), config);
-  std::signal(SIGTERM, [](int) { stop = true; });
-  std::signal(SIGINT, [](int) { stop = true; });
-  if (absl::Status s = streams.Start(); !s.ok()) {
-    std::fprintf(stderr, "eos_system_app: %s\n", std::string(s.message()).c_str());
-    return 1;
-  }
-  bool announced = false;
-  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
-    if (!announced && streams.state() == kstreams::KafkaStreams::State::kRunning) {
-      std::printf("running\n");
-      std::fflush(stdout);
-      announced = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  streams.Close(absl::Seconds(30));
-  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+  return kstreams::test_apps::RunUntilSignalled("eos_system_app", streams);
 }

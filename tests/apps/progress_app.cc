@@ -21,17 +21,13 @@
 // partitions summed (what a full restore would read, markers included). The topics, changelog included, must exist (the test's
 // kstreams-broker creates them).
 #include <atomic>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <string>
-#include <thread>
 
+#include "apps/app_runner.h"
 #include "kstreams/kstreams.h"
 
 namespace {
-
-std::atomic<bool> stop{false};
 
 class CountingRestoreListener final : public kstreams::StateRestoreListener {
  public:
@@ -98,23 +94,8 @@ int main(int argc, char** argv) {
   kstreams::KafkaStreams streams(builder.Build(), config);
   auto listener = std::make_shared<CountingRestoreListener>();
   streams.SetGlobalStateRestoreListener(listener);
-  std::signal(SIGTERM, [](int) { stop = true; });
-  std::signal(SIGINT, [](int) { stop = true; });
-  if (absl::Status s = streams.Start(); !s.ok()) {
-    std::fprintf(stderr, "progress_app: %s\n", std::string(s.message()).c_str());
-    return 1;
-  }
-  bool announced = false;
-  while (!stop && streams.state() != kstreams::KafkaStreams::State::kError) {
-    if (!announced && streams.state() == kstreams::KafkaStreams::State::kRunning) {
-      std::printf("running\n");
-      std::fflush(stdout);
-      announced = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  streams.Close(absl::Seconds(30));
-  std::printf("restored %lld of %lld\n", listener->restored.load(), listener->ends.load());
-  std::fflush(stdout);
-  return streams.state() == kstreams::KafkaStreams::State::kError ? 1 : 0;
+  return kstreams::test_apps::RunUntilSignalled("progress_app", streams, [&] {
+    std::printf("restored %lld of %lld\n", listener->restored.load(), listener->ends.load());
+    std::fflush(stdout);
+  });
 }
