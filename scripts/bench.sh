@@ -117,7 +117,7 @@ if [ "${KAFKA:-1}" = 1 ]; then
   for value_size in 100 1024; do
     kafka_records=$([ "$value_size" = 100 ] && echo 1000000 || echo 200000)
     echo "== real Kafka (1 broker), ${value_size} B values"
-    ./build-bench/bench/kstreams_bench --workload all --mode broker --bootstrap-servers "$bootstrap" \
+    "$bench" --workload all --mode broker --bootstrap-servers "$bootstrap" \
       --value-size "$value_size" --records "$kafka_records" --repeat "$repeat" \
       --json "$out/kafka-${value_size}B.json" "$@"
   done
