@@ -8,26 +8,26 @@ namespace {
 
 class ChangeLoggingKeyValueStore final : public ChangeLoggingLayer<KeyValueBytesStore> {
  public:
-  explicit ChangeLoggingKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner)
-      : ChangeLoggingLayer(std::move(inner)) {}
+  ChangeLoggingKeyValueStore(std::unique_ptr<KeyValueBytesStore> inner, bool timestamped)
+      : ChangeLoggingLayer(std::move(inner), timestamped) {}
 
   absl::StatusOr<bool> Get(std::string_view key, std::string* value) override {
     return inner_->Get(key, value);
   }
   absl::Status Put(std::string_view key, BytesValue value, int64_t timestamp) override {
     absl::Status s = inner_->Put(key, value, timestamp);
-    if (s.ok() && sink_ != nullptr) sink_->Log(key, value, timestamp);
+    if (s.ok()) Log(key, value, timestamp);
     return s;
   }
   absl::Status PutAll(
       const std::vector<std::pair<std::string, std::optional<std::string>>>& entries,
       int64_t timestamp) override {
     absl::Status s = inner_->PutAll(entries, timestamp);
-    if (!s.ok() || sink_ == nullptr) return s;
+    if (!s.ok()) return s;
     for (const auto& [key, value] : entries) {
       BytesValue v;
       if (value) v = *value;
-      sink_->Log(key, v, timestamp);
+      Log(key, v, timestamp);
     }
     return s;
   }
@@ -48,8 +48,8 @@ class ChangeLoggingKeyValueStore final : public ChangeLoggingLayer<KeyValueBytes
 }  // namespace
 
 std::unique_ptr<KeyValueBytesStore> NewChangeLoggingKeyValueBytesStore(
-    std::unique_ptr<KeyValueBytesStore> inner) {
-  return std::make_unique<ChangeLoggingKeyValueStore>(std::move(inner));
+    std::unique_ptr<KeyValueBytesStore> inner, bool timestamped) {
+  return std::make_unique<ChangeLoggingKeyValueStore>(std::move(inner), timestamped);
 }
 
 }  // namespace kstreams::internal

@@ -12,8 +12,8 @@ namespace {
 
 class ChangeLoggingSegmentedStore final : public ChangeLoggingLayer<SegmentedBytesStore> {
  public:
-  explicit ChangeLoggingSegmentedStore(std::unique_ptr<SegmentedBytesStore> inner)
-      : ChangeLoggingLayer(std::move(inner)) {}
+  ChangeLoggingSegmentedStore(std::unique_ptr<SegmentedBytesStore> inner, bool timestamped)
+      : ChangeLoggingLayer(std::move(inner), timestamped) {}
 
   SegmentedKeyKind kind() const override { return inner_->kind(); }
   int64_t retention_period() const override { return inner_->retention_period(); }
@@ -27,14 +27,12 @@ class ChangeLoggingSegmentedStore final : public ChangeLoggingLayer<SegmentedByt
   // changelog stays the history of writes, and restoration drops it again.
   absl::Status Put(std::string_view raw, BytesValue value, int64_t timestamp) override {
     KSTREAMS_RETURN_IF_ERROR(inner_->Put(raw, value, timestamp));
-    if (sink_ != nullptr) sink_->Log(raw, value, timestamp);
+    Log(raw, value, timestamp);
     return absl::OkStatus();
   }
   absl::Status PutAll(std::span<const BytesWrite> writes) override {
     KSTREAMS_RETURN_IF_ERROR(inner_->PutAll(writes));
-    if (sink_ != nullptr) {
-      for (const BytesWrite& w : writes) sink_->Log(w.key, w.value, w.timestamp);
-    }
+    for (const BytesWrite& w : writes) Log(w.key, w.value, w.timestamp);
     return absl::OkStatus();
   }
   std::unique_ptr<BytesIterator> Fetch(const SegmentedRange& range) override {
@@ -48,8 +46,8 @@ class ChangeLoggingSegmentedStore final : public ChangeLoggingLayer<SegmentedByt
 }  // namespace
 
 std::unique_ptr<SegmentedBytesStore> NewChangeLoggingSegmentedBytesStore(
-    std::unique_ptr<SegmentedBytesStore> inner) {
-  return std::make_unique<ChangeLoggingSegmentedStore>(std::move(inner));
+    std::unique_ptr<SegmentedBytesStore> inner, bool timestamped) {
+  return std::make_unique<ChangeLoggingSegmentedStore>(std::move(inner), timestamped);
 }
 
 }  // namespace kstreams::internal

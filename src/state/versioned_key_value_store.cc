@@ -278,14 +278,14 @@ class VersionedStoreImpl final
 class ChangeLoggingVersionedStore final : public ChangeLoggingLayer<VersionedBytesStore> {
  public:
   explicit ChangeLoggingVersionedStore(std::unique_ptr<VersionedBytesStore> inner)
-      : ChangeLoggingLayer(std::move(inner)) {}
+      : ChangeLoggingLayer(std::move(inner), /*timestamped=*/false) {}
   int64_t history_retention_ms() const override { return inner_->history_retention_ms(); }
   absl::StatusOr<int64_t> Put(std::string_view key, BytesValue value,
                               int64_t timestamp) override {
     absl::StatusOr<int64_t> r = inner_->Put(key, value, timestamp);
     // A write too old to be kept is not logged either (restoration would
     // drop it again).
-    if (r.ok() && *r != kNotPut && sink_ != nullptr) sink_->Log(key, value, timestamp);
+    if (r.ok() && *r != kNotPut) Log(key, value, timestamp);
     return r;
   }
   absl::StatusOr<std::optional<VersionedBytes>> Get(std::string_view key) override {

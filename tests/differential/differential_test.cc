@@ -329,18 +329,6 @@ bool KnownRecordDifference(const std::string& topic, const std::string& java,
       jv == ov) {
     return true;
   }
-  // Timestamped stores (tables, aggregations, windowed aggregations): Java
-  // logs the plain value and carries the timestamp as the record's
-  // timestamp; we log the store's own bytes, the 8-byte big-endian
-  // timestamp first. Checked exactly: ours = timestamp ++ Java's value.
-  // (Reported on branch javaref: Java -> C++ migration of such stores needs
-  // this fixed in src/state's change-logging layer and its restore path.)
-  if (changelog && jts == ots && jv != "null" && ov != "null") {
-    char ts_hex[17];
-    std::snprintf(ts_hex, sizeof(ts_hex), "%016llx",
-                  static_cast<unsigned long long>(std::stoll(jts)));
-    if (ov == "x" + std::string(ts_hex) + jv.substr(1)) return true;
-  }
   // Repartitioned table updates carrying new and old value (flag 2 last):
   // Java 4.4's ChangedSerializer writes the new value's length as a zigzag
   // varint; we write it as a 4-byte big-endian int (the layout of the

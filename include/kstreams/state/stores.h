@@ -211,7 +211,10 @@ class BasicKeyValueStoreBuilder
   // A new store: Metered(typed) -> [Caching] -> [ChangeLogging] -> bytes.
   std::unique_ptr<Store> Build() const {
     std::unique_ptr<KeyValueBytesStore> store = supplier_->Get();
-    if (this->logging_) store = NewChangeLoggingKeyValueBytesStore(std::move(store));
+    if (this->logging_) {
+      store = NewChangeLoggingKeyValueBytesStore(std::move(store),
+                                                 IsValueAndTimestamp<StoredValue>::value);
+    }
     if (this->caching_) store = NewCachingKeyValueBytesStore(std::move(store));
     return std::make_unique<MeteredKeyValueStore<K, StoredValue, Store>>(
         std::move(store), key_serde_, value_serde_);
@@ -265,7 +268,10 @@ class BasicWindowStoreBuilder
   // in Java, a store retaining duplicates is never cached.
   std::unique_ptr<Store> Build() const {
     std::unique_ptr<SegmentedBytesStore> store = supplier_->Get();
-    if (this->logging_) store = NewChangeLoggingSegmentedBytesStore(std::move(store));
+    if (this->logging_) {
+      store = NewChangeLoggingSegmentedBytesStore(std::move(store),
+                                                  IsValueAndTimestamp<StoredValue>::value);
+    }
     if (this->caching_ && !supplier_->retain_duplicates()) {
       store = NewCachingSegmentedBytesStore(std::move(store));
     }

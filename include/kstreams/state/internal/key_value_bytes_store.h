@@ -136,9 +136,13 @@ class ChangelogSink {
 // Logs every write of `inner` to the sink the task context gives for the
 // store's name (StateStoreContext::changelog_sink), and registers `inner` as
 // the store's restore target (StateStoreContext::RegisterRestore). Reads pass
-// through.
+// through. `timestamped`: the values are a timestamped store's (8-byte
+// big-endian timestamp, then the value); the changelog gets Java's layout for
+// them, the plain value with that timestamp as the record's, and restoration
+// puts the record's timestamp back in front
+// (ChangeLoggingTimestampedKeyValueBytesStore).
 std::unique_ptr<KeyValueBytesStore> NewChangeLoggingKeyValueBytesStore(
-    std::unique_ptr<KeyValueBytesStore> inner);
+    std::unique_ptr<KeyValueBytesStore> inner, bool timestamped = false);
 
 // Caches writes to `inner` in the task's thread cache
 // (StateStoreContext::thread_cache), as Kafka Streams' CachingKeyValueStore:

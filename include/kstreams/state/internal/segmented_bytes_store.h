@@ -191,9 +191,10 @@ std::unique_ptr<SegmentedBytesStore> NewFailingSegmentedBytesStore(
     std::string name, SegmentedKeyKind kind, absl::Status status);
 
 // Logs every write of `inner` to the store's changelog sink and registers
-// `inner` as the restore target (as the key-value change-logging layer).
+// `inner` as the restore target (as the key-value change-logging layer, and
+// with its `timestamped` layout: ChangeLoggingTimestampedWindowBytesStore).
 std::unique_ptr<SegmentedBytesStore> NewChangeLoggingSegmentedBytesStore(
-    std::unique_ptr<SegmentedBytesStore> inner);
+    std::unique_ptr<SegmentedBytesStore> inner, bool timestamped = false);
 
 // The record cache layer (Java's CachingWindowStore / CachingSessionStore):
 // entries in the thread cache, ordered as the store beneath orders them, so
