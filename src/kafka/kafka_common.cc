@@ -1,4 +1,4 @@
-// Error conversion, config building, metadata and murmur2 for src/kafka.
+// Error conversion, config building and metadata for src/kafka.
 #include "kafka/kafka_common.h"
 
 #include <librdkafka/rdkafka.h>
@@ -222,52 +222,6 @@ absl::StatusOr<std::map<std::string, int32_t>> FetchPartitionCounts(rd_kafka_s* 
   }
   rd_kafka_metadata_destroy(md);
   return counts;
-}
-
-int32_t Murmur2(std::string_view data) {
-  // Arithmetic on uint32_t wraps exactly like Java's int multiplication;
-  // Java's `>>>` is a logical shift, which is what uint32_t `>>` does.
-  constexpr uint32_t kSeed = 0x9747b28c;
-  constexpr uint32_t kM = 0x5bd1e995;
-  constexpr int kR = 24;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  const size_t length = data.size();
-  uint32_t h = kSeed ^ static_cast<uint32_t>(length);
-  const size_t whole_words = length / 4;
-  for (size_t i = 0; i < whole_words; ++i) {
-    const unsigned char* p = bytes + 4 * i;  // little-endian 4-byte word
-    uint32_t k = uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) |
-                 (uint32_t{p[3]} << 24);
-    k *= kM;
-    k ^= k >> kR;
-    k *= kM;
-    h *= kM;
-    h ^= k;
-  }
-  const unsigned char* tail = bytes + 4 * whole_words;
-  switch (length % 4) {
-    case 3:
-      h ^= uint32_t{tail[2]} << 16;
-      [[fallthrough]];
-    case 2:
-      h ^= uint32_t{tail[1]} << 8;
-      [[fallthrough]];
-    case 1:
-      h ^= uint32_t{tail[0]};
-      h *= kM;
-  }
-  h ^= h >> 13;
-  h *= kM;
-  h ^= h >> 15;
-  return static_cast<int32_t>(h);
-}
-
-int32_t Murmur2Partition(std::string_view key, int32_t num_partitions) {
-  KSTREAMS_DCHECK(num_partitions > 0);
-  // Java's Utils.toPositive: clear the sign bit (not abs(), which would map
-  // Integer.MIN_VALUE to itself).
-  const uint32_t positive = static_cast<uint32_t>(Murmur2(key)) & 0x7fffffffu;
-  return static_cast<int32_t>(positive % static_cast<uint32_t>(num_partitions));
 }
 
 }  // namespace kstreams::internal

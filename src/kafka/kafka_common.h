@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "kstreams/internal/murmur2.h"  // Murmur2, Murmur2Partition (users of this header rely on it)
 #include "kstreams/log.h"
 #include "kstreams/topic_partition.h"
 
@@ -127,15 +128,6 @@ absl::StatusOr<ConfPtr> BuildConf(const KafkaConfigMap& config);
 absl::StatusOr<std::map<std::string, int32_t>> FetchPartitionCounts(
     rd_kafka_s* rk, int timeout_ms);
 
-// Java client's keyed partition choice (DefaultPartitioner / BuiltInPartitioner):
-// toPositive(murmur2(key)) % num_partitions. librdkafka's
-// `partitioner=murmur2_random` places keyed records the same way.
-// REQUIRES: num_partitions > 0.
-int32_t Murmur2Partition(std::string_view key, int32_t num_partitions);
-
-// Kafka's murmur2 (Utils.murmur2): 32-bit MurmurHash2, seed 0x9747b28c, as a
-// signed int like Java returns it.
-int32_t Murmur2(std::string_view data);
 
 }  // namespace kstreams::internal
 

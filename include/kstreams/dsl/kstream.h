@@ -38,6 +38,7 @@
 #include "kstreams/dsl/internal/dsl_forward.h"
 #include "kstreams/dsl/internal/graph.h"
 #include "kstreams/dsl/internal/join_nodes.h"
+#include "kstreams/dsl/internal/sink_partitioner.h"
 #include "kstreams/dsl/internal/stateless_nodes.h"
 #include "kstreams/dsl/join_windows.h"
 #include "kstreams/dsl/joined.h"
@@ -230,20 +231,25 @@ class KStream {
 
   // Writes every record to `topic`. Serdes: Produced's, else the stream's
   // known ones, else the types' defaults.
+  // Partitions: Produced's partitioner, else windowed keys by their inner
+  // key (Java's WindowedStreamPartitioner), else the key's murmur2 as Java's
+  // producer does.
   void To(const std::string& topic, const Produced<K, V>& produced = {}) const {
     std::string name = internal::NameFor(*data_, produced.name(), "KSTREAM-SINK-");
-    Topology(data_).AddSink<K, V>(name, topic, {node_},
-                                  produced.key_serde() ? produced.key_serde() : key_serde_,
+    SerdePtr<K> key_serde = produced.key_serde() ? produced.key_serde() : key_serde_;
+    auto partitioner = internal::SinkPartitioner<K, V>(produced.partitioner(), key_serde, topic);
+    Topology(data_).AddSink<K, V>(name, topic, {node_}, std::move(key_serde),
                                   produced.value_serde() ? produced.value_serde() : value_serde_,
-                                  produced.partitioner());
+                                  std::move(partitioner));
   }
   // Writes each record to the topic `extractor(record)` names.
   void To(TopicNameExtractor<K, V> extractor, const Produced<K, V>& produced = {}) const {
     std::string name = internal::NameFor(*data_, produced.name(), "KSTREAM-SINK-");
-    Topology(data_).AddSink<K, V>(name, std::move(extractor), {node_},
-                                  produced.key_serde() ? produced.key_serde() : key_serde_,
+    SerdePtr<K> key_serde = produced.key_serde() ? produced.key_serde() : key_serde_;
+    auto partitioner = internal::SinkPartitioner<K, V>(produced.partitioner(), key_serde, "");
+    Topology(data_).AddSink<K, V>(name, std::move(extractor), {node_}, std::move(key_serde),
                                   produced.value_serde() ? produced.value_serde() : value_serde_,
-                                  produced.partitioner());
+                                  std::move(partitioner));
   }
 
   // Sends the stream through an internal topic "<application.id>-<name>-repartition"

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <limits>
 #include <ostream>
+#include <type_traits>
 
 namespace kstreams {
 
@@ -63,6 +64,17 @@ struct Windowed {
     return os << "[" << w.key << "@" << w.window.start() << "/" << w.window.end() << "]";
   }
 };
+
+namespace internal {
+// True for Windowed<K>, with K as `Key`.
+template <typename T>
+struct IsWindowed : std::false_type {};
+template <typename K>
+struct IsWindowed<Windowed<K>> : std::true_type {
+  using Key = K;
+};
+
+}  // namespace internal
 
 }  // namespace kstreams
 

@@ -55,12 +55,31 @@ inline Window TimeWindowOfSize(int64_t start, int64_t size) {
 }
 }  // namespace internal
 
+// What the time- and session-windowed serdes share (Java's
+// WindowedSerializer): the serde of the inner key. The DSL partitions a sink's
+// windowed keys by the inner key's bytes alone, as Kafka Streams'
+// WindowedStreamPartitioner does, so that every window of a key lands in
+// the partition the plain key would.
 template <typename K>
-class TimeWindowedSerde final : public Serde<Windowed<K>> {
+class WindowedSerde : public Serde<Windowed<K>> {
+ public:
+  // The inner key's bytes (Java's serializeBaseKey).
+  absl::Status SerializeBaseKey(std::string_view topic, const Windowed<K>& windowed,
+                                std::string& out) const {
+    return inner_->Serialize(topic, windowed.key, out);
+  }
+
+ protected:
+  explicit WindowedSerde(SerdePtr<K> inner) : inner_(std::move(inner)) {}
+  SerdePtr<K> inner_;
+};
+
+template <typename K>
+class TimeWindowedSerde final : public WindowedSerde<K> {
  public:
   // REQUIRES: window_size >= 0.
   TimeWindowedSerde(SerdePtr<K> inner, std::chrono::milliseconds window_size)
-      : inner_(std::move(inner)), window_size_(window_size.count()) {}
+      : WindowedSerde<K>(std::move(inner)), window_size_(window_size.count()) {}
 
   absl::Status Serialize(std::string_view topic, const Windowed<K>& windowed,
                          std::string& out) const override {
@@ -85,14 +104,14 @@ class TimeWindowedSerde final : public Serde<Windowed<K>> {
   int64_t window_size_ms() const { return window_size_; }
 
  private:
-  SerdePtr<K> inner_;
+  using WindowedSerde<K>::inner_;
   int64_t window_size_;
 };
 
 template <typename K>
-class SessionWindowedSerde final : public Serde<Windowed<K>> {
+class SessionWindowedSerde final : public WindowedSerde<K> {
  public:
-  explicit SessionWindowedSerde(SerdePtr<K> inner) : inner_(std::move(inner)) {}
+  explicit SessionWindowedSerde(SerdePtr<K> inner) : WindowedSerde<K>(std::move(inner)) {}
 
   absl::Status Serialize(std::string_view topic, const Windowed<K>& windowed,
                          std::string& out) const override {
@@ -117,7 +136,7 @@ class SessionWindowedSerde final : public Serde<Windowed<K>> {
   }
 
  private:
-  SerdePtr<K> inner_;
+  using WindowedSerde<K>::inner_;
 };
 
 namespace serdes {

@@ -28,11 +28,6 @@
 
 namespace kstreams::internal {
 
-template <typename T>
-struct IsWindowed : std::false_type {};
-template <typename K>
-struct IsWindowed<Windowed<K>> : std::true_type {};
-
 struct SuppressSpec {
   int64_t wait_ms = 0;
   bool window_end_time = false;  // buffer time: window end, else record time
