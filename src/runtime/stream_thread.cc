@@ -65,8 +65,14 @@ class ConsumerTaskClients final : public TaskClients {
   absl::Status AbortTransaction() override {
     return producer_->AbortTransaction(kTransactionTimeout);
   }
+  // Asynchronous (librdkafka's seek with timeout 0): a synchronous seek
+  // waits for the partition's fetcher, which a broker outage or a lost group
+  // session can hold past any timeout, and failing the rewind would kill the
+  // thread. librdkafka raises the partition's version barrier at once, so
+  // no record fetched before the seek is returned after it; a seek that
+  // fails later surfaces as a consumer error.
   absl::Status Seek(const TopicPartition& tp, int64_t offset) override {
-    return consumer_->Seek(tp, offset);
+    return consumer_->Seek(tp, offset, absl::ZeroDuration());
   }
   void OnCommitted(const std::map<TopicPartition, int64_t>& offsets, int64_t now_ms) override {
     // The first purge comes one interval after the first commit.
