@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Java Kafka Streams, the reference implementation (interop/java/), for the
-# differential tests.
+# differential tests and the Java twins of the interop tests.
 #
 #   bash scripts/java_ref.sh build         # resolves and compiles; prints the classpath
 #   bash scripts/java_ref.sh diff < cases  # runs kstreams.interop.DiffRunner on stdin
+#   bash scripts/java_ref.sh run CLASS ARGS  # runs a twin, e.g. kstreams.interop.WordCount
 #
 # The first build installs Java and Maven when missing (install_deps.sh) and
 # resolves the pinned jars (interop/java/pom.xml) with Maven into
@@ -56,5 +57,10 @@ case "$cmd" in
     [ -d /dev/shm ] && [ -w /dev/shm ] && tmp=(-Djava.io.tmpdir=/dev/shm)
     exec java "${tmp[@]}" -Xss4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
         -cp "$classes:$libs/*" kstreams.interop.DiffRunner ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  run)
+    [ $# -ge 2 ] || die "run: which class?"
+    build
+    shift
+    exec java -Xss4m -cp "$classes:$libs/*" "$@" ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -78,6 +78,49 @@ inline absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadTopic(
   return out;
 }
 
+// Reads `topic` (partitions [0, n)) to its end with a group-less consumer
+// (read_committed), in the order records arrive. A partition is at its end
+// once an end-of-partition event reports an offset past every record read
+// from it (the event and the partition's last records can arrive in one
+// poll, in either order).
+inline absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadToEnd(
+    const std::string& bootstrap, const std::string& topic, int n) {
+  internal::ConsumerOptions options;
+  options.config = {{"bootstrap.servers", bootstrap}, {"enable.partition.eof", "true"}};
+  std::map<int32_t, int64_t> eof_at;  // partition -> end offset its last EOF event reported
+  options.on_partition_eof = [&](const internal::TopicPartition& tp, int64_t offset) {
+    eof_at[tp.partition] = offset;
+  };
+  KSTREAMS_ASSIGN_OR_RETURN(auto consumer, internal::Consumer::Create(std::move(options)));
+  std::map<internal::TopicPartition, int64_t> start;
+  for (int p = 0; p < n; ++p) start[{topic, p}] = internal::kOffsetBeginning;
+  KSTREAMS_RETURN_IF_ERROR(consumer->Assign(start));
+  std::vector<internal::ConsumerRecord> out;
+  std::map<int32_t, int64_t> next;  // partition -> offset after the last record read
+  auto at_end = [&](int32_t p) {
+    auto eof = eof_at.find(p);
+    return eof != eof_at.end() && eof->second >= next[p];
+  };
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (true) {
+    std::string missing;
+    for (int p = 0; p < n; ++p) {
+      if (!at_end(p)) missing += internal::StrCat(missing.empty() ? "" : ", ", p);
+    }
+    if (missing.empty()) return out;
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(internal::StrCat("reading ", topic, ": ", out.size(),
+                                                          " records in 30 s, partitions ", missing,
+                                                          " never reached their end"));
+    }
+    KSTREAMS_ASSIGN_OR_RETURN(auto batch, consumer->PollBatch(10000, absl::Milliseconds(100)));
+    for (auto& r : batch) {
+      next[r.partition] = r.offset + 1;
+      out.push_back(std::move(r));
+    }
+  }
+}
+
 // A child process whose stdout the test reads line by line; SIGKILLed at
 // destruction if still alive.
 class ChildProcess {

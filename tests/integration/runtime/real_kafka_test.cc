@@ -36,6 +36,7 @@ namespace kstreams {
 namespace {
 
 using internal::StrCat;
+using kafka_test::ReadToEnd;
 using runtime_test::Counts;
 using runtime_test::KV;
 using runtime_test::RealKafkaIT;
@@ -204,40 +205,6 @@ TEST_F(RealKafkaTopicsIT, CommittedRepartitionRecordsArePurged) {
       },
       absl::Seconds(60)));
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
-}
-
-// Reads `topic` (partitions [0, n)) to its end with a group-less consumer.
-absl::StatusOr<std::vector<internal::ConsumerRecord>> ReadToEnd(const std::string& bootstrap,
-                                                                const std::string& topic, int n) {
-  internal::ConsumerOptions options;
-  options.config = {{"bootstrap.servers", bootstrap}, {"enable.partition.eof", "true"}};
-  std::set<int32_t> at_end;
-  options.on_partition_eof = [&](const internal::TopicPartition& tp, int64_t) {
-    at_end.insert(tp.partition);
-  };
-  KSTREAMS_ASSIGN_OR_RETURN(auto consumer, internal::Consumer::Create(std::move(options)));
-  std::map<internal::TopicPartition, int64_t> start;
-  for (int p = 0; p < n; ++p) start[{topic, p}] = internal::kOffsetBeginning;
-  KSTREAMS_RETURN_IF_ERROR(consumer->Assign(start));
-  std::vector<internal::ConsumerRecord> out;
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (static_cast<int>(at_end.size()) < n) {
-    if (absl::Now() > deadline) {
-      std::string missing;
-      for (int p = 0; p < n; ++p) {
-        if (!at_end.contains(p)) missing += StrCat(missing.empty() ? "" : ", ", p);
-      }
-      return absl::DeadlineExceededError(StrCat("reading ", topic, ": ", out.size(),
-                                                " records in 30 s, partitions ", missing,
-                                                " never reached their end"));
-    }
-    KSTREAMS_ASSIGN_OR_RETURN(auto batch, consumer->PollBatch(10000, absl::Milliseconds(100)));
-    for (auto& r : batch) {
-      at_end.erase(r.partition);
-      out.push_back(std::move(r));
-    }
-  }
-  return out;
 }
 
 TEST_F(RealKafkaIT, RestorationFromACompactedChangelogGivesExactlyTheStore) {
