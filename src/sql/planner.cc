@@ -5,6 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "kstreams/dsl/consumed.h"
 #include "kstreams/dsl/grouped.h"
+#include "kstreams/dsl/join_windows.h"
+#include "kstreams/dsl/joined.h"
+#include "kstreams/dsl/stream_joined.h"
 #include "kstreams/dsl/kgrouped_stream.h"
 #include "kstreams/dsl/kstream.h"
 #include "kstreams/dsl/ktable.h"
@@ -163,14 +166,17 @@ class SelectProcessor final : public Processor<Row, Row, Row, Row> {
     std::vector<EvalPtr> value;
     std::string query_id;
     std::shared_ptr<std::atomic<int64_t>> errors;
+    // The value already holds the whole row (after a join).
+    bool prebuilt = false;
   };
   explicit SelectProcessor(std::shared_ptr<const Spec> spec)
       : spec_(std::move(spec)), reporter_(spec_->query_id, spec_->errors) {}
   void Init(ProcessorContext<Row, Row>& context) override { context_ = &context; }
   void Process(Record<Row, Row> record) override {
     if (spec_->nvalue > 0 && record.value().empty()) return;  // a null value: skipped, as ksqlDB
-    Row row = SourceRow(record.key(), record.value(), spec_->nkey, spec_->nvalue,
-                        record.timestamp(), context_->record_metadata(), true);
+    Row row = spec_->prebuilt ? record.value()
+                              : SourceRow(record.key(), record.value(), spec_->nkey, spec_->nvalue,
+                                          record.timestamp(), context_->record_metadata(), true);
     if (!IsTrue(spec_->where, row, reporter_)) return;
     Row key = spec_->keep_key ? record.key() : EvalAll(spec_->key, row, reporter_);
     Row value = EvalAll(spec_->value, row, reporter_);
@@ -241,8 +247,8 @@ class Planner {
       return ErrorAt(q_.from.loc, StrCat("reading the windowed source ", from_->name,
                                          " is not supported yet"));
     }
-    if (!q_.joins.empty()) {
-      return ErrorAt(q_.joins[0].loc, "joins are not supported yet");
+    if (q_.joins.size() > 1) {
+      return ErrorAt(q_.joins[1].loc, "joins of more than two sources are not supported yet");
     }
     std::vector<ExprPtr> aggregates;
     for (const SelectItem& item : q_.select) {
@@ -251,7 +257,12 @@ class Planner {
     if (q_.having) CollectAggregates(q_.having, *ctx_.functions, aggregates);
     if (q_.limit) return ErrorAt(q_.loc, "LIMIT is only allowed in transient queries");
     absl::Status s;
-    if (!q_.group_by.empty() || !aggregates.empty()) {
+    if (!q_.joins.empty()) {
+      if (!q_.group_by.empty() || !aggregates.empty()) {
+        return ErrorAt(q_.loc, "aggregating a join is not supported yet");
+      }
+      s = Join();
+    } else if (!q_.group_by.empty() || !aggregates.empty()) {
       s = Aggregate(aggregates);
     } else if (from_->is_table) {
       s = TableSelect();
@@ -516,6 +527,283 @@ class Planner {
         .ToStream()
         .To(sink->sink.topic, Produced<Row, std::optional<Row>>::With(
                                   sink->key_serde, serdes::Optional<Row>(sink->value_serde)));
+    plan_.sink = sink->sink;
+    return absl::OkStatus();
+  }
+
+  // ---- joins
+
+  // The column of `ds` (alias `alias`) that `e` names, or -1.
+  static int ColumnOf(const Expression& e, const DataSource& ds, const std::string& alias,
+                      bool& is_key) {
+    if (e.kind != Expression::Kind::kColumn) return -1;
+    if (!e.qualifier.empty() && e.qualifier != alias) return -1;
+    for (size_t i = 0; i < ds.key_columns.size(); ++i) {
+      if (ds.key_columns[i].name == e.name) {
+        is_key = true;
+        return static_cast<int>(i);
+      }
+    }
+    for (size_t i = 0; i < ds.value_columns.size(); ++i) {
+      if (ds.value_columns[i].name == e.name) {
+        is_key = false;
+        return static_cast<int>(ds.key_columns.size() + i);
+      }
+    }
+    return -1;
+  }
+
+  // A stream side of a join: its rows (key, value, pseudo-columns) as the
+  // value, keyed by the join column.
+  KStream<Row, Row> JoinSide(const DataSource& ds, int join_column, bool join_on_key,
+                             const std::string& name) {
+    auto spec = std::make_shared<SelectProcessor::Spec>();
+    spec->nkey = ds.key_columns.size();
+    spec->nvalue = ds.value_columns.size();
+    spec->query_id = ctx_.query_id;
+    spec->errors = ctx_.errors;
+    spec->keep_key = join_on_key;
+    size_t index = static_cast<size_t>(join_column);
+    size_t width = ds.key_columns.size() + ds.value_columns.size() + 3;
+    class ColumnAt final : public Evaluator {
+     public:
+      explicit ColumnAt(size_t i) : i_(i) {}
+      Value Eval(const Row& row, FunctionContext&) const override { return row[i_]; }
+     private:
+      size_t i_;
+    };
+    spec->key = {std::make_shared<ColumnAt>(index)};
+    for (size_t i = 0; i < width; ++i) spec->value.push_back(std::make_shared<ColumnAt>(i));
+    std::shared_ptr<const SelectProcessor::Spec> frozen = spec;
+    KStream<Row, Row> stream = builder_.Stream<Row, Row>(ds.topic, SourceConsumed(ds));
+    KStream<Row, Row> out = stream.Process(
+        [frozen]() { return std::make_unique<SelectProcessor>(frozen); }, Named::As(name));
+    if (join_on_key) out = KStream<Row, Row>(out.data(), out.node_name(), nullptr, nullptr, false);
+    return out;
+  }
+
+  absl::Status Join() {
+    const JoinSpec& j = q_.joins[0];
+    auto right = Lookup(j.right);
+    if (!right.ok()) return right.status();
+    const DataSource* r = *right;
+    plan_.inputs.push_back(r->name);
+    if (r->window) return ErrorAt(j.right.loc, "joining a windowed source is not supported yet");
+    const std::string& la = q_.from.alias;
+    const std::string& ra = j.right.alias;
+    if (la == ra) return ErrorAt(j.right.loc, StrCat("both sides of the join are named ", la, "; give one an alias"));
+    if (j.type == JoinSpec::Type::kRight) return ErrorAt(j.loc, "RIGHT JOIN is not supported yet");
+    bool ls = !from_->is_table, rs = !r->is_table;
+    if (ls && rs && !j.within_before_ms) {
+      return ErrorAt(j.loc, "Stream-Stream joins must have a WITHIN clause specified.");
+    }
+    if (!(ls && rs) && j.within_before_ms) {
+      return ErrorAt(j.loc, "A WITHIN clause is only allowed on stream-stream joins.");
+    }
+    if (!ls && rs) {
+      return ErrorAt(j.loc, "a TABLE joined with a STREAM is not supported: put the stream first");
+    }
+    if (ls && !rs && j.type == JoinSpec::Type::kFull) {
+      return ErrorAt(j.loc, "Full outer joins between streams and tables are not supported.");
+    }
+    // ON a = b, one column of each side.
+    const Expression& on = *j.on;
+    if (on.kind != Expression::Kind::kBinary || on.op != "=") {
+      return ErrorAt(on.loc, "a join needs an equality of one column of each side in ON (a.x = b.y)");
+    }
+    bool lk = false, rk = false;
+    int lc = ColumnOf(*on.args[0], *from_, la, lk), rc = ColumnOf(*on.args[1], *r, ra, rk);
+    ExprPtr lexpr = on.args[0], rexpr = on.args[1];
+    if (lc < 0 || rc < 0) {
+      lc = ColumnOf(*on.args[1], *from_, la, lk);
+      rc = ColumnOf(*on.args[0], *r, ra, rk);
+      std::swap(lexpr, rexpr);
+    }
+    if (lc < 0 || rc < 0) {
+      return ErrorAt(on.loc, StrCat("ON must compare a column of ", la, " with a column of ", ra,
+                                    " (", on.ToString(), ")"));
+    }
+    const Column& lcol = lc < static_cast<int>(from_->key_columns.size())
+                             ? from_->key_columns[lc] : from_->value_columns[lc - from_->key_columns.size()];
+    const Column& rcol = rc < static_cast<int>(r->key_columns.size())
+                             ? r->key_columns[rc] : r->value_columns[rc - r->key_columns.size()];
+    if (!TypesEqual(lcol.type, rcol.type)) {
+      return ErrorAt(on.loc, StrCat("the join columns must have one type: ", la, ".", lcol.name, " is ",
+                                    lcol.type->ToString(), ", ", ra, ".", rcol.name, " is ",
+                                    rcol.type->ToString()));
+    }
+    if (r->is_table && !(rk && r->key_columns.size() == 1)) {
+      return ErrorAt(on.loc, StrCat("a join with the table ", r->name, " must be on its PRIMARY KEY "
+                                    "(foreign-key joins are not supported yet)"));
+    }
+    if (from_->is_table && !(lk && from_->key_columns.size() == 1)) {
+      return ErrorAt(on.loc, StrCat("a table-table join must be on the PRIMARY KEY of ", from_->name,
+                                    " (foreign-key joins are not supported yet)"));
+    }
+    // The joined row: left columns (with pseudo-columns for a stream), then
+    // the right's.
+    Scope scope = SourceScope(*from_, la, ls);
+    Scope rscope = SourceScope(*r, ra, rs);
+    scope.columns.insert(scope.columns.end(), rscope.columns.begin(), rscope.columns.end());
+    std::vector<std::pair<std::string, ExprPtr>> star;
+    std::vector<std::pair<const DataSource*, std::string>> sides = {{from_, la}, {r, ra}};
+    for (const auto& [ds, alias] : sides) {
+      for (const auto& [name, e] : StarColumns(*ds, alias)) {
+        star.emplace_back(StrCat(alias, "_", name), e);
+      }
+    }
+    auto items = CompileSelect(q_, scope, *ctx_.functions, star);
+    if (!items.ok()) return items.status();
+    auto where = CompilePredicate(q_.where, scope, "WHERE");
+    if (!where.ok()) return where.status();
+    if (!q_.partition_by.empty()) {
+      return ErrorAt(q_.partition_by[0]->loc, "PARTITION BY on a join is not supported yet");
+    }
+    // The result is keyed by the join column; either side's may be projected.
+    std::vector<Column> keys, values;
+    auto spec = std::make_shared<SelectProcessor::Spec>();
+    spec->prebuilt = true;
+    spec->where = *where;
+    spec->query_id = ctx_.query_id;
+    spec->errors = ctx_.errors;
+    auto left_key = ColumnExpr(lcol.name, la, q_.loc);
+    bool left_in_projection = false;
+    for (const OutItem& it : *items) {
+      left_in_projection |= it.expr->kind == Expression::Kind::kColumn && it.expr->name == lcol.name &&
+                            (it.expr->qualifier.empty() || it.expr->qualifier == la);
+    }
+    ExprPtr key_expr = left_in_projection || j.type != JoinSpec::Type::kInner
+                           ? left_key : ColumnExpr(rcol.name, ra, q_.loc);
+    // SplitKey matches items by their text: qualify unqualified references.
+    std::vector<OutItem> qualified = *items;
+    for (OutItem& it : qualified) {
+      if (it.expr->kind == Expression::Kind::kColumn && it.expr->qualifier.empty()) {
+        for (const ScopeColumn& c : scope.columns) {
+          if (c.name == it.expr->name) {
+            it.expr = ColumnExpr(c.name, c.source, it.expr->loc);
+            break;
+          }
+        }
+      }
+    }
+    auto s = SplitKey(qualified, {key_expr}, "join expression", keys, spec->key, values, spec->value);
+    if (!s.ok()) return s;
+    bool table_result = !ls;
+    auto sink = Sink(keys, values, table_result, std::nullopt);
+    if (!sink.ok()) return sink.status();
+    if (st_.kind == Statement::Kind::kCreateAsSelect && st_.is_table != table_result) {
+      return ErrorAt(q_.loc, table_result
+          ? "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead."
+          : "Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.");
+    }
+    size_t lwidth = from_->key_columns.size() + from_->value_columns.size() + (ls ? 3 : 0);
+    size_t rwidth = r->key_columns.size() + r->value_columns.size() + (rs ? 3 : 0);
+    auto concat = [lwidth, rwidth](const Row* a, const Row* b) {
+      Row out;
+      out.reserve(lwidth + rwidth);
+      for (size_t i = 0; i < lwidth; ++i) out.push_back(a && i < a->size() ? (*a)[i] : Value::Null());
+      for (size_t i = 0; i < rwidth; ++i) out.push_back(b && i < b->size() ? (*b)[i] : Value::Null());
+      return out;
+    };
+    bool left = j.type == JoinSpec::Type::kLeft, full = j.type == JoinSpec::Type::kFull;
+    auto join_key_serde = MakeRowSerde(r->key_format, {rcol}, true);
+    if (!join_key_serde.ok()) return ErrorAt(on.loc, std::string(join_key_serde.status().message()));
+    std::shared_ptr<const SelectProcessor::Spec> frozen = spec;
+    auto project = [frozen]() { return std::make_unique<SelectProcessor>(frozen); };
+    if (ls) {
+      KStream<Row, Row> lstream = JoinSide(*from_, lc, lk && from_->key_columns.size() == 1, "PrependAliasLeft");
+      std::optional<KStream<Row, Row>> joined;
+      if (!rs) {
+        // Stream-table: the table row is its key and value columns.
+        size_t rk_n = r->key_columns.size(), rv_n = r->value_columns.size();
+        auto [tks, tvs] = SourceSerdes(*r);
+        KTable<Row, Row> table = builder_.Table<Row, Row>(
+            r->topic, SourceConsumed(*r),
+            Materialized<Row, Row>::As(StrCat("KafkaTopic_Right-Reduce")).WithKeySerde(tks).WithValueSerde(tvs));
+        Joined<Row, Row, Row> jd = Joined<Row, Row, Row>::With(*join_key_serde, StateSerde(), tvs);
+        jd.WithName("Join");
+        if (left) {
+          joined.emplace(lstream.LeftJoin(table, [=](const Row& key, const Row& l, const std::optional<Row>& t) {
+            Row rrow;
+            if (t) rrow = SourceRow(key, *t, rk_n, rv_n, 0, nullptr, false);
+            return concat(&l, t ? &rrow : nullptr);
+          }, jd));
+        } else {
+          joined.emplace(lstream.Join(table, [=](const Row& key, const Row& l, const Row& t) {
+            Row rrow = SourceRow(key, t, rk_n, rv_n, 0, nullptr, false);
+            return concat(&l, &rrow);
+          }, jd));
+        }
+      } else {
+        KStream<Row, Row> rstream = JoinSide(*r, rc, rk && r->key_columns.size() == 1, "PrependAliasRight");
+        auto grace = std::chrono::milliseconds(j.grace_ms.value_or(kDefaultGraceMs));
+        JoinWindows windows = JoinWindows::OfTimeDifferenceAndGrace(
+                                  std::chrono::milliseconds(*j.within_before_ms), grace)
+                                  .Before(std::chrono::milliseconds(*j.within_before_ms))
+                                  .After(std::chrono::milliseconds(*j.within_after_ms));
+        StreamJoined<Row, Row, Row> sj = StreamJoined<Row, Row, Row>::With(*join_key_serde, StateSerde(), StateSerde());
+        sj.WithName("Join");
+        if (full) {
+          joined.emplace(lstream.OuterJoin(rstream, [=](const std::optional<Row>& l, const std::optional<Row>& o) {
+            return concat(l ? &*l : nullptr, o ? &*o : nullptr);
+          }, windows, sj));
+        } else if (left) {
+          joined.emplace(lstream.LeftJoin(rstream, [=](const Row& l, const std::optional<Row>& o) {
+            return concat(&l, o ? &*o : nullptr);
+          }, windows, sj));
+        } else {
+          joined.emplace(lstream.Join(rstream, [=](const Row& l, const Row& o) { return concat(&l, &o); }, windows, sj));
+        }
+      }
+      joined->Process(project, Named::As("Project"))
+          .To(sink->sink.topic, Produced<Row, Row>::With(sink->key_serde, sink->value_serde));
+    } else {
+      // Table-table on the primary keys.
+      size_t lk_n = from_->key_columns.size(), lv_n = from_->value_columns.size();
+      size_t rk_n = r->key_columns.size(), rv_n = r->value_columns.size();
+      auto [lks, lvs] = SourceSerdes(*from_);
+      auto [rks, rvs] = SourceSerdes(*r);
+      KTable<Row, Row> lt = builder_.Table<Row, Row>(
+          from_->topic, SourceConsumed(*from_),
+          Materialized<Row, Row>::As("KafkaTopic_Left-Reduce").WithKeySerde(lks).WithValueSerde(lvs));
+      KTable<Row, Row> rt = builder_.Table<Row, Row>(
+          r->topic, SourceConsumed(*r),
+          Materialized<Row, Row>::As("KafkaTopic_Right-Reduce").WithKeySerde(rks).WithValueSerde(rvs));
+      auto row_of = [](const Row& key, const Row& v, size_t nk, size_t nv) {
+        return SourceRow(key, v, nk, nv, 0, nullptr, false);
+      };
+      std::optional<KTable<Row, Row>> joined;
+      if (full) {
+        joined.emplace(lt.OuterJoin(rt, [=](const Row& key, const std::optional<Row>& l, const std::optional<Row>& o) {
+          Row a, b;
+          if (l) a = row_of(key, *l, lk_n, lv_n);
+          if (o) b = row_of(key, *o, rk_n, rv_n);
+          return concat(l ? &a : nullptr, o ? &b : nullptr);
+        }));
+      } else if (left) {
+        joined.emplace(lt.LeftJoin(rt, [=](const Row& key, const Row& l, const std::optional<Row>& o) {
+          Row a = row_of(key, l, lk_n, lv_n), b;
+          if (o) b = row_of(key, *o, rk_n, rv_n);
+          return concat(&a, o ? &b : nullptr);
+        }));
+      } else {
+        joined.emplace(lt.Join(rt, [=](const Row& key, const Row& l, const Row& o) {
+          Row a = row_of(key, l, lk_n, lv_n), b = row_of(key, o, rk_n, rv_n);
+          return concat(&a, &b);
+        }));
+      }
+      auto reporter = std::make_shared<ErrorReporter>(ctx_.query_id, ctx_.errors);
+      if (spec->where) {
+        joined.emplace(joined->Filter([frozen, reporter](const Row&, const Row& row) {
+          return IsTrue(frozen->where, row, *reporter);
+        }));
+      }
+      (*joined)
+          .MapValues([frozen, reporter](const Row& row) { return EvalAll(frozen->value, row, *reporter); })
+          .ToStream()
+          .To(sink->sink.topic, Produced<Row, std::optional<Row>>::With(
+                                    sink->key_serde, serdes::Optional<Row>(sink->value_serde)));
+    }
     plan_.sink = sink->sink;
     return absl::OkStatus();
   }

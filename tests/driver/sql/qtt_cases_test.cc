@@ -29,11 +29,12 @@ TEST(SqlQtt, Aggregates) { RunFile("aggregates"); }
 TEST(SqlQtt, Windows) { RunFile("windows"); }
 TEST(SqlQtt, Tables) { RunFile("tables"); }
 TEST(SqlQtt, Errors) { RunFile("errors"); }
+TEST(SqlQtt, Joins) { RunFile("joins"); }
 
 // Every file of the directory is run above.
 TEST(SqlQtt, EveryFileHasATest) {
   std::set<std::string> known = {"project_filter", "partition_by", "expressions", "functions",
-                                 "formats", "aggregates", "windows", "tables", "errors"};
+                                 "formats", "aggregates", "windows", "tables", "errors", "joins"};
   for (const auto& entry : std::filesystem::directory_iterator(KSTREAMS_SQL_QTT_DIR)) {
     EXPECT_TRUE(known.count(entry.path().stem().string())) << entry.path();
   }
