@@ -4,9 +4,11 @@
 
 #include "absl/strings/ascii.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/kafka/create_topics.h"
 #include "kstreams/kafka/simple_producer.h"
 #include "kstreams/processor/topology_description.h"
 #include "kstreams/runtime/kafka_streams.h"
+#include "kstreams/runtime/topic_creator.h"
 #include "kstreams/sql/parser.h"
 #include "sql/expression.h"
 #include "sql/formats.h"
@@ -183,6 +185,9 @@ absl::StatusOr<StatementResult> Engine::CreateSource(const Statement& st) {
       !vs.ok()) {
     return ErrorAt(st.loc, std::string(vs.status().message()));
   }
+  if (options_.start_queries) {
+    if (absl::Status s = CreateTopic(d.topic, d.partitions); !s.ok()) return s;
+  }
   sources_[d.name] = d;
   return StatementResult{.message = st.is_table ? "Table created" : "Stream created"};
 }
@@ -218,6 +223,7 @@ absl::StatusOr<StatementResult> Engine::CreateAsSelect(const Statement& st) {
   q->application_id = StrCat("_confluent-ksql-", options_.service_id, "query_", id);
   q->topology = std::move(plan->topology);
   if (options_.start_queries) {
+    if (absl::Status s = CreateTopic(plan->sink.topic, plan->sink.partitions); !s.ok()) return s;
     StreamsConfig config;
     for (const auto& [k, v] : options_.streams_config) config.Set(k, v);
     config.Set(StreamsConfig::kApplicationId, q->application_id);
@@ -232,6 +238,18 @@ absl::StatusOr<StatementResult> Engine::CreateAsSelect(const Statement& st) {
   if (!target) sources_[plan->sink.name] = plan->sink;
   queries_.push_back(std::move(q));
   return StatementResult{.message = StrCat("Created query with ID ", id), .query_id = id};
+}
+
+absl::Status Engine::CreateTopic(const std::string& topic, int partitions) {
+  if (options_.create_topic) return options_.create_topic(topic, partitions);
+  auto it = options_.streams_config.find(StreamsConfig::kBootstrapServers);
+  if (it == options_.streams_config.end()) return absl::OkStatus();
+  // A broker in this process (the embedded one) registers its creator.
+  if (TopicCreator creator = FindTopicCreator(it->second)) {
+    absl::Status s = creator(topic, partitions);
+    return s.code() == absl::StatusCode::kAlreadyExists ? absl::OkStatus() : s;
+  }
+  return CreateTopics({{"bootstrap.servers", it->second}}, {topic}, partitions);
 }
 
 absl::StatusOr<StatementResult> Engine::InsertValues(const Statement& st) {

@@ -118,6 +118,12 @@ class Engine {
     std::function<absl::Status(const std::string& topic, std::optional<std::string> key,
                                std::optional<std::string> value, int64_t timestamp_ms)>
         produce{};
+    // Creates a topic a statement needs (a declared source's, a query's
+    // sink), leaving an existing one as it is; called only when queries are
+    // started. Default: the creator registered for streams_config's
+    // bootstrap.servers (kstreams/runtime/topic_creator.h, for a broker in
+    // this process), else the Admin API.
+    std::function<absl::Status(const std::string& topic, int partitions)> create_topic{};
   };
 
   explicit Engine(Options options);
@@ -153,6 +159,7 @@ class Engine {
   absl::StatusOr<StatementResult> Drop(const Statement& statement);
   absl::StatusOr<StatementResult> Terminate(const Statement& statement);
   absl::StatusOr<StatementResult> InsertValues(const Statement& statement);
+  absl::Status CreateTopic(const std::string& topic, int partitions);
 
   Options options_;
   std::map<std::string, DataSource> sources_;
