@@ -412,12 +412,7 @@ class Compiler {
     if (!fn) return ErrorAt(e.loc, StrCat("unknown function '", e.name, "'"));
     std::vector<EvalPtr> args;
     std::vector<TypePtr> types;
-    for (const ExprPtr& a : e.args) {
-      auto c = Compile(a);
-      if (!c.ok()) return c.status();
-      args.push_back(c->eval);
-      types.push_back(c->type);
-    }
+    if (absl::Status s = CompileArgs(e, args, types); !s.ok()) return s;
     absl::StatusOr<TypePtr> type = fn->resolve(types);
     if (!type.ok()) return ErrorAt(e.loc, std::string(type.status().message()));
     // Arguments are converted to the function's numeric expectations at run
@@ -566,15 +561,22 @@ class Compiler {
                     t};
   }
 
-  absl::StatusOr<Compiled> Constructor(const Expression& e) {
-    std::vector<EvalPtr> args;
-    std::vector<TypePtr> types;
+  // Compiles every argument of `e`.
+  absl::Status CompileArgs(const Expression& e, std::vector<EvalPtr>& args,
+                           std::vector<TypePtr>& types) {
     for (const ExprPtr& a : e.args) {
       auto c = Compile(a);
       if (!c.ok()) return c.status();
       args.push_back(c->eval);
       types.push_back(c->type);
     }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Compiled> Constructor(const Expression& e) {
+    std::vector<EvalPtr> args;
+    std::vector<TypePtr> types;
+    if (absl::Status s = CompileArgs(e, args, types); !s.ok()) return s;
     if (e.kind == Expression::Kind::kStruct) {
       std::vector<SqlType::Field> fields;
       for (size_t i = 0; i < types.size(); ++i) {

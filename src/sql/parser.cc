@@ -1050,33 +1050,29 @@ absl::Status ToStatus(const ParseError& e) {
       ::kstreams::internal::StrCat("line ", e.loc.line, ":", e.loc.column, ": ", e.message));
 }
 
+// Runs `parse` on a parser of `text`; a ParseError becomes the Status.
+template <typename T, typename F>
+absl::StatusOr<T> ParseWith(std::string_view text, F parse) {
+  try {
+    Parser p(text, Lex(text));
+    return parse(p);
+  } catch (const ParseError& e) {
+    return ToStatus(e);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Statement>> ParseStatements(std::string_view text) {
-  try {
-    Parser p(text, Lex(text));
-    return p.ParseAll();
-  } catch (const ParseError& e) {
-    return ToStatus(e);
-  }
+  return ParseWith<std::vector<Statement>>(text, [](Parser& p) { return p.ParseAll(); });
 }
 
 absl::StatusOr<ExprPtr> ParseExpression(std::string_view text) {
-  try {
-    Parser p(text, Lex(text));
-    return p.ParseWholeExpression();
-  } catch (const ParseError& e) {
-    return ToStatus(e);
-  }
+  return ParseWith<ExprPtr>(text, [](Parser& p) { return p.ParseWholeExpression(); });
 }
 
 absl::StatusOr<TypePtr> ParseType(std::string_view text) {
-  try {
-    Parser p(text, Lex(text));
-    return p.ParseWholeType();
-  } catch (const ParseError& e) {
-    return ToStatus(e);
-  }
+  return ParseWith<TypePtr>(text, [](Parser& p) { return p.ParseWholeType(); });
 }
 
 const Property* Statement::FindProperty(const std::string& n) const {
