@@ -10,7 +10,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace docs_examples_test {
 
 using ::testing::ElementsAre;
 
@@ -154,4 +154,4 @@ TEST(DocsExamplesTest, DescribeWordLengths) {
             "\n");
 }
 
-}  // namespace
+}  // namespace docs_examples_test

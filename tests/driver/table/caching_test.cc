@@ -10,7 +10,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace caching_test {
 
 using kstreams::KeyValue;
 using ::testing::ElementsAre;
@@ -132,4 +132,4 @@ TEST(Caching, ZeroByteCacheRemovesTheCacheSoTombstonesOfUnknownKeysAreForwarded)
                           KV{"a", std::nullopt}));
 }
 
-}  // namespace
+}  // namespace caching_test

@@ -9,7 +9,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace ktable_test {
 
 using kstreams::KeyValue;
 using kstreams::Materialized;
@@ -297,4 +297,4 @@ TEST(CogroupedKStream, AggregatesStreamsOfDifferentTypesIntoOneTable) {
               ElementsAre(KV{"u", ">c1"}, KV{"u", ">c1N"}, KV{"u", ">c1Nc2"}));
 }
 
-}  // namespace
+}  // namespace ktable_test

@@ -6,7 +6,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace word_count_test {
 
 using kstreams::KeyValue;
 using ::testing::ElementsAre;
@@ -127,4 +127,4 @@ TEST(WordCount, DescribeMatchesKafkaStreamsLayout) {
             "\n");
 }
 
-}  // namespace
+}  // namespace word_count_test

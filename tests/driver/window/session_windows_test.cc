@@ -16,7 +16,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace session_windows_test {
 
 using kstreams::Window;
 using kstreams::Windowed;
@@ -198,4 +198,4 @@ TEST(SessionWindows, RetentionShorterThanGapPlusGraceIsATopologyError) {
             "inactivity gap plus the grace period. Got gap=[30], grace=[5], retention=[34]");
 }
 
-}  // namespace
+}  // namespace session_windows_test

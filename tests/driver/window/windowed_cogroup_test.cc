@@ -11,7 +11,7 @@
 #include "kstreams/kstreams.h"
 #include "kstreams/testing/topology_test_driver.h"
 
-namespace {
+namespace windowed_cogroup_test {
 
 using kstreams::Window;
 using kstreams::Windowed;
@@ -77,4 +77,4 @@ TEST(WindowedCogroup, SessionWindowsMergeWithTheMerger) {
                           KV{{"a", Window(1, 5)}, 11}));
 }
 
-}  // namespace
+}  // namespace windowed_cogroup_test
