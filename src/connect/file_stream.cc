@@ -1,0 +1,3 @@
+namespace kstreams::connect {
+void RegisterBuiltinConnectors() {}
+}  // namespace kstreams::connect
