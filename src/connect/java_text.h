@@ -9,9 +9,12 @@
 #ifndef KSTREAMS_SRC_CONNECT_JAVA_TEXT_H_
 #define KSTREAMS_SRC_CONNECT_JAVA_TEXT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "absl/status/statusor.h"
 
 namespace kstreams::connect::internal {
 
@@ -28,6 +31,22 @@ std::optional<std::string> Base64Decode(std::string_view text);
 // JSON string literal with Jackson's escaping (", \, control characters as
 // \n \t \r \b \f or \u00XX; everything else, UTF-8 included, as is).
 void AppendJsonString(std::string& out, std::string_view s);
+
+}  // namespace kstreams::connect::internal
+
+
+
+namespace kstreams::connect::internal {
+
+// A subset of java.text.SimpleDateFormat, in UTC (Connect's SMTs set the
+// format's time zone to UTC): letters y (yyyy, yy), M (MM, M), d, H, m, s,
+// S (milliseconds, SSS), quoted literals ('T', '' for a quote) and any
+// non-letter as is. Check a pattern with ValidateJavaDatePattern
+// (InvalidArgument naming the unsupported letter).
+absl::Status ValidateJavaDatePattern(std::string_view pattern);
+std::string FormatJavaDate(std::string_view pattern, int64_t epoch_millis);
+// Errors: InvalidArgument when `text` does not match the pattern.
+absl::StatusOr<int64_t> ParseJavaDate(std::string_view pattern, std::string_view text);
 
 }  // namespace kstreams::connect::internal
 
