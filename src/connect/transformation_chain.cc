@@ -138,6 +138,7 @@ struct TransformationChain::Stage {
   bool negate = false;
 };
 
+TransformationChain::TransformationChain() = default;
 TransformationChain::TransformationChain(TransformationChain&&) noexcept = default;
 TransformationChain& TransformationChain::operator=(TransformationChain&&) noexcept = default;
 TransformationChain::~TransformationChain() = default;

@@ -76,7 +76,7 @@ absl::StatusOr<std::unique_ptr<Predicate>> CreatePredicate(std::string_view clas
 
 class TransformationChain {
  public:
-  TransformationChain() = default;
+  TransformationChain();
   TransformationChain(TransformationChain&&) noexcept;
   TransformationChain& operator=(TransformationChain&&) noexcept;
   ~TransformationChain();
