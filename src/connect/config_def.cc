@@ -282,4 +282,20 @@ ConfigDef::Validator ConfigDef::NonEmptyString() {
   };
 }
 
+ConfigMap OriginalsWithPrefix(const ConfigMap& config, std::string_view prefix) {
+  ConfigMap out;
+  for (auto it = config.lower_bound(std::string(prefix)); it != config.end() && it->first.starts_with(prefix);
+       ++it) {
+    out[it->first.substr(prefix.size())] = it->second;
+  }
+  return out;
+}
+
+ConfigDef::Validator ConfigDef::NonEmptyList() {
+  return [](const ConfigValue& v) -> std::string {
+    const auto* l = std::get_if<std::vector<std::string>>(&v);
+    return l == nullptr || l->empty() ? "Empty list" : "";
+  };
+}
+
 }  // namespace kstreams::connect

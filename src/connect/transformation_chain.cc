@@ -65,15 +65,6 @@ class RecordIsTombstone final : public Predicate {
   bool Test(const ConnectRecord& r) const override { return r.value.is_null(); }
 };
 
-// "prefix.key=v" -> "key=v" for every key under `prefix`.
-ConfigMap SubConfig(const ConfigMap& config, const std::string& prefix) {
-  ConfigMap out;
-  for (auto it = config.lower_bound(prefix); it != config.end() && it->first.starts_with(prefix); ++it) {
-    out[it->first.substr(prefix.size())] = it->second;
-  }
-  return out;
-}
-
 std::vector<std::string> Aliases(const ConfigMap& config, const std::string& key) {
   std::vector<std::string> out;
   auto it = config.find(key);
@@ -147,7 +138,7 @@ absl::StatusOr<TransformationChain> TransformationChain::Create(const ConfigMap&
   std::map<std::string, std::pair<std::string, ConfigMap>> predicates;  // alias -> (class, config)
   for (const std::string& alias : Aliases(config, "predicates")) {
     std::string prefix = StrCat("predicates.", alias, ".");
-    ConfigMap sub = SubConfig(config, prefix);
+    ConfigMap sub = OriginalsWithPrefix(config, prefix);
     auto type = sub.find("type");
     if (type == sub.end()) {
       return absl::InvalidArgumentError(
@@ -158,7 +149,7 @@ absl::StatusOr<TransformationChain> TransformationChain::Create(const ConfigMap&
   TransformationChain chain;
   for (const std::string& alias : Aliases(config, "transforms")) {
     std::string prefix = StrCat("transforms.", alias, ".");
-    ConfigMap sub = SubConfig(config, prefix);
+    ConfigMap sub = OriginalsWithPrefix(config, prefix);
     auto type = sub.find("type");
     if (type == sub.end()) {
       return absl::InvalidArgumentError(

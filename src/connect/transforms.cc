@@ -273,10 +273,7 @@ class MaskField final : public KeyOrValue {
   absl::Status Configure(const ConfigMap& config) override {
     ConfigDef def;
     def.DefineRequired("fields", ConfigType::kList, Importance::kHigh, "",
-                       [](const ConfigValue& v) -> std::string {
-                         auto* l = std::get_if<std::vector<std::string>>(&v);
-                         return l == nullptr || l->empty() ? "Empty list" : "";
-                       })
+                       ConfigDef::NonEmptyList())
         .Define("replacement", ConfigType::kString, std::nullopt, Importance::kLow, "",
                 [](const ConfigValue& v) -> std::string {
                   auto* s = std::get_if<std::string>(&v);
@@ -366,10 +363,7 @@ class ValueToKey final : public Transformation {
   absl::Status Configure(const ConfigMap& config) override {
     ConfigDef def;
     def.DefineRequired("fields", ConfigType::kList, Importance::kHigh, "",
-                       [](const ConfigValue& v) -> std::string {
-                         auto* l = std::get_if<std::vector<std::string>>(&v);
-                         return l == nullptr || l->empty() ? "Empty list" : "";
-                       });
+                       ConfigDef::NonEmptyList());
     KSTREAMS_ASSIGN_OR_RETURN(ParsedConfig parsed, def.Parse(config));
     fields_ = parsed.GetList("fields");
     return absl::OkStatus();
@@ -1006,10 +1000,7 @@ class DropHeaders final : public Transformation {
   absl::Status Configure(const ConfigMap& config) override {
     ConfigDef def;
     def.DefineRequired("headers", ConfigType::kList, Importance::kHigh, "",
-                       [](const ConfigValue& v) -> std::string {
-                         auto* l = std::get_if<std::vector<std::string>>(&v);
-                         return l == nullptr || l->empty() ? "Empty list" : "";
-                       });
+                       ConfigDef::NonEmptyList());
     KSTREAMS_ASSIGN_OR_RETURN(ParsedConfig parsed, def.Parse(config));
     headers_ = parsed.GetList("headers");
     return absl::OkStatus();
@@ -1029,10 +1020,7 @@ class HeaderFrom final : public KeyOrValue {
   KSTREAMS_CONNECT_CLASS("HeaderFrom")
   absl::Status Configure(const ConfigMap& config) override {
     ConfigDef def;
-    auto non_empty = [](const ConfigValue& v) -> std::string {
-      auto* l = std::get_if<std::vector<std::string>>(&v);
-      return l == nullptr || l->empty() ? "Empty list" : "";
-    };
+    auto non_empty = ConfigDef::NonEmptyList();
     def.DefineRequired("fields", ConfigType::kList, Importance::kHigh, "", non_empty)
         .DefineRequired("headers", ConfigType::kList, Importance::kHigh, "", non_empty)
         .DefineRequired("operation", ConfigType::kString, Importance::kHigh, "", ConfigDef::In({"move", "copy"}));

@@ -37,13 +37,6 @@ using ::kstreams::internal::StrCat;
 constexpr std::string_view kDefaultConverter = "org.apache.kafka.connect.json.JsonConverter";
 constexpr std::string_view kDefaultHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
-ConfigMap SubConfig(const ConfigMap& config, const std::string& prefix) {
-  ConfigMap out;
-  for (auto it = config.lower_bound(prefix); it != config.end() && it->first.starts_with(prefix); ++it) {
-    out[it->first.substr(prefix.size())] = it->second;
-  }
-  return out;
-}
 
 std::string StatusText(const absl::Status& s) { return std::string(s.message()); }
 
@@ -221,10 +214,12 @@ struct Converters {
 absl::StatusOr<std::unique_ptr<Converter>> MakeConverter(const ConfigMap& worker, const ConfigMap& connector,
                                                          const std::string& key, bool is_key) {
   auto it = connector.find(key);
-  if (it != connector.end()) return CreateConverter(it->second, SubConfig(connector, key + "."), is_key);
+  if (it != connector.end()) {
+    return CreateConverter(it->second, OriginalsWithPrefix(connector, key + "."), is_key);
+  }
   auto w = worker.find(key);
   return CreateConverter(w != worker.end() ? std::string_view(w->second) : kDefaultConverter,
-                         SubConfig(worker, key + "."), is_key);
+                         OriginalsWithPrefix(worker, key + "."), is_key);
 }
 
 absl::StatusOr<Converters> MakeConverters(const ConfigMap& worker, const ConfigMap& connector) {
@@ -311,8 +306,8 @@ class TaskRunner {
     kstreams::internal::KafkaConfigMap config;
     auto bs = worker_config_.find("bootstrap.servers");
     config["bootstrap.servers"] = bs == worker_config_.end() ? "localhost:9092" : bs->second;
-    for (const auto& [k, v] : SubConfig(worker_config_, worker_prefix)) config[k] = v;
-    for (const auto& [k, v] : SubConfig(connector_config_, override_prefix)) config[k] = v;
+    for (const auto& [k, v] : OriginalsWithPrefix(worker_config_, worker_prefix)) config[k] = v;
+    for (const auto& [k, v] : OriginalsWithPrefix(connector_config_, override_prefix)) config[k] = v;
     return config;
   }
 
@@ -524,13 +519,19 @@ class SinkRunner final : public TaskRunner, SinkTaskContext {
  private:
   void Run() override {
     absl::Status s = RunLoop();
+    // A failed task commits nothing more: its last batch may not be written.
+    failed_ = !s.ok();
     if (s.ok() && consumer_ != nullptr) s = CommitOffsets();
+    // Leaving the group revokes the partitions: on_revoked commits (unless
+    // failed) and closes them in the task.
+    if (consumer_ != nullptr) (void)consumer_->Close();
     if (started_) {
-      absl::Status closed = task_->Close(assignment_);
-      if (s.ok()) s = closed;
+      if (!assignment_.empty()) {
+        absl::Status closed = task_->Close(assignment_);
+        if (s.ok()) s = closed;
+      }
       task_->Stop();
     }
-    if (consumer_ != nullptr) (void)consumer_->Close();
     if (dlq_ != nullptr) (void)dlq_->Flush(FlushTimeout());
     if (!s.ok()) {
       Fail(s);
@@ -562,7 +563,7 @@ class SinkRunner final : public TaskRunner, SinkTaskContext {
       if (!s.ok() && callback_error_.ok()) callback_error_ = s;
     };
     options.on_revoked = [this](const std::vector<TopicPartition>& tps) {
-      absl::Status s = CommitOffsets();
+      absl::Status s = failed_ ? absl::OkStatus() : CommitOffsets();
       if (s.ok()) s = task_->Close(tps);
       if (!s.ok() && callback_error_.ok()) callback_error_ = s;
       for (const auto& tp : tps) {
@@ -582,16 +583,20 @@ class SinkRunner final : public TaskRunner, SinkTaskContext {
       KSTREAMS_ASSIGN_OR_RETURN(std::vector<ConsumerRecord> batch, consumer_->PollBatch(500, absl::Milliseconds(100)));
       KSTREAMS_RETURN_IF_ERROR(callback_error_);
       std::vector<SinkRecord> records;
+      std::map<TopicPartition, int64_t> batch_offsets;
       for (const ConsumerRecord& cr : batch) {
         KSTREAMS_ASSIGN_OR_RETURN(std::optional<SinkRecord> r, Convert(cr));
         if (r) records.push_back(*std::move(r));
-        current_offsets_[TopicPartition{cr.topic, cr.partition}] = cr.offset + 1;
+        batch_offsets[TopicPartition{cr.topic, cr.partition}] = cr.offset + 1;
       }
       if (!records.empty()) {
         const int64_t n = static_cast<int64_t>(records.size());
         KSTREAMS_RETURN_IF_ERROR(PutWithRetry(std::move(records)));
         Count([n](TaskStatus& s) { s.records += n; });
       }
+      // Only a batch the task took (or that was all filtered / tolerated)
+      // moves the offsets.
+      for (const auto& [tp, offset] : batch_offsets) current_offsets_[tp] = offset;
       for (const auto& [tp, offset] : seeks_) {
         KSTREAMS_RETURN_IF_ERROR(consumer_->Seek(tp, offset));
         current_offsets_[tp] = offset;
@@ -712,6 +717,7 @@ class SinkRunner final : public TaskRunner, SinkTaskContext {
   absl::Status callback_error_;
   bool commit_requested_ = false;
   bool started_ = false;
+  bool failed_ = false;
 };
 
 struct RunningConnector {

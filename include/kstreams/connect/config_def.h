@@ -109,11 +109,17 @@ class ConfigDef {
   static Validator In(std::vector<std::string> allowed);     // "String must be one of: a, b"
   static Validator InIgnoreCase(std::vector<std::string> allowed);
   static Validator NonEmptyString();                         // "String must be non-empty"
+  static Validator NonEmptyList();                           // "Empty list"
 
  private:
   absl::StatusOr<ConfigValue> ParseOne(const Key& key, const ConfigMap& props) const;
   std::vector<Key> keys_;
 };
+
+// The keys under `prefix`, with the prefix removed
+// (AbstractConfig.originalsWithPrefix): "transforms.a." of
+// {"transforms.a.field": "x"} gives {"field": "x"}.
+ConfigMap OriginalsWithPrefix(const ConfigMap& config, std::string_view prefix);
 
 // "Invalid value <value> for configuration <name>: <message>".
 absl::Status InvalidConfig(std::string_view name, std::string_view value, std::string_view message);
