@@ -180,5 +180,42 @@ TEST(ConnectStandaloneWorkerIT, FailingTransformStopsTheTaskWhenNotTolerated) {
   worker->Stop();
 }
 
+TEST(ConnectStandaloneWorkerIT, FailedSinkTaskCommitsNothingPastWhatItWrote) {
+  const std::string dir = TempDir("sinkfail");
+  const std::string out = dir + "/out.txt";
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
+  KSTREAMS_ASSERT_OK(kafka->CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto producer, kstreams::internal::Producer::Create(
+                                                   kstreams::kafka_test::ProducerConfig(kafka->BootstrapServers())));
+  for (const char* v : {"1", "bad", "3"}) KSTREAMS_ASSERT_OK(producer->Send("in", 0, std::nullopt, v, 1000, {}));
+  KSTREAMS_ASSERT_OK(producer->Flush(absl::Seconds(10)));
+  ConfigMap sink = {{"name", "sink"},
+                    {"connector.class", "FileStreamSink"},
+                    {"file", out},
+                    {"topics", "in"},
+                    {"value.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                    {"value.converter.schemas.enable", "false"}};
+  {
+    KSTREAMS_ASSERT_OK_AND_ASSIGN(auto worker, StandaloneWorker::Create(WorkerConfig(*kafka, dir)));
+    KSTREAMS_ASSERT_OK(worker->AddConnector(sink));
+    ASSERT_TRUE(WaitFor([&] {
+      auto s = worker->Status();
+      return !s.empty() && s[0].state == TaskState::kFailed;
+    }));
+    EXPECT_THAT(std::string(worker->Status()[0].error.message()),
+                HasSubstr("stage VALUE_CONVERTER with class org.apache.kafka.connect.json.JsonConverter"));
+    EXPECT_THAT(std::string(worker->Status()[0].error.message()), HasSubstr("offset=1"));
+  }
+  // Tolerating the bad record now, a new worker reads from the last commit:
+  // "1" (never written: its batch failed) comes again, "bad" is skipped.
+  sink["errors.tolerance"] = "all";
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto worker, StandaloneWorker::Create(WorkerConfig(*kafka, dir)));
+  KSTREAMS_ASSERT_OK(worker->AddConnector(sink));
+  ASSERT_TRUE(WaitFor([&] { return CountLines(ReadFile(out)) >= 2; })) << ReadFile(out);
+  worker->Stop();
+  EXPECT_EQ(ReadFile(out), "1\n3\n");
+  EXPECT_EQ(worker->Status()[0].records_skipped, 1);
+}
+
 }  // namespace
 }  // namespace connect_worker_it
