@@ -271,6 +271,7 @@ const Value* Struct::GetWithoutDefault(std::string_view field) const {
 }
 
 const Value& Struct::At(int index) const { return values_[index]; }
+Value& Struct::At(int index) { return values_[index]; }
 void Struct::Set(int index, Value value) { values_[index] = std::move(value); }
 
 absl::Status Struct::Validate() const {

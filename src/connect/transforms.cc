@@ -56,6 +56,28 @@ SchemaBuilder CopyStructBasics(const Schema& schema) {
   return b;
 }
 
+// The Struct of a record the transform owns (Apply takes it by value), so
+// its field values can be moved into the updated Struct instead of copied.
+Struct& Owned(const Struct* s) { return *const_cast<Struct*>(s); }
+
+// The last input schema and the schema a transform made of it, so a stream
+// of records with one schema builds the updated schema once (Connect keeps
+// an LRU cache of them). A hit is the same schema object, or an equal one.
+class SchemaCache {
+ public:
+  SchemaPtr Get(const SchemaPtr& in) const {
+    if (in_ != nullptr && (in_ == in || *in_ == *in)) return out_;
+    return nullptr;
+  }
+  void Put(SchemaPtr in, SchemaPtr out) {
+    in_ = std::move(in);
+    out_ = std::move(out);
+  }
+
+ private:
+  SchemaPtr in_, out_;
+};
+
 // The base of the $Key/$Value transforms: which side they operate on.
 class KeyOrValue : public Transformation {
  public:
@@ -147,22 +169,25 @@ class InsertField final : public KeyOrValue {
       return std::optional<ConnectRecord>(NewRecord(std::move(r), nullptr, Value(std::move(out))));
     }
     KSTREAMS_ASSIGN_OR_RETURN(const Struct* s, RequireStruct(value, "field insertion"));
-    SchemaBuilder b = CopyStructBasics(*schema);
-    for (const Field& f : schema->fields()) b.Field(f.name, f.schema);
-    if (topic_) b.Field(topic_->name, topic_->optional ? Schema::OptionalString() : Schema::String());
-    if (partition_) b.Field(partition_->name, partition_->optional ? Schema::OptionalInt32() : Schema::Int32());
-    if (offset_) b.Field(offset_->name, offset_->optional ? Schema::OptionalInt64() : Schema::Int64());
-    if (timestamp_) b.Field(timestamp_->name, LogicalTimestamp::Schema(timestamp_->optional));
-    if (static_) b.Field(static_->name, static_->optional ? Schema::OptionalString() : Schema::String());
-    SchemaPtr updated = b.Build();
+    SchemaPtr updated = cache_.Get(schema);
+    if (updated == nullptr) {
+      SchemaBuilder b = CopyStructBasics(*schema);
+      for (const Field& f : schema->fields()) b.Field(f.name, f.schema);
+      if (topic_) b.Field(topic_->name, topic_->optional ? Schema::OptionalString() : Schema::String());
+      if (partition_) b.Field(partition_->name, partition_->optional ? Schema::OptionalInt32() : Schema::Int32());
+      if (offset_) b.Field(offset_->name, offset_->optional ? Schema::OptionalInt64() : Schema::Int64());
+      if (timestamp_) b.Field(timestamp_->name, LogicalTimestamp::Schema(timestamp_->optional));
+      if (static_) b.Field(static_->name, static_->optional ? Schema::OptionalString() : Schema::String());
+      updated = b.Build();
+      cache_.Put(schema, updated);
+    }
     Struct out(updated);
-    for (const Field& f : schema->fields()) out.Set(f.index, s->At(f.index));
+    for (const Field& f : schema->fields()) out.Set(f.index, std::move(Owned(s).At(f.index)));
     if (topic_) KSTREAMS_RETURN_IF_ERROR(out.Put(topic_->name, Value(r.topic)));
     if (partition_ && r.kafka_partition) KSTREAMS_RETURN_IF_ERROR(out.Put(partition_->name, Value(*r.kafka_partition)));
     if (offset_) KSTREAMS_RETURN_IF_ERROR(out.Put(offset_->name, Value(*sink_offset_)));
     if (timestamp_ && r.timestamp) KSTREAMS_RETURN_IF_ERROR(out.Put(timestamp_->name, Value(DateTime{*r.timestamp})));
     if (static_) KSTREAMS_RETURN_IF_ERROR(out.Put(static_->name, Value(*static_value_)));
-    KSTREAMS_RETURN_IF_ERROR(out.Validate());
     return std::optional<ConnectRecord>(NewRecord(std::move(r), updated, Value(std::move(out))));
   }
 
@@ -181,6 +206,7 @@ class InsertField final : public KeyOrValue {
   }
   std::optional<FieldSpec> topic_, partition_, offset_, timestamp_, static_;
   std::optional<std::string> static_value_;
+  SchemaCache cache_;
 };
 
 // ------------------------------------------------------------ ReplaceField
@@ -229,14 +255,21 @@ class ReplaceField final : public KeyOrValue {
       return std::optional<ConnectRecord>(NewRecord(std::move(r), nullptr, Value(std::move(out))));
     }
     KSTREAMS_ASSIGN_OR_RETURN(const Struct* s, RequireStruct(value, "field replacement"));
-    SchemaBuilder b = CopyStructBasics(*schema);
-    for (const Field& f : schema->fields()) {
-      if (Keep(f.name)) b.Field(Renamed(f.name), f.schema);
+    SchemaPtr updated = cache_.Get(schema);
+    if (updated == nullptr) {
+      SchemaBuilder b = CopyStructBasics(*schema);
+      source_index_.clear();
+      for (const Field& f : schema->fields()) {
+        if (!Keep(f.name)) continue;
+        b.Field(Renamed(f.name), f.schema);
+        source_index_.push_back(f.index);
+      }
+      updated = b.Build();
+      cache_.Put(schema, updated);
     }
-    SchemaPtr updated = b.Build();
     Struct out(updated);
-    for (const Field& f : updated->fields()) {
-      out.Set(f.index, *s->GetWithoutDefault(Reverse(f.name)));
+    for (size_t i = 0; i < source_index_.size(); ++i) {
+      out.Set(static_cast<int>(i), std::move(Owned(s).At(source_index_[i])));
     }
     return std::optional<ConnectRecord>(NewRecord(std::move(r), updated, Value(std::move(out))));
   }
@@ -251,14 +284,10 @@ class ReplaceField final : public KeyOrValue {
     }
     return name;
   }
-  std::string Reverse(const std::string& name) const {
-    for (const auto& [from, to] : renames_) {
-      if (to == name) return from;
-    }
-    return name;
-  }
   std::set<std::string> exclude_, include_;
   std::vector<std::pair<std::string, std::string>> renames_;
+  SchemaCache cache_;
+  std::vector<int> source_index_;  // per field of the cached schema: the input field
 };
 
 // ------------------------------------------------------------ MaskField
@@ -625,33 +654,39 @@ class Cast final : public KeyOrValue {
       return std::optional<ConnectRecord>(NewRecord(std::move(r), nullptr, Value(std::move(out))));
     }
     KSTREAMS_ASSIGN_OR_RETURN(const Struct* s, RequireStruct(value, "cast types"));
-    SchemaBuilder b = CopyStructBasics(*schema);
-    if (schema->optional()) b.Optional();
-    for (const Field& f : schema->fields()) {
-      std::optional<SchemaType> target = TargetFor(f.name);
-      if (!target) {
-        b.Field(f.name, f.schema);
-        continue;
+    SchemaPtr updated = cache_.Get(schema);
+    if (updated == nullptr) {
+      SchemaBuilder b = CopyStructBasics(*schema);
+      if (schema->optional()) b.Optional();
+      targets_.clear();
+      for (const Field& f : schema->fields()) {
+        std::optional<SchemaType> target = TargetFor(f.name);
+        targets_.push_back(target);
+        if (!target) {
+          b.Field(f.name, f.schema);
+          continue;
+        }
+        KSTREAMS_RETURN_IF_ERROR(CheckSource(f.schema->type(), f.name));
+        SchemaBuilder fb(*target);
+        if (f.schema->optional()) fb.Optional();
+        if (f.schema->default_value() != nullptr) {
+          KSTREAMS_ASSIGN_OR_RETURN(Value d, CastPrimitive(*f.schema->default_value(), *target));
+          fb.DefaultValue(std::move(d));
+        }
+        b.Field(f.name, fb.Build());
       }
-      KSTREAMS_RETURN_IF_ERROR(CheckSource(f.schema->type(), f.name));
-      SchemaBuilder fb(*target);
-      if (f.schema->optional()) fb.Optional();
-      if (f.schema->default_value() != nullptr) {
-        KSTREAMS_ASSIGN_OR_RETURN(Value d, CastPrimitive(*f.schema->default_value(), *target));
-        fb.DefaultValue(std::move(d));
-      }
-      b.Field(f.name, fb.Build());
+      updated = b.Build();
+      cache_.Put(schema, updated);
     }
-    SchemaPtr updated = b.Build();
     Struct out(updated);
     for (const Field& f : schema->fields()) {
-      std::optional<SchemaType> target = TargetFor(f.name);
-      const Value& v = *s->GetWithoutDefault(f.name);
+      const std::optional<SchemaType>& target = targets_[f.index];
+      Value& v = Owned(s).At(f.index);
       if (target) {
         KSTREAMS_ASSIGN_OR_RETURN(Value cast, CastPrimitive(v, *target));
         out.Set(f.index, std::move(cast));
       } else {
-        out.Set(f.index, v);
+        out.Set(f.index, std::move(v));
       }
     }
     return std::optional<ConnectRecord>(NewRecord(std::move(r), updated, Value(std::move(out))));
@@ -672,6 +707,8 @@ class Cast final : public KeyOrValue {
   }
   std::optional<SchemaType> whole_value_;
   std::vector<std::pair<std::string, SchemaType>> casts_;
+  SchemaCache cache_;
+  std::vector<std::optional<SchemaType>> targets_;  // per field of the cached input schema
 };
 
 // ------------------------------------------------------------ TimestampConverter

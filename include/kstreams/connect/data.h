@@ -137,6 +137,7 @@ class Struct {
   // The stored value without the default (Struct.getWithoutDefault).
   const Value* GetWithoutDefault(std::string_view field) const;
   const Value& At(int index) const;
+  Value& At(int index);  // unchecked: Set() rules apply to what is stored
   void Set(int index, Value value);
   // Every required field without default is set, and each value matches.
   absl::Status Validate() const;
