@@ -217,5 +217,34 @@ TEST(ConnectStandaloneWorkerIT, FailedSinkTaskCommitsNothingPastWhatItWrote) {
   EXPECT_EQ(worker->Status()[0].records_skipped, 1);
 }
 
+// kstreams-connect runs a connector from files until SIGTERM, then flushes
+// its offsets and exits 0; bad arguments give the usage and exit code 2.
+TEST(ConnectStandaloneWorkerIT, ExecutableRunsConnectorsFromFiles) {
+  const std::string dir = TempDir("exe");
+  const std::string in = dir + "/in.txt";
+  AppendFile(in, "x\ny\n");
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
+  KSTREAMS_ASSERT_OK(kafka->CreateTopic("lines", 1));
+  AppendFile(dir + "/worker.properties",
+             "bootstrap.servers=" + kafka->BootstrapServers() + "\noffset.storage.file.filename=" + dir +
+                 "/offsets\nvalue.converter=org.apache.kafka.connect.storage.StringConverter\n");
+  AppendFile(dir + "/source.json", R"({"name": "src", "config": {"connector.class": "FileStreamSource", "file": ")" +
+                                       in + R"(", "topic": "lines"}})");
+  kstreams::kafka_test::ChildProcess connect;
+  ASSERT_TRUE(connect.Start(KSTREAMS_CONNECT_PATH,
+                            {"standalone", dir + "/worker.properties", dir + "/source.json"}));
+  EXPECT_EQ(connect.ReadLine(), "started connector from " + dir + "/source.json");
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto records,
+                                kstreams::kafka_test::ReadTopic(kafka->BootstrapServers(), "lines", 1, 2));
+  EXPECT_EQ(records[0].value, "x");
+  EXPECT_EQ(records[1].value, "y");
+  int status = connect.SignalAndWait(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(ReadFile(dir + "/offsets"), "[[[\"src\",{\"filename\":\"" + in + "\"}],{\"position\":4}]]\n");
+  std::string usage = kstreams::kafka_test::RunCommand(std::string(KSTREAMS_CONNECT_PATH) + " distributed x 2>&1; echo rc=$?");
+  EXPECT_THAT(usage, HasSubstr("usage: kstreams-connect standalone"));
+  EXPECT_THAT(usage, HasSubstr("rc=2"));
+}
+
 }  // namespace
 }  // namespace connect_worker_it
