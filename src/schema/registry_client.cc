@@ -175,59 +175,91 @@ class HttpClient final : public SchemaRegistryClient {
   }
 
   absl::StatusOr<int32_t> Register(std::string_view subject, std::string_view schema) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("POST", StrCat("/subjects/", UrlEscape(subject), "/versions"),
-                                           SchemaBody(schema)));
-    return j.at("id").get<int32_t>();
+    return Guard([&]() -> absl::StatusOr<int32_t> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("POST", StrCat("/subjects/", UrlEscape(subject), "/versions"),
+                                             SchemaBody(schema)));
+      return j.at("id").get<int32_t>();
+    });
   }
   absl::StatusOr<RegisteredSchema> LookUp(std::string_view subject, std::string_view schema) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("POST", StrCat("/subjects/", UrlEscape(subject)), SchemaBody(schema)));
-    return ToRegistered(j);
+    return Guard([&]() -> absl::StatusOr<RegisteredSchema> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("POST", StrCat("/subjects/", UrlEscape(subject)), SchemaBody(schema)));
+      return ToRegistered(j);
+    });
   }
   absl::StatusOr<std::string> GetSchemaById(int32_t id) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", StrCat("/schemas/ids/", id), ""));
-    return j.at("schema").get<std::string>();
+    return Guard([&]() -> absl::StatusOr<std::string> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", StrCat("/schemas/ids/", id), ""));
+      return j.at("schema").get<std::string>();
+    });
   }
   absl::StatusOr<std::vector<std::string>> GetSubjects() override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", "/subjects", ""));
-    return j.get<std::vector<std::string>>();
+    return Guard([&]() -> absl::StatusOr<std::vector<std::string>> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", "/subjects", ""));
+      return j.get<std::vector<std::string>>();
+    });
   }
   absl::StatusOr<std::vector<int32_t>> GetVersions(std::string_view subject) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", StrCat("/subjects/", UrlEscape(subject), "/versions"), ""));
-    return j.get<std::vector<int32_t>>();
+    return Guard([&]() -> absl::StatusOr<std::vector<int32_t>> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", StrCat("/subjects/", UrlEscape(subject), "/versions"), ""));
+      return j.get<std::vector<int32_t>>();
+    });
   }
   absl::StatusOr<RegisteredSchema> GetVersion(std::string_view subject, int32_t version) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", StrCat("/subjects/", UrlEscape(subject), "/versions/",
-                                                         Version(version)), ""));
-    return ToRegistered(j);
+    return Guard([&]() -> absl::StatusOr<RegisteredSchema> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", StrCat("/subjects/", UrlEscape(subject), "/versions/",
+                                                           Version(version)), ""));
+      return ToRegistered(j);
+    });
   }
   absl::StatusOr<bool> TestCompatibility(std::string_view subject, std::string_view schema,
                                          int32_t version) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("POST", StrCat("/compatibility/subjects/", UrlEscape(subject),
-                                                          "/versions/", Version(version)),
-                                           SchemaBody(schema)));
-    return j.at("is_compatible").get<bool>();
+    return Guard([&]() -> absl::StatusOr<bool> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("POST", StrCat("/compatibility/subjects/", UrlEscape(subject),
+                                                            "/versions/", Version(version)),
+                                             SchemaBody(schema)));
+      return j.at("is_compatible").get<bool>();
+    });
   }
   absl::StatusOr<CompatibilityLevel> GetCompatibility(std::optional<std::string_view> subject) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", ConfigPath(subject), ""));
-    return ParseCompatibilityLevel(j.at("compatibilityLevel").get<std::string>());
+    return Guard([&]() -> absl::StatusOr<CompatibilityLevel> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("GET", ConfigPath(subject), ""));
+      return ParseCompatibilityLevel(j.at("compatibilityLevel").get<std::string>());
+    });
   }
   absl::Status SetCompatibility(std::optional<std::string_view> subject, CompatibilityLevel level) override {
-    Json body = {{"compatibility", std::string(CompatibilityLevelName(level))}};
-    return Call("PUT", ConfigPath(subject), body.dump()).status();
+    return Guard([&]() -> absl::Status {
+      Json body = {{"compatibility", std::string(CompatibilityLevelName(level))}};
+      return Call("PUT", ConfigPath(subject), body.dump()).status();
+    });
   }
   absl::StatusOr<std::vector<int32_t>> DeleteSubject(std::string_view subject, bool permanent) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("DELETE", StrCat("/subjects/", UrlEscape(subject),
-                                                            permanent ? "?permanent=true" : ""), ""));
-    return j.get<std::vector<int32_t>>();
+    return Guard([&]() -> absl::StatusOr<std::vector<int32_t>> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("DELETE", StrCat("/subjects/", UrlEscape(subject),
+                                                              permanent ? "?permanent=true" : ""), ""));
+      return j.get<std::vector<int32_t>>();
+    });
   }
   absl::StatusOr<int32_t> DeleteVersion(std::string_view subject, int32_t version, bool permanent) override {
-    KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("DELETE", StrCat("/subjects/", UrlEscape(subject), "/versions/",
-                                                            Version(version), permanent ? "?permanent=true" : ""),
-                                           ""));
-    return j.get<int32_t>();
+    return Guard([&]() -> absl::StatusOr<int32_t> {
+      KSTREAMS_ASSIGN_OR_RETURN(Json j, Call("DELETE", StrCat("/subjects/", UrlEscape(subject), "/versions/",
+                                                              Version(version), permanent ? "?permanent=true" : ""),
+                                             ""));
+      return j.get<int32_t>();
+    });
   }
 
  private:
+  // A registry answer of an unexpected shape is an error, not an exception.
+  template <typename F>
+  static auto Guard(F f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const Json::exception& e) {
+      return absl::InternalError(StrCat("unexpected answer from the schema registry: ", e.what()));
+    }
+  }
+
   static std::string Version(int32_t version) { return version < 0 ? "latest" : std::to_string(version); }
   static std::string ConfigPath(std::optional<std::string_view> subject) {
     return subject ? StrCat("/config/", UrlEscape(*subject)) : std::string("/config");

@@ -100,15 +100,20 @@ struct State {
   }
 };
 
+// Keys and values keep Confluent's field order (ordered_json): compaction
+// compares key bytes, so our records and Confluent's for the same key must
+// be the same bytes.
+using OrderedJson = nlohmann::ordered_json;
+
 std::string SchemaKey(const std::string& subject, int32_t version) {
-  return Json{{"keytype", "SCHEMA"}, {"subject", subject}, {"version", version}, {"magic", 1}}.dump();
+  return OrderedJson{{"keytype", "SCHEMA"}, {"subject", subject}, {"version", version}, {"magic", 1}}.dump();
 }
 std::string SchemaValue(const std::string& subject, int32_t version, const Version& v) {
-  return Json{{"subject", subject}, {"version", version}, {"id", v.id}, {"schema", v.schema},
+  return OrderedJson{{"subject", subject}, {"version", version}, {"id", v.id}, {"schema", v.schema},
               {"deleted", v.deleted}}.dump();
 }
 std::string ConfigKey(std::optional<std::string_view> subject) {
-  Json key = {{"keytype", "CONFIG"}};
+  OrderedJson key = {{"keytype", "CONFIG"}};
   if (subject) key["subject"] = std::string(*subject);
   key["magic"] = 0;
   return key.dump();
@@ -142,7 +147,7 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
       // Read to the end: a NOOP with a value of our own, then wait for it.
       std::random_device rd;
       const std::string nonce = StrCat(rd(), "-", rd());
-      KSTREAMS_RETURN_IF_ERROR(Append(Json{{"keytype", "NOOP"}, {"magic", 0}}.dump(),
+      KSTREAMS_RETURN_IF_ERROR(Append(OrderedJson{{"keytype", "NOOP"}, {"magic", 0}}.dump(),
                                       Json{{"kstreams.start", nonce}}.dump()));
     }
     if (!options_.listeners.empty()) {
@@ -312,8 +317,8 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
         KSTREAMS_RETURN_IF_ERROR(Append(SchemaKey(subject, version), SchemaValue(subject, version, deleted)));
         out.push_back(version);
       }
-      KSTREAMS_RETURN_IF_ERROR(Append(Json{{"keytype", "DELETE_SUBJECT"}, {"subject", subject}, {"magic", 0}}.dump(),
-                                      Json{{"subject", subject}, {"version", out.back()}}.dump()));
+      KSTREAMS_RETURN_IF_ERROR(Append(OrderedJson{{"keytype", "DELETE_SUBJECT"}, {"subject", subject}, {"magic", 0}}.dump(),
+                                      OrderedJson{{"subject", subject}, {"version", out.back()}}.dump()));
       return out;
     }
     if (any_live) {
@@ -324,7 +329,7 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
       KSTREAMS_RETURN_IF_ERROR(Append(SchemaKey(subject, version), std::nullopt));
       out.push_back(version);
     }
-    KSTREAMS_RETURN_IF_ERROR(Append(Json{{"keytype", "CLEAR_SUBJECT"}, {"subject", subject}, {"magic", 0}}.dump(),
+    KSTREAMS_RETURN_IF_ERROR(Append(OrderedJson{{"keytype", "CLEAR_SUBJECT"}, {"subject", subject}, {"magic", 0}}.dump(),
                                     Json{{"subject", subject}}.dump()));
     return out;
   }
