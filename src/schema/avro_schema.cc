@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -80,9 +81,18 @@ class NodeBuilder {
     if (j.is_array()) {
       Node& n = nodes_.emplace_back();
       n.type = Type::kUnion;
+      std::set<std::string> seen;
       for (const Json& b : j) {
         absl::StatusOr<const Node*> branch = Build(b, ns);
         if (!branch.ok()) return branch.status();
+        // The specification: no union directly inside a union, and at most
+        // one branch of each unnamed type or of each name.
+        const Node& bn = **branch;
+        if (bn.type == Type::kUnion) return absl::InvalidArgumentError("a union may not contain a union");
+        const std::string key = bn.name.empty() ? std::string(TypeName(bn.type)) : bn.name;
+        if (!seen.insert(key).second) {
+          return absl::InvalidArgumentError(StrCat("duplicate in union: ", key));
+        }
         n.branches.push_back(*branch);
       }
       return &n;
@@ -183,6 +193,9 @@ class NodeBuilder {
       }
       Field field;
       field.name = f["name"].get<std::string>();
+      if (n.FieldIndex(field.name) >= 0) {
+        return absl::InvalidArgumentError(StrCat("duplicate field '", field.name, "' in record '", n.name, "'"));
+      }
       absl::StatusOr<const Node*> type = Build(f["type"], inner_ns);
       if (!type.ok()) return type.status();
       field.type = *type;

@@ -95,6 +95,11 @@ TEST(AvroValueTest, WrongTypeIsAnErrorNotACrash) {
   EXPECT_EQ(order.Field("nope").status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(Schema::Parse(R"({"type":"record","name":"X","fields":[{"name":"a","type":"Nope"}]})").ok());
   EXPECT_FALSE(Schema::Parse("not json").ok());
+  // The specification forbids these; avro-c alone would accept them.
+  EXPECT_FALSE(Schema::Parse(R"(["int","int"])").ok());
+  EXPECT_FALSE(Schema::Parse(R"(["null",["int","string"]])").ok());
+  EXPECT_FALSE(Schema::Parse(R"({"type":"record","name":"X","fields":[{"name":"a","type":"int"},
+    {"name":"a","type":"long"}]})").ok());
 }
 
 TEST(AvroValueTest, LogicalTypes) {
