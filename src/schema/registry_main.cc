@@ -2,6 +2,7 @@
 //
 //   kstreams-schema-registry --bootstrap-servers localhost:9092
 //       [--listeners 0.0.0.0:8081] [--topic _schemas]
+//       [--leader-election [--advertised-url http://host:8081]]
 //
 // Without --bootstrap-servers the state is in memory only. Prints
 // "LISTENING <url>" once it serves, runs until SIGINT or SIGTERM.
@@ -26,9 +27,14 @@ int main(int argc, char** argv) {
       options.listeners = argv[++i];
     } else if (arg == "--topic" && has_value) {
       options.topic = argv[++i];
+    } else if (arg == "--leader-election") {
+      options.leader_election = true;
+    } else if (arg == "--advertised-url" && has_value) {
+      options.advertised_url = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: %s [--bootstrap-servers HOST:PORT] [--listeners HOST:PORT] [--topic _schemas]\n",
+                   "usage: %s [--bootstrap-servers HOST:PORT] [--listeners HOST:PORT] [--topic _schemas]\n"
+                   "       [--leader-election [--advertised-url http://HOST:PORT]]\n",
                    argv[0]);
       return 2;
     }

@@ -18,6 +18,7 @@
 #include "kstreams/schema/avro_schema.h"
 #include "kstreams/schema/compatibility.h"
 #include "kstreams/status_macros.h"
+#include "kafka/consumer.h"
 #include "schema/registry_http.h"
 
 namespace kstreams {
@@ -130,6 +131,8 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
   ~Impl() override {
     http_.reset();
     stop_ = true;
+    if (elector_thread_.joinable()) elector_thread_.join();
+    if (elector_) (void)elector_->Close();  // leaves the group: another instance takes over
     if (reader_thread_.joinable()) reader_thread_.join();
   }
 
@@ -141,8 +144,10 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
       (void)CreateTopics({{"bootstrap.servers", options_.bootstrap_servers}}, {options_.topic}, 1);
       KSTREAMS_ASSIGN_OR_RETURN(producer_, SimpleProducer::Create(
           {{"bootstrap.servers", options_.bootstrap_servers}, {"linger.ms", "0"}, {"acks", "all"}}));
+      // Each write waits to read itself back: a short fetch wait keeps that
+      // round trip short (librdkafka's default waits up to 500 ms).
       KSTREAMS_ASSIGN_OR_RETURN(reader_, TopicReader::Create(
-          {{"bootstrap.servers", options_.bootstrap_servers}}, options_.topic, 1));
+          {{"bootstrap.servers", options_.bootstrap_servers}, {"fetch.wait.max.ms", "20"}}, options_.topic, 1));
       reader_thread_ = std::thread([this] { ReadLoop(); });
       // Read to the end: a NOOP with a value of our own, then wait for it.
       std::random_device rd;
@@ -153,7 +158,24 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
     if (!options_.listeners.empty()) {
       KSTREAMS_ASSIGN_OR_RETURN(http_, internal::RegistryHttpServer::Start(options_.listeners, this));
     }
+    if (options_.leader_election) {
+      if (options_.bootstrap_servers.empty() || !http_) {
+        return absl::InvalidArgumentError("schema registry: leader_election needs bootstrap_servers and listeners");
+      }
+      if (options_.advertised_url.empty()) {
+        std::string host = options_.listeners.substr(0, options_.listeners.rfind(':'));
+        if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+        options_.advertised_url = StrCat("http://", host, ":", http_->port());
+      }
+      KSTREAMS_RETURN_IF_ERROR(StartElection());
+    }
     return absl::OkStatus();
+  }
+
+  bool is_leader() const { return leader_; }
+  std::string leader_url() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return leader_url_;
   }
 
   int port() const { return http_ ? http_->port() : 0; }
@@ -161,7 +183,12 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
   // ---- SchemaRegistryClient --------------------------------------------
 
   absl::StatusOr<int32_t> Register(std::string_view subject_view, std::string_view text) override {
-    const std::string subject(subject_view);
+    const std::string subject(subject_view);    if (auto leader = Forward()) {
+      KSTREAMS_ASSIGN_OR_RETURN(int32_t id, (*leader)->Register(subject_view, text));
+      WaitUntilKnown(id);
+      return id;
+    }
+
     absl::StatusOr<avro::Schema> schema = avro::Schema::Parse(text);
     if (!schema.ok()) return RegistryError(kInvalidSchema, StrCat("Invalid schema: ", schema.status().message()));
     std::lock_guard<std::mutex> write(write_mu_);
@@ -290,12 +317,14 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
   }
 
   absl::Status SetCompatibility(std::optional<std::string_view> subject, CompatibilityLevel level) override {
+    if (auto leader = Forward()) return (*leader)->SetCompatibility(subject, level);
     std::lock_guard<std::mutex> write(write_mu_);
     return Append(ConfigKey(subject),
                   Json{{"compatibilityLevel", std::string(CompatibilityLevelName(level))}}.dump());
   }
 
   absl::StatusOr<std::vector<int32_t>> DeleteSubject(std::string_view subject_view, bool permanent) override {
+    if (auto leader = Forward()) return (*leader)->DeleteSubject(subject_view, permanent);
     const std::string subject(subject_view);
     std::lock_guard<std::mutex> write(write_mu_);
     std::map<int32_t, Version> versions;
@@ -335,6 +364,7 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
   }
 
   absl::StatusOr<int32_t> DeleteVersion(std::string_view subject_view, int32_t version, bool permanent) override {
+    if (auto leader = Forward()) return (*leader)->DeleteVersion(subject_view, version, permanent);
     const std::string subject(subject_view);
     std::lock_guard<std::mutex> write(write_mu_);
     Version v;
@@ -369,6 +399,83 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
   }
 
  private:
+  // With leader election on a follower: the leader's client (writes go
+  // there); nullopt when this instance writes itself.
+  std::optional<std::shared_ptr<SchemaRegistryClient>> Forward() {
+    if (!options_.leader_election || leader_) return std::nullopt;
+    std::string url = leader_url();
+    if (url.empty() || url == options_.advertised_url) {
+      return std::make_shared<UnknownLeader>();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (url != forward_url_) {
+      absl::StatusOr<std::shared_ptr<SchemaRegistryClient>> client = SchemaRegistryClient::ForUrl(url);
+      if (!client.ok()) return std::make_shared<UnknownLeader>();
+      forward_client_ = *client;
+      forward_url_ = url;
+    }
+    return forward_client_;
+  }
+
+  // A write forwarded to the leader: returns once this instance has read
+  // the new schema back too, so that reads here see it.
+  void WaitUntilKnown(int32_t id) {
+    std::unique_lock<std::mutex> lock(mu_);
+    applied_cv_.wait_for(lock, absl::ToChronoSeconds(options_.timeout),
+                         [&] { return state_.schemas_by_id.count(id) > 0; });
+  }
+
+  // Answers every write with Confluent's "unknown leader" while no leader is known.
+  class UnknownLeader final : public SchemaRegistryClient {
+   public:
+    static absl::Status Error() {
+      return RegistryError(50004, "Unknown leader: no schema registry instance leads yet");
+    }
+    absl::StatusOr<int32_t> Register(std::string_view, std::string_view) override { return Error(); }
+    absl::StatusOr<RegisteredSchema> LookUp(std::string_view, std::string_view) override { return Error(); }
+    absl::StatusOr<std::string> GetSchemaById(int32_t) override { return Error(); }
+    absl::StatusOr<std::vector<std::string>> GetSubjects() override { return Error(); }
+    absl::StatusOr<std::vector<int32_t>> GetVersions(std::string_view) override { return Error(); }
+    absl::StatusOr<RegisteredSchema> GetVersion(std::string_view, int32_t) override { return Error(); }
+    absl::StatusOr<bool> TestCompatibility(std::string_view, std::string_view, int32_t) override { return Error(); }
+    absl::StatusOr<CompatibilityLevel> GetCompatibility(std::optional<std::string_view>) override { return Error(); }
+    absl::Status SetCompatibility(std::optional<std::string_view>, CompatibilityLevel) override { return Error(); }
+    absl::StatusOr<std::vector<int32_t>> DeleteSubject(std::string_view, bool) override { return Error(); }
+    absl::StatusOr<int32_t> DeleteVersion(std::string_view, int32_t, bool) override { return Error(); }
+  };
+
+  // Joins group `group_id` on the topic; the member holding partition 0
+  // leads and announces its URL on the topic.
+  absl::Status StartElection() {
+    internal::ConsumerOptions consumer;
+    consumer.config = {{"bootstrap.servers", options_.bootstrap_servers}, {"group.id", options_.group_id}};
+    for (const auto& [key, value] : options_.election_consumer_config) consumer.config[key] = value;
+    consumer.on_assigned = [this](const std::vector<TopicPartition>& partitions) {
+      for (const TopicPartition& tp : partitions) {
+        if (tp.topic == options_.topic && tp.partition == 0) announce_ = true;
+      }
+    };
+    consumer.on_revoked = [this](const std::vector<TopicPartition>& partitions) {
+      for (const TopicPartition& tp : partitions) {
+        if (tp.topic == options_.topic && tp.partition == 0) leader_ = false;
+      }
+    };
+    KSTREAMS_ASSIGN_OR_RETURN(elector_, internal::Consumer::Create(std::move(consumer)));
+    KSTREAMS_RETURN_IF_ERROR(elector_->Subscribe({options_.topic}));
+    elector_thread_ = std::thread([this] {
+      while (!stop_) {
+        (void)elector_->PollBatch(100, absl::Milliseconds(100));
+        if (announce_.exchange(false)) {
+          leader_ = true;
+          std::lock_guard<std::mutex> write(write_mu_);
+          (void)Append(OrderedJson{{"keytype", "NOOP"}, {"magic", 0}}.dump(),
+                       Json{{"kstreams.leader", options_.advertised_url}}.dump());
+        }
+      }
+    });
+    return absl::OkStatus();
+  }
+
   // REQUIRES: mu_ held.
   CompatibilityLevel LevelOf(const std::string& subject) const {
     auto it = state_.subject_levels.find(subject);
@@ -426,6 +533,12 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
       for (const TopicReader::Record& r : *records) {
         if (!r.key) continue;
         state_.Apply(*r.key, r.value);
+        if (r.value && r.value->find("kstreams.leader") != std::string::npos) {
+          Json v = Json::parse(*r.value, nullptr, false);
+          if (!v.is_discarded() && v.is_object() && v.contains("kstreams.leader") && v["kstreams.leader"].is_string()) {
+            leader_url_ = v["kstreams.leader"].get<std::string>();
+          }
+        }
         for (const auto& p : pending_) {
           if (!p->done && p->key == *r.key && p->value == r.value) {
             p->done = true;
@@ -454,6 +567,14 @@ class SchemaRegistry::Impl final : public SchemaRegistryClient {
   std::thread reader_thread_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<internal::RegistryHttpServer> http_;
+  // Leader election.
+  std::unique_ptr<internal::Consumer> elector_;
+  std::thread elector_thread_;
+  std::atomic<bool> leader_{false};
+  std::atomic<bool> announce_{false};
+  std::string leader_url_;  // guarded by mu_
+  std::string forward_url_;  // guarded by mu_
+  std::shared_ptr<SchemaRegistryClient> forward_client_;  // guarded by mu_
 };
 
 // ---- SchemaRegistry --------------------------------------------------------
@@ -473,6 +594,9 @@ std::shared_ptr<SchemaRegistryClient> SchemaRegistry::Client() {
 }
 
 int SchemaRegistry::port() const { return impl_->port(); }
+bool SchemaRegistry::is_leader() const { return impl_->is_leader(); }
+std::string SchemaRegistry::leader_url() const { return impl_->leader_url(); }
+
 std::string SchemaRegistry::url() const {
   return impl_->port() == 0 ? std::string() : StrCat("http://127.0.0.1:", impl_->port());
 }

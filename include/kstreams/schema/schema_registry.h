@@ -21,8 +21,12 @@
 // back); each write is produced, then applied when read back, as Confluent's
 // KafkaStore does. Without `bootstrap.servers` the state is in memory only.
 //
-// One instance writes: leader election among several instances is not
-// implemented (see README: Schema Registry, not done yet).
+// Several instances (leader_election): one leader writes, chosen through a
+// Kafka consumer group (`group_id`) subscribed to the topic — the member
+// assigned its partition 0 leads, and announces its URL in a NOOP record
+// ({"keytype":"NOOP","magic":0} -> {"kstreams.leader":"<url>"}). The others
+// serve reads from their own copy of the topic and forward writes to the
+// leader over HTTP. Without leader_election, the one instance writes.
 //
 // Schema ids are unique across subjects: an identical schema registered under
 // another subject gets the same id; new schemas get max id + 1.
@@ -40,6 +44,7 @@
 #ifndef KSTREAMS_SCHEMA_SCHEMA_REGISTRY_H_
 #define KSTREAMS_SCHEMA_SCHEMA_REGISTRY_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -62,6 +67,15 @@ class SchemaRegistry {
     CompatibilityLevel default_compatibility = CompatibilityLevel::kBackward;
     // How long a write, and the start, may wait for the topic. Default: 30 s
     absl::Duration timeout = absl::Seconds(30);
+    // Elect a leader among instances sharing `topic`. REQUIRES:
+    // bootstrap_servers and listeners. Default: false
+    bool leader_election = false;
+    std::string group_id = "schema-registry";  // Default: schema-registry
+    // The URL other instances forward writes to. Default: http://<listeners>
+    std::string advertised_url;
+    // librdkafka settings for the election's consumer (session.timeout.ms,
+    // heartbeat.interval.ms, ...). Default: none
+    std::map<std::string, std::string> election_consumer_config;
   };
 
   static absl::StatusOr<std::unique_ptr<SchemaRegistry>> Start(Options options);
@@ -75,6 +89,10 @@ class SchemaRegistry {
   // The HTTP port and base URL (0 / empty without listeners).
   int port() const;
   std::string url() const;
+  // With leader_election: whether this instance leads, and the leader's URL
+  // as last announced on the topic (empty while unknown).
+  bool is_leader() const;
+  std::string leader_url() const;
 
   class Impl;
 

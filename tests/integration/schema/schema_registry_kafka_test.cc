@@ -94,4 +94,55 @@ TEST(SchemaRegistryKafkaTest, StateLivesInSchemasTopicInConfluentsLayout) {
   EXPECT_EQ(next, 10);
 }
 
+// Waits for `done` (a condition, not a fixed sleep), up to `limit`.
+template <typename F>
+bool WaitFor(F done, absl::Duration limit) {
+  const absl::Time deadline = absl::Now() + limit;
+  while (!done()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return true;
+}
+
+TEST(SchemaRegistryKafkaTest, OneLeaderWritesFollowersForwardAndASurvivorTakesOver) {
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto kafka, EmbeddedKafka::Start());
+  KSTREAMS_ASSERT_OK(kafka->CreateTopic("_schemas", 1));
+  SchemaRegistry::Options options;
+  options.bootstrap_servers = kafka->BootstrapServers();
+  options.listeners = "127.0.0.1:0";
+  options.leader_election = true;
+  options.election_consumer_config = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+  std::unique_ptr<SchemaRegistry> registries[2];
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(registries[0], SchemaRegistry::Start(options));
+  ASSERT_TRUE(WaitFor([&] { return registries[0]->is_leader(); }, absl::Seconds(20)));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(registries[1], SchemaRegistry::Start(options));
+  // After the second member joins, exactly one leads and both know its URL.
+  int leader = -1;
+  ASSERT_TRUE(WaitFor([&] {
+    const bool a = registries[0]->is_leader(), b = registries[1]->is_leader();
+    if (a == b) return false;
+    leader = a ? 0 : 1;
+    const std::string url = registries[leader]->url();
+    return registries[0]->leader_url() == url && registries[1]->leader_url() == url;
+  }, absl::Seconds(30)));
+  const int follower = 1 - leader;
+
+  // A write to the follower's REST API is forwarded to the leader.
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(auto via_follower, SchemaRegistryClient::ForUrl(registries[follower]->url()));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(int32_t id1, via_follower->Register("orders-value", kV1));
+  EXPECT_EQ(id1, 1);
+  EXPECT_EQ(registries[follower]->Client()->GetLatest("orders-value")->id, 1);
+  EXPECT_EQ(registries[leader]->Client()->GetLatest("orders-value")->id, 1);
+
+  // The leader leaves; the survivor takes over and writes itself.
+  registries[leader].reset();
+  ASSERT_TRUE(WaitFor([&] {
+    return registries[follower]->is_leader() && registries[follower]->leader_url() == registries[follower]->url();
+  }, absl::Seconds(30)));
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(int32_t id2, via_follower->Register("orders-value", kV2));
+  EXPECT_EQ(id2, 2);
+  EXPECT_THAT(*registries[follower]->Client()->GetVersions("orders-value"), ElementsAre(1, 2));
+}
+
 }  // namespace schema_registry_kafka_test
