@@ -102,6 +102,20 @@ TEST(AvroValueTest, WrongTypeIsAnErrorNotACrash) {
     {"name":"a","type":"long"}]})").ok());
 }
 
+TEST(AvroValueTest, TruncatedOrCorruptBytesAreErrors) {
+  Schema order = Parse(kOrder);
+  // Cut after the id: the name's length is missing.
+  EXPECT_FALSE(kstreams::avro::Decode(Bytes({0x0e}), order, order).ok());
+  // A string length of 2^31 with 1 byte behind it.
+  Schema text = Parse(R"("string")");
+  EXPECT_FALSE(kstreams::avro::Decode(Bytes({0x80, 0x80, 0x80, 0x80, 0x10, 'x'}), text, text).ok());
+  // A negative length.
+  EXPECT_FALSE(kstreams::avro::Decode(Bytes({0x01, 'x'}), text, text).ok());
+  // A union index out of range.
+  Schema opt = Parse(R"(["null","string"])");
+  EXPECT_FALSE(kstreams::avro::Decode(Bytes({0x08}), opt, opt).ok());
+}
+
 TEST(AvroValueTest, LogicalTypes) {
   Schema schema = Parse(R"({"type":"record","name":"L","fields":[
     {"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},
