@@ -69,12 +69,13 @@ constexpr char kMagicByte = 0;
 
 absl::StatusOr<AvroWireFormat::Writer> AvroWireFormat::WriterFor(const std::string& subject,
                                                                  const avro::Schema& schema) const {
-  auto key = std::make_pair(subject, schema.CanonicalJson());
+  auto key = std::make_pair(subject, static_cast<const void*>(schema.raw()));
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = writers_.find(key); it != writers_.end()) return it->second;
   }
   Writer writer;
+  writer.own = schema;
   if (config_.use_latest_version) {
     KSTREAMS_ASSIGN_OR_RETURN(RegisteredSchema latest, config_.client->GetLatest(subject));
     writer.id = latest.id;
@@ -146,7 +147,7 @@ absl::StatusOr<avro::GenericValue> AvroWireFormat::Deserialize(std::string_view 
   absl::StatusOr<avro::Schema> writer = SchemaById(id);
   if (!writer.ok()) return fail(writer.status());
   const avro::Schema& target = reader ? *reader : *writer;
-  auto key = std::make_pair(id, target.CanonicalJson());
+  auto key = std::make_pair(id, static_cast<const void*>(target.raw()));
   std::shared_ptr<avro::Decoder> decoder;
   {
     std::lock_guard<std::mutex> lock(mu_);

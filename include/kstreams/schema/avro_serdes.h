@@ -98,15 +98,19 @@ class AvroWireFormat {
   struct Writer {
     int32_t id = 0;
     std::optional<avro::Schema> latest;  // use.latest.version: the schema to write with
+    std::optional<avro::Schema> own;     // keeps the schema of the cache key alive
   };
   absl::StatusOr<Writer> WriterFor(const std::string& subject, const avro::Schema& schema) const;
   absl::StatusOr<avro::Schema> SchemaById(int32_t id) const;
 
   AvroSerdeConfig config_;
   mutable std::mutex mu_;
-  mutable std::map<std::pair<std::string, std::string>, Writer> writers_;  // (subject, schema)
+  // Keyed by the parsed schema's identity (Schema::raw(); the entry keeps
+  // the schema alive, so the address is not reused): no per-record copy or
+  // comparison of schema texts.
+  mutable std::map<std::pair<std::string, const void*>, Writer> writers_;  // (subject, schema)
   mutable std::map<int32_t, avro::Schema> schemas_;
-  mutable std::map<std::pair<int32_t, std::string>, std::shared_ptr<avro::Decoder>> decoders_;
+  mutable std::map<std::pair<int32_t, const void*>, std::shared_ptr<avro::Decoder>> decoders_;
 };
 
 template <typename T>
