@@ -32,7 +32,7 @@ case "$cmd" in
     exec java "${tmp[@]}" -Xss4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \
         -cp "$classes:$libs/*" kstreams.interop.DiffRunner ;;
   run)
-    [ $# -ge 2 ] || die "run: which class?"
+    [ $# -ge 2 ] || { echo "java_ref.sh: run: which class?" >&2; exit 2; }
     build
     shift
     exec java -Xss4m -cp "$classes:$libs/*" "$@" ;;
