@@ -410,6 +410,10 @@ absl::Status Consumer::Seek(const TopicPartition& tp, int64_t offset, absl::Dura
   const std::string what = StrCat("seek ", tp.ToString(), " to offset ", offset);
   KSTREAMS_RETURN_IF_ERROR(
       TakeError(rd_kafka_seek_partitions(rk_.get(), list.get(), ToMillis(timeout)), what));
+  // An asynchronous seek (timeout 0) leaves its partition "in progress".
+  if (timeout == absl::ZeroDuration() && list->elems[0].err == RD_KAFKA_RESP_ERR__IN_PROGRESS) {
+    return absl::OkStatus();
+  }
   return FirstPartitionError(list.get(), "seek");
 }
 

@@ -170,6 +170,8 @@ class Consumer {
       absl::Duration timeout = absl::Seconds(10));
 
   // Next fetch of `tp` starts at `offset`. REQUIRES: tp is assigned.
+  // `timeout` zero: asynchronous (returns at once; a later failure surfaces
+  // as a consumer error).
   absl::Status Seek(const TopicPartition& tp, int64_t offset,
                     absl::Duration timeout = absl::Seconds(10));
   // Stops / restarts fetching these partitions (assignment is unchanged).
