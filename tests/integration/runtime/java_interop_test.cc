@@ -47,28 +47,10 @@ using runtime_test::RealKafkaIT;
 using runtime_test::WaitFor;
 
 constexpr char kApp[] = "word-count-migration";
+// The topics of runtime_test::WordCountTopology() and of the Java twin.
 constexpr char kInput[] = "lines";
 constexpr char kOutput[] = "word-counts";
 constexpr int kPartitions = 4;
-
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> words;
-  std::istringstream in(line);
-  for (std::string w; in >> w;) words.push_back(w);
-  return words;
-}
-
-// The topology of examples/word_count (whose Java twin is WordCount.java).
-Topology WordCount() {
-  StreamsBuilder builder;
-  builder.Stream<std::string, std::string>(kInput)
-      .FlatMapValues([](const std::string& line) { return Split(line); })
-      .GroupBy([](const std::string&, const std::string& word) { return word; })
-      .Count(Materialized<std::string, int64_t>::As("counts"))
-      .ToStream()
-      .To(kOutput);
-  return builder.Build();
-}
 
 // `n` lines of 1 to 6 words out of 40, keyed "line<first + i>".
 std::vector<KV> Lines(int n, int first, uint32_t seed) {
@@ -87,7 +69,7 @@ std::vector<KV> Lines(int n, int first, uint32_t seed) {
 
 void AddCounts(const std::vector<KV>& lines, Counts& counts) {
   for (const auto& [key, line] : lines) {
-    for (const std::string& w : Split(line)) ++counts[w];
+    for (const std::string& w : runtime_test::SplitWords(line)) ++counts[w];
   }
 }
 
@@ -238,7 +220,7 @@ TEST_F(RealKafkaJavaIT, WordCountMigratesFromJavaToCppAndBack) {
   AddCounts(second, expected);
   {
     auto listener = std::make_shared<runtime_test::RecordingRestoreListener>();
-    KafkaStreams streams(WordCount(), Config(kApp, "cpp"));
+    KafkaStreams streams(runtime_test::WordCountTopology(), Config(kApp, "cpp"));
     streams.SetGlobalStateRestoreListener(listener);
     KSTREAMS_ASSERT_OK(streams.Start());
     Produce(kInput, second, 10000);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,28 @@ inline Counts CountOf(const std::vector<KV>& records) {
   Counts counts;
   for (const auto& [k, v] : records) ++counts[k];
   return counts;
+}
+
+// The words of `line`, split on whitespace (as examples/word_count).
+inline std::vector<std::string> SplitWords(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// examples/word_count's topology (and that of its Java twin,
+// interop/java/.../WordCount.java): lines -> words -> GroupBy(word)
+// [repartition "<app>-counts-repartition"] -> Count "counts" -> word-counts.
+inline Topology WordCountTopology() {
+  StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("lines")
+      .FlatMapValues([](const std::string& line) { return SplitWords(line); })
+      .GroupBy([](const std::string&, const std::string& word) { return word; })
+      .Count(Materialized<std::string, int64_t>::As("counts"))
+      .ToStream()
+      .To("word-counts");
+  return builder.Build();
 }
 
 // words -> count per key in the RocksDB store "counts" (logged; cached

@@ -20,24 +20,6 @@ using runtime_test::KV;
 using runtime_test::RuntimeIT;
 using runtime_test::WaitFor;
 
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> words;
-  std::istringstream in(line);
-  for (std::string w; in >> w;) words.push_back(w);
-  return words;
-}
-
-Topology WordCount() {
-  StreamsBuilder builder;
-  builder.Stream<std::string, std::string>("lines")
-      .FlatMapValues([](const std::string& line) { return Split(line); })
-      .GroupBy([](const std::string&, const std::string& word) { return word; })
-      .Count(Materialized<std::string, int64_t>::As("counts"))
-      .ToStream()
-      .To("word-counts");
-  return builder.Build();
-}
-
 using WordCountIT = runtime_test::BrokerIT;
 KSTREAMS_INSTANTIATE_ON_BOTH_BROKERS(WordCountIT);
 
@@ -57,7 +39,7 @@ TEST_P(WordCountIT, OutputReadByKafkaPythonEqualsIndependentCounts) {
     lines.emplace_back("line-" + std::to_string(i), line);
   }
   Produce("lines", lines);
-  KafkaStreams streams(WordCount(), Config("word-count"));
+  KafkaStreams streams(runtime_test::WordCountTopology(), Config("word-count"));
   KSTREAMS_ASSERT_OK(streams.Start());
   ASSERT_TRUE(WaitFor([&] { return runtime_test::QueryCounts(streams) == expected; },
                       absl::Seconds(30)));
