@@ -30,7 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "kstreams/internal/murmur2.h"  // Murmur2, Murmur2Partition (users of this header rely on it)
+#include "kstreams/internal/murmur2.h"  // Murmur2Partition, for this layer's users
 #include "kstreams/log.h"
 #include "kstreams/topic_partition.h"
 
