@@ -4,6 +4,7 @@
 // injection on the embedded broker only.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -110,6 +111,37 @@ TEST_P(KafkaStreamsIT, StatelessTopologyProcessesAllInput) {
   EXPECT_THAT(seen, UnorderedElementsAreArray(expected));
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
   EXPECT_EQ(streams.state(), State::kNotRunning);
+}
+
+TEST_P(KafkaStreamsIT, WindowedKeysLandInTheirInnerKeysPartition) {
+  KSTREAMS_ASSERT_OK(CreateTopic("clicks", 3));
+  KSTREAMS_ASSERT_OK(CreateTopic("clicks-per-window", 3));
+  std::vector<KV> input;
+  for (int i = 0; i < 60; ++i) input.emplace_back("user" + std::to_string(i % 12), "page");
+  Produce("clicks", input);  // timestamps 1000..1059: windows [1000,1010) ... [1050,1060)
+  kstreams::StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("clicks")
+      .GroupByKey()
+      .WindowedBy(kstreams::TimeWindows::OfSizeWithNoGrace(std::chrono::milliseconds(10)))
+      .Count(kstreams::Materialized<std::string, int64_t>::As("per-window").WithCachingDisabled())
+      .ToStream()
+      .To("clicks-per-window");
+  KafkaStreams streams(builder.Build(), Config("windowed-partitions"));
+  KSTREAMS_ASSERT_OK(streams.Start());
+  auto out = Read("clicks-per-window", 3, input.size());
+  ASSERT_EQ(out.size(), input.size());
+  // Kafka Streams' WindowedStreamPartitioner: murmur2 of the inner key's
+  // bytes (the time-windowed key is those bytes, then the 8-byte start), so
+  // every window of a key is in the partition the plain key would be.
+  std::set<int32_t> used;
+  for (const auto& r : out) {
+    ASSERT_TRUE(r.key.has_value() && r.key->size() > 8);
+    const std::string inner = r.key->substr(0, r.key->size() - 8);
+    EXPECT_EQ(r.partition, kstreams::internal::Murmur2Partition(inner, 3)) << inner;
+    used.insert(r.partition);
+  }
+  EXPECT_GT(used.size(), 1u);  // 12 keys over 3 partitions: the check has teeth
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
 TEST_P(KafkaStreamsIT, StateListenerSeesKafkaStreamsTransitions) {
