@@ -113,6 +113,11 @@ void RepartitionPurger::MaybePurge(const std::map<TopicPartition, int64_t>& comm
 
 namespace {
 
+// How long PrepareTopics looks again for a missing source topic (metadata
+// reaches every broker of a real cluster within about a second of the
+// topic's creation).
+constexpr absl::Duration kMissingSourceTopicGrace = absl::Seconds(3);
+
 // The partition counts of every topic of the cluster, or an error naming
 // bootstrap.servers.
 absl::StatusOr<std::map<std::string, int32_t>> ListClusterTopics(Admin& admin,
@@ -289,8 +294,18 @@ std::string MissingInternalTopicsMessage(const std::string& bootstrap_servers,
 absl::Status PrepareTopics(const TopologyData& topology, const RuntimeConfig& config) {
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<Admin> admin, Admin::Create(config.admin));
   KSTREAMS_ASSIGN_OR_RETURN(auto counts, ListClusterTopics(*admin, config));
-  KSTREAMS_ASSIGN_OR_RETURN(std::vector<InternalTopicSpec> plan,
-                            PlanInternalTopics(topology, config, counts));
+  absl::StatusOr<std::vector<InternalTopicSpec>> planned =
+      PlanInternalTopics(topology, config, counts);
+  // A source topic created just before Start() may not be in the metadata
+  // of the broker that answered yet: a missing one is looked for again,
+  // briefly, before it is an error.
+  const absl::Time grace_end = absl::Now() + kMissingSourceTopicGrace;
+  while (absl::IsNotFound(planned.status()) && absl::Now() < grace_end) {
+    absl::SleepFor(absl::Milliseconds(200));
+    KSTREAMS_ASSIGN_OR_RETURN(counts, ListClusterTopics(*admin, config));
+    planned = PlanInternalTopics(topology, config, counts);
+  }
+  KSTREAMS_ASSIGN_OR_RETURN(std::vector<InternalTopicSpec> plan, std::move(planned));
 
   // Creates each planned topic unless it exists with its partition count.
   // Topics that neither the cluster nor a registered TopicCreator can create
