@@ -10,14 +10,15 @@ namespace kstreams::internal {
 absl::StatusOr<std::unique_ptr<StreamTask>> StreamTask::Create(
     std::shared_ptr<const TopologyData> topology, const Subtopology& subtopology,
     TaskCore::Options options, const std::vector<TopicPartition>& partitions,
-    int64_t max_task_idle_ms) {
+    int64_t max_task_idle_ms, PartitionGroup::CachedEndOffset cached_end_offset) {
   TaskId id = options.task_id;
   std::string application_id = options.config->application_id;
   KSTREAMS_ASSIGN_OR_RETURN(std::unique_ptr<TaskCore> core,
                             TaskCore::Create(std::move(topology), subtopology,
                                              std::move(options)));
   return std::unique_ptr<StreamTask>(new StreamTask(id, std::move(core),
-                                                    PartitionGroup(partitions, max_task_idle_ms),
+                                                    PartitionGroup(partitions, max_task_idle_ms,
+                                                                   std::move(cached_end_offset)),
                                                     partitions, std::move(application_id)));
 }
 

@@ -38,7 +38,7 @@ class StreamTask {
   static absl::StatusOr<std::unique_ptr<StreamTask>> Create(
       std::shared_ptr<const TopologyData> topology, const Subtopology& subtopology,
       TaskCore::Options options, const std::vector<TopicPartition>& partitions,
-      int64_t max_task_idle_ms);
+      int64_t max_task_idle_ms, PartitionGroup::CachedEndOffset cached_end_offset);
 
   TaskId id() const { return id_; }
   const std::vector<TopicPartition>& partitions() const { return partitions_; }
@@ -56,6 +56,10 @@ class StreamTask {
   const std::shared_ptr<QueryableTask>& queryable() const { return queryable_; }
 
   void AddRecord(ConsumerRecord record) { group_.Add(std::move(record)); }
+  // The consumer fetched `tp` to its end (PartitionGroup::FetchedToEnd).
+  void FetchedToEnd(const TopicPartition& tp, int64_t end_offset) {
+    group_.FetchedToEnd(tp, end_offset);
+  }
   const PartitionGroup& partition_group() const { return group_; }
 
   // Processes up to `max_records` records (fewer when the task runs dry or

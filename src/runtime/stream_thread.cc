@@ -153,6 +153,12 @@ absl::Status StreamThread::CreateClients() {
   consumer_options.config = rc_.consumer;
   consumer_options.config["group.id"] = rc_.application_id;
   consumer_options.config["client.id"] = StrCat(name_, "-consumer");
+  // A partition's end, as fetched, tells a task waiting under
+  // max.task.idle.ms that the partition has no lag (KIP-695).
+  consumer_options.config["enable.partition.eof"] = "true";
+  consumer_options.on_partition_eof = [this](const TopicPartition& tp, int64_t offset) {
+    task_manager_->FetchedToEnd(tp, offset);
+  };
   consumer_options.start_offsets = [this](const std::vector<TopicPartition>& tps) {
     return task_manager_->StartOffsets(tps);
   };
@@ -298,13 +304,17 @@ absl::Status StreamThread::RunOnce() {
   // Bound what is buffered: poll only as many records as there is room for.
   // (Pausing partitions instead would make librdkafka drop its prefetched
   // data and fetch it again on resume.) Past the bound, skip polling, but
-  // not for long: max.poll.interval.ms must be respected.
+  // not for long: max.poll.interval.ms must be respected. When no task can
+  // process (each waits for a partition with unfetched records, under
+  // max.task.idle.ms), poll anyway: the awaited records must come in.
   const size_t buffered = task_manager_->BufferedRecords();
   const size_t capacity = static_cast<size_t>(rc_.buffered_records_per_partition) *
                           std::max<size_t>(1, task_manager_->AssignedPartitions());
   int64_t max_records = rc_.max_poll_records;
   bool poll = true;
-  if (buffered >= capacity) {
+  if (buffered >= capacity && !has_work) {
+    max_records = std::min<int64_t>(max_records, rc_.buffered_records_per_partition);
+  } else if (buffered >= capacity) {
     poll = now - last_poll_ms_ >= rc_.max_poll_interval_ms / 4;
     max_records = 1;
   } else {

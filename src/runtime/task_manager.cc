@@ -111,6 +111,11 @@ void TaskManager::AddRecord(ConsumerRecord record) {
   it->second->AddRecord(std::move(record));
 }
 
+void TaskManager::FetchedToEnd(const TopicPartition& tp, int64_t end_offset) {
+  auto it = task_by_partition_.find(tp);
+  if (it != task_by_partition_.end()) it->second->FetchedToEnd(tp, end_offset);
+}
+
 bool TaskManager::HasProcessable(int64_t now_ms) {
   for (auto& [id, task] : tasks_) {
     if (task->HasProcessable(now_ms)) return true;
@@ -402,7 +407,8 @@ absl::Status TaskManager::HandleAssignment(const std::vector<TopicPartition>& pa
     options.global_stores = rc_.global_stores;
     options.thread_metrics = rc_.thread_metrics;
     absl::StatusOr<std::unique_ptr<StreamTask>> task = StreamTask::Create(
-        topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms);
+        topology_, *entry.first, std::move(options), entry.second, rc_.max_task_idle_ms,
+        [clients = clients_](const TopicPartition& tp) { return clients->CachedEndOffset(tp); });
     absl::Status s = task.ok() ? (*task)->InitStores() : task.status();
     if (!s.ok()) {
       if (error.ok()) error = Prefixed(s, StrCat("creating task ", id.ToString(), ": "));

@@ -146,6 +146,9 @@ class TaskManager {
   // Routes a polled record to the task of its partition (dropped when no
   // task owns it any more).
   void AddRecord(ConsumerRecord record);
+  // The main consumer fetched `tp` to its end (a partition EOF event): its
+  // task knows that partition has no lag (max.task.idle.ms, KIP-695).
+  void FetchedToEnd(const TopicPartition& tp, int64_t end_offset);
   // True when some running task has a record it may process now.
   bool HasProcessable(int64_t now_ms);
   // Records buffered in every task's partition queues.

@@ -89,14 +89,11 @@ int main(int argc, char** argv) {
                                  {"statestore.cache.max.bytes", "0"},
                                  {"consumer.session.timeout.ms", "3000"},
                                  {"consumer.heartbeat.interval.ms", "300"},
-                                 {"producer.linger.ms", "5"},
-                                 // A task holding data but no "meta" record
-                                 // yet waits for its "meta" partition (Java's
-                                 // default 0 waits while that partition's
-                                 // fetched lag is unknown or positive;
-                                 // kstreams' 0 does not wait, see
-                                 // src/runtime/partition_group.h).
-                                 {"max.task.idle.ms", "5000"}};
+                                 // Java's default max.task.idle.ms=0: a task
+                                 // holding data but no "meta" record yet
+                                 // waits while its "meta" partition has
+                                 // records not fetched (KIP-695).
+                                 {"producer.linger.ms", "5"}};
   if (guarantee == "at_least_once") config.Set("commit.interval.ms", "200");
   kstreams::KafkaStreams streams(builder.Build(), config);
   return kstreams::test_apps::RunUntilSignalled("eos_system_app", streams);

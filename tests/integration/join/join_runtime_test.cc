@@ -157,6 +157,38 @@ TEST_P(JoinRuntimeIT, StreamTableJoinRunsOnCopartitionedTopics) {
   EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
+// Java's default max.task.idle.ms=0 (KIP-695): a task whose table partition
+// ran dry while the broker still holds records for it waits for them before
+// it processes newer stream records. The table (older records) is larger
+// than one fetch (max.partition.fetch.bytes: 64 KiB here), so its partition
+// runs dry between fetches; every view must still find its user.
+TEST_P(JoinRuntimeIT, StreamTableJoinWaitsForTableRecordsNotFetchedYet) {
+  for (const char* t : {"users", "views", "views-with-region"}) {
+    KSTREAMS_ASSERT_OK(CreateTopic(t, 1));
+  }
+  constexpr int kUsers = 3000;
+  const std::string padding(200, '.');
+  std::vector<KV> users, views, expected;
+  for (int u = 0; u < kUsers; ++u) {
+    users.emplace_back("u" + std::to_string(u), (u % 2 ? "eu" : "us") + padding);
+  }
+  Produce("users", users, 10);
+  // Views of the last users, all newer than every user record.
+  for (int v = 0; v < 100; ++v) {
+    const int u = kUsers - 1 - v;
+    views.emplace_back("u" + std::to_string(u), "page" + std::to_string(v));
+    expected.emplace_back("u" + std::to_string(u),
+                          "page" + std::to_string(v) + "@" + (u % 2 ? "eu" : "us") + padding);
+  }
+  Produce("views", views, 100'000);
+  StreamsConfig config = Config("stream-table-lag");
+  config.Set("consumer.max.partition.fetch.bytes", "65536");
+  KafkaStreams streams(ViewsWithRegions(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+  EXPECT_THAT(Read("views-with-region", 1, expected.size()), UnorderedElementsAreArray(expected));
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
+}
+
 // Foreign-key joins need no co-partitioning of the two tables: the
 // subscription and response topics take the partition counts of the side
 // they feed. Whatever order the two sides are processed in, the final result
