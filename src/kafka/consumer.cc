@@ -149,6 +149,11 @@ struct ConsumerCallbacks {
   static void Error(rd_kafka_t*, int err, const char* reason, void* opaque) {
     static_cast<Consumer*>(opaque)->OnError(err, reason);
   }
+  // Returns 0: librdkafka frees the document.
+  static int Statistics(rd_kafka_t*, char* json, size_t len, void* opaque) {
+    static_cast<Consumer*>(opaque)->OnStatistics(std::string_view(json, len));
+    return 0;
+  }
 };
 
 absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions options) {
@@ -174,6 +179,9 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerOptions optio
   rd_kafka_conf_set_opaque(conf.get(), consumer.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::Rebalance);
   rd_kafka_conf_set_error_cb(conf.get(), &ConsumerCallbacks::Error);
+  if (consumer->options_.on_statistics) {
+    rd_kafka_conf_set_stats_cb(conf.get(), &ConsumerCallbacks::Statistics);
+  }
 
   char errstr[512] = "";
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr, sizeof(errstr));

@@ -112,6 +112,10 @@ struct ConsumerOptions {
   // Non-fatal errors librdkafka reports while polling (broker down, unknown
   // subscribed topic...). librdkafka retries these by itself. Default: none.
   std::function<void(const absl::Status&)> on_error;
+  // librdkafka's statistics (its JSON document), every
+  // `statistics.interval.ms` (which the config must set), inside PollBatch.
+  // Default: none.
+  std::function<void(std::string_view json)> on_statistics;
   // Partition EOF events, when the config sets `enable.partition.eof=true`:
   // the consumer fetched everything of `tp` up to `offset` (the high
   // watermark at that fetch). They come past trailing transaction markers
@@ -203,6 +207,9 @@ class Consumer {
   friend struct ConsumerCallbacks;
   void OnRebalance(int err, void* partitions);
   void OnError(int err, const char* reason);
+  void OnStatistics(std::string_view json) {
+    if (options_.on_statistics) options_.on_statistics(json);
+  }
 
   ConsumerOptions options_;
   KafkaHandlePtr rk_;

@@ -45,6 +45,11 @@ struct ProducerCallbacks {
   static void Error(rd_kafka_t*, int err, const char* reason, void* opaque) {
     static_cast<Producer*>(opaque)->OnError(err, reason);
   }
+  // Returns 0: librdkafka frees the document.
+  static int Statistics(rd_kafka_t*, char* json, size_t len, void* opaque) {
+    static_cast<Producer*>(opaque)->OnStatistics(std::string_view(json, len));
+    return 0;
+  }
 };
 
 TransactionErrorKind TransactionErrorKindOf(const absl::Status& status) {
@@ -87,6 +92,9 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(ProducerOptions optio
   rd_kafka_conf_set_opaque(conf.get(), producer.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &ProducerCallbacks::Delivery);
   rd_kafka_conf_set_error_cb(conf.get(), &ProducerCallbacks::Error);
+  if (producer->options_.on_statistics) {
+    rd_kafka_conf_set_stats_cb(conf.get(), &ProducerCallbacks::Statistics);
+  }
 
   char errstr[512] = "";
   // rd_kafka_new takes ownership of conf only on success.
@@ -107,6 +115,7 @@ Producer::~Producer() {
                                 RD_KAFKA_PURGE_F_NON_BLOCKING);
   options_.on_delivery = nullptr;
   options_.on_error = nullptr;
+  options_.on_statistics = nullptr;
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
   topics_.clear();
   rk_.reset();

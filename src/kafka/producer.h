@@ -88,6 +88,10 @@ struct ProducerOptions {
   // Called for client-level errors librdkafka reports outside any one record
   // (all brokers down, fatal idempotence errors...). Default: none.
   std::function<void(const absl::Status&)> on_error;
+  // librdkafka's statistics (its JSON document), every
+  // `statistics.interval.ms` (which the config must set), inside Poll/Flush/
+  // Send. Default: none.
+  std::function<void(std::string_view json)> on_statistics;
 };
 
 // Delivery report counts since the producer was created.
@@ -192,6 +196,9 @@ class Producer {
   friend struct ProducerCallbacks;
   void OnDelivery(const rd_kafka_message_s& msg);
   void OnError(int err, const char* reason);
+  void OnStatistics(std::string_view json) {
+    if (options_.on_statistics) options_.on_statistics(json);
+  }
 
   // librdkafka's handle for `topic`, made on first use and kept: producev
   // by handle skips librdkafka's per-record lookup of the topic by name (a

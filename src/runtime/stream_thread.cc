@@ -136,6 +136,16 @@ absl::Status StreamThread::CreateProducer() {
   producer_options.on_error = [this](const absl::Status& s) {
     LogLine(LogLevel::kWarning, StrCat(name_, ": producer: ", s.message()));
   };
+  if (metrics_ != nullptr) {
+    // A replaced producer's gauges go with it.
+    producer_metrics_ = std::make_unique<ClientMetrics>(
+        rc_.metrics.get(), ClientMetrics::Kind::kProducer, producer_options.config["client.id"]);
+    producer_options.config.insert(
+        {"statistics.interval.ms", std::string(ClientMetrics::kDefaultStatisticsIntervalMs)});
+    producer_options.on_statistics = [this](std::string_view json) {
+      if (producer_metrics_ != nullptr) producer_metrics_->OnStatistics(json);
+    };
+  }
   KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(producer_options)));
   if (collector_ == nullptr) {
     collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
@@ -171,6 +181,15 @@ absl::Status StreamThread::CreateClients() {
   consumer_options.on_error = [this](const absl::Status& s) {
     LogLine(LogLevel::kDebug, StrCat(name_, ": consumer: ", s.message()));
   };
+  if (metrics_ != nullptr) {
+    consumer_metrics_ = std::make_unique<ClientMetrics>(
+        rc_.metrics.get(), ClientMetrics::Kind::kConsumer, consumer_options.config["client.id"]);
+    consumer_options.config.insert(
+        {"statistics.interval.ms", std::string(ClientMetrics::kDefaultStatisticsIntervalMs)});
+    consumer_options.on_statistics = [this](std::string_view json) {
+      consumer_metrics_->OnStatistics(json);
+    };
+  }
   KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
 
   // The restore consumer: group-less, reads changelogs as they are

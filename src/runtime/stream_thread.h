@@ -39,6 +39,7 @@
 #include "kstreams/streams_config.h"
 #include "runtime/changelog_reader.h"
 #include "runtime/internal_topics.h"
+#include "runtime/client_metrics.h"
 #include "runtime/local_store_registry.h"
 #include "runtime/record_collector.h"
 #include "runtime/runtime_config.h"
@@ -137,6 +138,9 @@ class StreamThread {
   // The thread's metrics (stream-thread-metrics); rc_.thread_metrics
   // points here. Declared before the TaskManager, whose tasks count in it.
   std::unique_ptr<ThreadMetrics> metrics_;
+  // The clients' metrics (librdkafka's statistics); null without metrics.
+  std::unique_ptr<ClientMetrics> consumer_metrics_;
+  std::unique_ptr<ClientMetrics> producer_metrics_;
   std::unique_ptr<Producer> producer_;
   std::unique_ptr<RecordCollectorImpl> collector_;
   std::unique_ptr<Consumer> consumer_;

@@ -1,6 +1,8 @@
 // Metrics of a running KafkaStreams on the embedded broker, checked against
 // the work done (records processed, commits, tasks, a restore), and the
 // HTTP endpoint (metrics.http.address) read with a real HTTP client (curl).
+#include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -141,6 +143,79 @@ TEST_F(MetricsIT, CountsMatchTheWorkDone) {
   EXPECT_EQ(Sum(closed, "stream-thread-metrics", "task-closed-total"), 2);
   // Tasks take their metrics along when they close.
   EXPECT_EQ(Sum(closed, "stream-task-metrics", "process-total"), std::nullopt);
+}
+
+// The clients' metrics come from librdkafka's statistics (every 200 ms
+// here). A slow processor (1 ms per record) over 2,000 records already on
+// the broker keeps the consumer's position behind the partition's end: the
+// lag is positive and at most what is not yet processed; once everything is
+// processed it is 0, and the consumer has consumed, the producer sent, every
+// record.
+TEST_F(MetricsIT, ClientMetricsComeFromLibrdkafkaStatistics) {
+  constexpr int kRecords = 2000;
+  KSTREAMS_ASSERT_OK(CreateTopic("in", 1));
+  KSTREAMS_ASSERT_OK(CreateTopic("out", 1));
+  std::vector<KV> input;
+  for (int i = 0; i < kRecords; ++i) input.emplace_back("k", std::to_string(i));
+  Produce("in", input);
+  std::atomic<int> processed{0};
+  StreamsBuilder builder;
+  builder.Stream<std::string, std::string>("in")
+      .Peek([&](const std::string&, const std::string&) {
+        absl::SleepFor(absl::Milliseconds(1));
+        processed.fetch_add(1);
+      })
+      .To("out");
+  StreamsConfig config = Config("client-metrics");
+  config.Set("consumer.statistics.interval.ms", "200");
+  config.Set("producer.statistics.interval.ms", "200");
+  config.Set("max.poll.records", "50");
+  config.Set("buffered.records.per.partition", "50");
+  KafkaStreams streams(builder.Build(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+  const MetricTags in0 = {{"topic", "in"}, {"partition", "0"}};
+  double lag_seen = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::optional<double> lag =
+            Sum(streams.Metrics(), "consumer-fetch-manager-metrics", "records-lag", in0);
+        const int after = processed.load();
+        if (!lag || std::isnan(*lag) || *lag <= 0) return false;
+        lag_seen = *lag;
+        // The lag (as of the last statistics) counts the records not yet
+        // handed to the thread: at most all of them, and at least those
+        // not processed now less what the thread buffers (50) and polls
+        // past its bound (50) on top.
+        EXPECT_LE(*lag, kRecords);
+        EXPECT_GE(*lag, kRecords - after - 100) << "processed " << after;
+        return true;
+      },
+      absl::Seconds(20)))
+      << "no positive records-lag for in-0 while processing";
+  EXPECT_GT(lag_seen, 0);
+  ASSERT_TRUE(WaitFor([&] { return processed.load() == kRecords; }, absl::Seconds(60)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::vector<Metric> m = streams.Metrics();
+        return Sum(m, "consumer-fetch-manager-metrics", "records-lag", in0) == 0 &&
+               Sum(m, "consumer-fetch-manager-metrics", "records-consumed-total") >= kRecords &&
+               Sum(m, "producer-metrics", "record-send-total") >= kRecords;
+      },
+      absl::Seconds(20)));
+  const std::vector<Metric> m = streams.Metrics();
+  EXPECT_EQ(Sum(m, "consumer-fetch-manager-metrics", "records-lag-max"), 0);
+  EXPECT_GE(Sum(m, "consumer-fetch-manager-metrics", "bytes-consumed-total").value_or(0),
+            kRecords * 2.0);  // at least key and value, 2+ bytes each
+  EXPECT_GE(Sum(m, "producer-metrics", "outgoing-byte-total").value_or(0), kRecords * 2.0);
+  EXPECT_GE(Sum(m, "consumer-metrics", "request-latency-avg").value_or(-1), 0);
+  EXPECT_GE(Sum(m, "producer-metrics", "request-latency-max").value_or(-1), 0);
+  // Tagged with the clients' ids.
+  const std::string thread = streams.LocalThreadsMetadata().at(0).thread_name;
+  EXPECT_TRUE(Sum(m, "consumer-fetch-manager-metrics", "records-consumed-total",
+                  {{"client-id", thread + "-consumer"}}).has_value());
+  EXPECT_TRUE(Sum(m, "producer-metrics", "record-send-total",
+                  {{"client-id", thread + "-producer"}}).has_value());
+  EXPECT_TRUE(streams.Close(absl::Seconds(20)));
 }
 
 TEST_F(MetricsIT, ARestoreMovesTheRestoreMetrics) {
