@@ -111,7 +111,13 @@ start() {
     bootstrap+="${bootstrap:+,}127.0.0.1:${ports[$((2 * i - 2))]}"
   done
   local cluster_id
-  cluster_id="$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+  # Never starting with '-' (the format tool would read it as an option; Java's
+  # Uuid.randomUuid() skips such ids for the same reason).
+  cluster_id="$(python3 -c 'import base64,uuid
+while True:
+    u = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not u.startswith("-"): break
+print(u)')"
   for ((i = 1; i <= brokers; i++)); do
     local nd="$dir/node-$i"; mkdir -p "$nd"
     cat > "$nd/server.properties" <<EOF

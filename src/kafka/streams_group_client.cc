@@ -152,13 +152,15 @@ absl::Status StreamsGroupClient::CheckStreamsApis(const BrokerConnection& conn) 
                            {ApiKey::kFindCoordinator, FindCoordinatorRequest::kVersion},
                            {ApiKey::kOffsetCommit, OffsetCommitRequest::kVersion},
                            {ApiKey::kOffsetFetch, OffsetFetchRequest::kVersion}};
+  std::string features;
+  int16_t streams_version = 0;
+  for (const auto& f : conn.api_versions().finalized_features) {
+    features += StrCat(features.empty() ? "" : ", ", f.name, "=", f.max_version_level);
+    if (f.name == "streams.version") streams_version = f.max_version_level;
+  }
   for (const Needed& n : needed) {
     if (conn.Supports(n.key, n.version)) continue;
     const std::optional<int16_t> max = conn.MaxVersion(n.key);
-    std::string features;
-    for (const auto& f : conn.api_versions().finalized_features) {
-      features += StrCat(features.empty() ? "" : ", ", f.name, "=", f.max_version_level);
-    }
     return absl::FailedPreconditionError(StrCat(
         "broker ", conn.address(), " does not serve ", ApiKeyName(static_cast<int16_t>(n.key)),
         " (API key ", static_cast<int16_t>(n.key), ") v", n.version,
@@ -167,6 +169,18 @@ absl::Status StreamsGroupClient::CheckStreamsApis(const BrokerConnection& conn) 
         "' needs: the streams group protocol (KIP-1071) needs Kafka 4.2 or later with the "
         "feature streams.version >= 1 (finalized features: ",
         features.empty() ? "none" : features, ")"));
+  }
+  // Kafka 4.4 lists APIs 88 and 89 even when streams.version is 0, and then
+  // answers every streams group RPC with UNSUPPORTED_VERSION: the feature
+  // level is what says whether the protocol is on.
+  if (streams_version < 1) {
+    return absl::FailedPreconditionError(StrCat(
+        "broker ", conn.address(), " lists StreamsGroupHeartbeat (API key 88) but has the "
+        "streams group protocol (KIP-1071) off, which streams group '", group_id_,
+        "' needs: its finalized feature streams.version is ", streams_version,
+        ", not >= 1 (finalized features: ", features.empty() ? "none" : features,
+        "; enable it with kafka-features.sh upgrade --feature streams.version=1, or format "
+        "the cluster with --feature streams.version=1)"));
   }
   return absl::OkStatus();
 }

@@ -23,9 +23,11 @@
 // Errors name the RPC, the group, the broker and Kafka's error name, e.g.
 // "StreamsGroupHeartbeat v1 of group 'app' at broker 127.0.0.1:9092 failed:
 // FENCED_MEMBER_EPOCH (110): ..." (status codes: protocol_errors.h).
-// A broker that does not serve the streams group RPCs (before Kafka 4.2, or
-// with the streams.version feature off) gives FailedPrecondition at Create()
-// naming the broker and the missing API.
+// A broker that does not serve the streams group RPCs (before Kafka 4.2), or
+// serves them with the protocol off (its finalized feature streams.version
+// below 1: Kafka 4.4 then still lists APIs 88 and 89 but answers them with
+// UNSUPPORTED_VERSION), gives FailedPrecondition at Create() naming the
+// broker and the missing API or feature.
 //
 // Config keys read: `bootstrap.servers` (required), `client.id`,
 // `security.protocol` (PLAINTEXT only: anything else is Unimplemented, a

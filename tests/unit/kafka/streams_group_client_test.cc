@@ -87,9 +87,10 @@ TEST(StreamsGroupClientTest, MemberIdsAre22UrlSafeCharactersAndDiffer) {
             std::string::npos);
 }
 
-// Answers one ApiVersions request with the APIs of a broker without the
-// streams group protocol (no key 88 or 89; streams.version finalized at 0).
-void ServeOldBroker(int listen_fd) {
+// Answers one ApiVersions request as a broker without the streams group
+// protocol: streams.version finalized at 0, and APIs 88 and 89 listed (as
+// Kafka 4.4 does then) or not (a broker before 4.2).
+void ServeBrokerWithoutStreams(int listen_fd, bool lists_streams_apis) {
   const int fd = ::accept(listen_fd, nullptr, nullptr);
   if (fd < 0) return;
   char size_bytes[4];
@@ -105,9 +106,11 @@ void ServeOldBroker(int listen_fd) {
   WireWriter body;
   body.Int32(correlation_id);  // response header v0
   body.Int16(0);               // ErrorCode
-  const int16_t apis[][3] = {{8, 2, 10}, {9, 1, 10}, {10, 0, 6}, {18, 0, 4}};
-  body.CompactArrayLength(4);
-  for (const auto& api : apis) {
+  const int16_t apis[][3] = {{8, 2, 10}, {9, 1, 10}, {10, 0, 6}, {18, 0, 4}, {88, 0, 1}, {89, 0, 1}};
+  const size_t listed = lists_streams_apis ? 6 : 4;
+  body.CompactArrayLength(listed);
+  for (size_t i = 0; i < listed; ++i) {
+    const auto& api = apis[i];
     body.Int16(api[0]);
     body.Int16(api[1]);
     body.Int16(api[2]);
@@ -134,7 +137,7 @@ void ServeOldBroker(int listen_fd) {
 TEST(StreamsGroupClientTest, ABrokerWithoutTheStreamsApisIsAFailedPreconditionNamingIt) {
   Listener broker;
   ASSERT_EQ(::listen(broker.fd, 1), 0);
-  std::thread server(ServeOldBroker, broker.fd);
+  std::thread server(ServeBrokerWithoutStreams, broker.fd, /*lists_streams_apis=*/false);
   auto client = StreamsGroupClient::Create(
       {{"bootstrap.servers", StrCat("127.0.0.1:", broker.port)}}, "app", absl::Seconds(5));
   server.join();
@@ -143,6 +146,21 @@ TEST(StreamsGroupClientTest, ABrokerWithoutTheStreamsApisIsAFailedPreconditionNa
               HasSubstr(StrCat("broker 127.0.0.1:", broker.port,
                                " does not serve StreamsGroupHeartbeat (API key 88) v0 at all")));
   EXPECT_THAT(client.status().message(), HasSubstr("streams.version=0"));
+}
+
+TEST(StreamsGroupClientTest, StreamsVersion0IsAFailedPreconditionEvenWhenTheApisAreListed) {
+  Listener broker;
+  ASSERT_EQ(::listen(broker.fd, 1), 0);
+  std::thread server(ServeBrokerWithoutStreams, broker.fd, /*lists_streams_apis=*/true);
+  auto client = StreamsGroupClient::Create(
+      {{"bootstrap.servers", StrCat("127.0.0.1:", broker.port)}}, "app", absl::Seconds(5));
+  server.join();
+  EXPECT_EQ(client.status().code(), absl::StatusCode::kFailedPrecondition) << client.status();
+  EXPECT_THAT(client.status().message(),
+              HasSubstr(StrCat("broker 127.0.0.1:", broker.port,
+                               " lists StreamsGroupHeartbeat (API key 88) but has the streams "
+                               "group protocol (KIP-1071) off")));
+  EXPECT_THAT(client.status().message(), HasSubstr("streams.version is 0"));
 }
 
 }  // namespace
