@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "common/status_matchers.h"
@@ -134,33 +135,34 @@ void ServeBrokerWithoutStreams(int listen_fd, bool lists_streams_apis) {
   ::close(fd);
 }
 
-TEST(StreamsGroupClientTest, ABrokerWithoutTheStreamsApisIsAFailedPreconditionNamingIt) {
+// Create() against ServeBrokerWithoutStreams: the error, and the port.
+std::pair<absl::Status, int> CreateAgainstBrokerWithoutStreams(bool lists_streams_apis) {
   Listener broker;
-  ASSERT_EQ(::listen(broker.fd, 1), 0);
-  std::thread server(ServeBrokerWithoutStreams, broker.fd, /*lists_streams_apis=*/false);
+  EXPECT_EQ(::listen(broker.fd, 1), 0);
+  std::thread server(ServeBrokerWithoutStreams, broker.fd, lists_streams_apis);
   auto client = StreamsGroupClient::Create(
       {{"bootstrap.servers", StrCat("127.0.0.1:", broker.port)}}, "app", absl::Seconds(5));
   server.join();
-  EXPECT_EQ(client.status().code(), absl::StatusCode::kFailedPrecondition) << client.status();
-  EXPECT_THAT(client.status().message(),
-              HasSubstr(StrCat("broker 127.0.0.1:", broker.port,
+  return {client.status(), broker.port};
+}
+
+TEST(StreamsGroupClientTest, ABrokerWithoutTheStreamsApisIsAFailedPreconditionNamingIt) {
+  auto [status, port] = CreateAgainstBrokerWithoutStreams(/*lists_streams_apis=*/false);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(),
+              HasSubstr(StrCat("broker 127.0.0.1:", port,
                                " does not serve StreamsGroupHeartbeat (API key 88) v0 at all")));
-  EXPECT_THAT(client.status().message(), HasSubstr("streams.version=0"));
+  EXPECT_THAT(status.message(), HasSubstr("streams.version=0"));
 }
 
 TEST(StreamsGroupClientTest, StreamsVersion0IsAFailedPreconditionEvenWhenTheApisAreListed) {
-  Listener broker;
-  ASSERT_EQ(::listen(broker.fd, 1), 0);
-  std::thread server(ServeBrokerWithoutStreams, broker.fd, /*lists_streams_apis=*/true);
-  auto client = StreamsGroupClient::Create(
-      {{"bootstrap.servers", StrCat("127.0.0.1:", broker.port)}}, "app", absl::Seconds(5));
-  server.join();
-  EXPECT_EQ(client.status().code(), absl::StatusCode::kFailedPrecondition) << client.status();
-  EXPECT_THAT(client.status().message(),
-              HasSubstr(StrCat("broker 127.0.0.1:", broker.port,
+  auto [status, port] = CreateAgainstBrokerWithoutStreams(/*lists_streams_apis=*/true);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_THAT(status.message(),
+              HasSubstr(StrCat("broker 127.0.0.1:", port,
                                " lists StreamsGroupHeartbeat (API key 88) but has the streams "
                                "group protocol (KIP-1071) off")));
-  EXPECT_THAT(client.status().message(), HasSubstr("streams.version is 0"));
+  EXPECT_THAT(status.message(), HasSubstr("streams.version is 0"));
 }
 
 }  // namespace
