@@ -209,6 +209,10 @@ TEST_F(RealKafkaStreamsGroupIT, BrokerAssignsTasksSplitsThemAndChecksCommitEpoch
   EXPECT_GT(a.epoch, 0);
   EXPECT_GT(a.last->heartbeat_interval_ms, 0);
   HeartbeatUntil(**client, {&a}, [&] { return a.active == std::set<int32_t>{0, 1, 2}; });
+  // What the broker said on the way (kept in the XML report: --gtest_output=xml).
+  ::testing::Test::RecordProperty("statuses_before_assignment",
+                                  internal::StrJoin(a.statuses_seen, ","));
+  ::testing::Test::RecordProperty("epoch_at_assignment", a.epoch);
   for (const std::string& s : a.statuses_seen) {
     EXPECT_THAT(s, ::testing::AnyOf("MISSING_INTERNAL_TOPICS", "ASSIGNMENT_DELAYED")) << s;
   }
@@ -242,6 +246,8 @@ TEST_F(RealKafkaStreamsGroupIT, BrokerAssignsTasksSplitsThemAndChecksCommitEpoch
     return !a.active.empty() && !b.active.empty() && all == std::set<int32_t>{0, 1, 2} &&
            a.active.size() + b.active.size() == 3;
   });
+  ::testing::Test::RecordProperty("epochs_after_split",
+                                  internal::StrCat(a.epoch, ",", b.epoch));
   group = (*client)->Describe();
   KSTREAMS_ASSERT_OK(group.status());
   ASSERT_EQ(group->members.size(), 2u);
