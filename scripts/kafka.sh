@@ -111,7 +111,13 @@ start() {
     bootstrap+="${bootstrap:+,}127.0.0.1:${ports[$((2 * i - 2))]}"
   done
   local cluster_id
-  cluster_id="$(python3 -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+  # Never starting with '-' (the format tool would read it as an option; Java's
+  # Uuid.randomUuid() skips such ids for the same reason).
+  cluster_id="$(python3 -c 'import base64,uuid
+while True:
+    u = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not u.startswith("-"): break
+print(u)')"
   for ((i = 1; i <= brokers; i++)); do
     local nd="$dir/node-$i"; mkdir -p "$nd"
     cat > "$nd/server.properties" <<EOF
@@ -130,6 +136,13 @@ auto.create.topics.enable=true
 # Test settings: groups form at once; internal topics replicated min(3, N).
 group.initial.rebalance.delay.ms=0
 group.min.session.timeout.ms=1000
+# Streams groups (KIP-1071; the feature streams.version=1 is set at format
+# below): the first assignment at once, heartbeats every 500 ms, sessions a
+# group may lower to 1 s (the default stays 45 s).
+group.streams.initial.rebalance.delay.ms=0
+group.streams.min.heartbeat.interval.ms=100
+group.streams.heartbeat.interval.ms=500
+group.streams.min.session.timeout.ms=1000
 offsets.topic.replication.factor=$rf
 offsets.topic.num.partitions=10
 transaction.state.log.replication.factor=$rf
@@ -157,8 +170,11 @@ num.io.threads=4
 num.recovery.threads.per.data.dir=1
 log.flush.interval.messages=9223372036854775807
 EOF
+    # streams.version=1 enables the streams group RPCs (StreamsGroupHeartbeat,
+    # StreamsGroupDescribe); Kafka 4.4's format sets it by default already,
+    # named here so the test tier does not depend on that default.
     "${java_cmd[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$nd/server.properties" \
-        --ignore-formatted >"$nd/format.log" 2>&1 &  # the nodes format in parallel
+        --feature streams.version=1 --ignore-formatted >"$nd/format.log" 2>&1 &  # the nodes format in parallel
   done
   wait || true
   for ((i = 1; i <= brokers; i++)); do
