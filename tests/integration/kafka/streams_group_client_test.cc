@@ -24,7 +24,7 @@
 #include "kstreams/internal/strings.h"
 
 namespace kstreams {
-namespace {
+namespace streams_group_client_it {
 
 using internal::StreamsGroupClient;
 using internal::StreamsGroupDescribeResponse;
@@ -332,5 +332,5 @@ TEST_F(RealKafkaStreamsGroupIT, JoinWithoutATopologyIsAnInvalidRequest) {
   EXPECT_THAT(answer.status().message(), HasSubstr("INVALID_REQUEST (42): Topology must be non-null"));
 }
 
-}  // namespace
+}  // namespace streams_group_client_it
 }  // namespace kstreams

@@ -21,7 +21,7 @@
 #include "kafka/wire.h"
 
 namespace kstreams::internal {
-namespace {
+namespace protocol_messages_test {
 
 using ::testing::HasSubstr;
 
@@ -449,5 +449,5 @@ TEST(KafkaProtocolErrorToStatusTest, NamesTheErrorAndMarksRetriableOnesUnavailab
   EXPECT_FALSE(IsCoordinatorMoved(14));
 }
 
-}  // namespace
+}  // namespace protocol_messages_test
 }  // namespace kstreams::internal

@@ -20,7 +20,7 @@
 #include "kstreams/internal/strings.h"
 
 namespace kstreams::internal {
-namespace {
+namespace streams_group_client_test {
 
 using ::testing::HasSubstr;
 
@@ -165,5 +165,5 @@ TEST(StreamsGroupClientTest, StreamsVersion0IsAFailedPreconditionEvenWhenTheApis
   EXPECT_THAT(status.message(), HasSubstr("streams.version is 0"));
 }
 
-}  // namespace
+}  // namespace streams_group_client_test
 }  // namespace kstreams::internal
