@@ -338,7 +338,7 @@ absl::StatusOr<RunResult> RunInProcess(const Workload& workload, const BenchPara
                             internal::ParseTaskConfig(config));
   KSTREAMS_ASSIGN_OR_RETURN(int64_t interval_ms, config.GetInt(StreamsConfig::kCommitIntervalMs));
   const std::chrono::milliseconds commit_interval(interval_ms);
-  const InputPool pool(params);
+  const InputPool pool(params, plan);
   const InputSchedule schedule(pool, params, plan);
 
   std::vector<std::unique_ptr<Worker>> workers;
@@ -404,7 +404,7 @@ absl::StatusOr<RunResult> RunRestoreInProcess(const Workload& workload,
   const StreamsConfig config = InProcessConfig(plan, params);
   KSTREAMS_ASSIGN_OR_RETURN(std::shared_ptr<const internal::TaskConfig> task_config,
                             internal::ParseTaskConfig(config));
-  const InputPool pool(params);
+  const InputPool pool(params, plan);
   const InputSchedule schedule(pool, params, plan);
 
   // Per thread, the task of partition t with its stores initialized (not

@@ -35,7 +35,7 @@ int32_t Int32FromBytes(std::string_view bytes) {
                               (uint32_t{b[2]} << 8) | uint32_t{b[3]});
 }
 
-InputPool::InputPool(const BenchParams& p) : value_size_(p.value_size) {
+InputPool::InputPool(const BenchParams& p, const WorkloadPlan& plan) : value_size_(p.value_size) {
   const int64_t record_bytes = 4 + static_cast<int64_t>(p.value_size);
   count_ = std::clamp<int64_t>(p.pool_bytes / record_bytes, 1,
                                std::max<int64_t>(p.records + p.keys, 1));
@@ -46,9 +46,13 @@ InputPool::InputPool(const BenchParams& p) : value_size_(p.value_size) {
     const auto key = static_cast<int32_t>(SplitMix64(state) % static_cast<uint64_t>(p.keys));
     std::memcpy(out, Int32Bytes(key).data(), 4);
     out += 4;
-    for (int32_t b = 0; b < p.value_size; b += 8) {
-      const uint64_t r = SplitMix64(state);
-      std::memcpy(out + b, &r, std::min<size_t>(8, static_cast<size_t>(p.value_size - b)));
+    if (plan.make_value) {
+      plan.make_value(key, SplitMix64(state), out, p.value_size);
+    } else {
+      for (int32_t b = 0; b < p.value_size; b += 8) {
+        const uint64_t r = SplitMix64(state);
+        std::memcpy(out + b, &r, std::min<size_t>(8, static_cast<size_t>(p.value_size - b)));
+      }
     }
     out += p.value_size;
   }

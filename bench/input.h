@@ -45,7 +45,8 @@ std::string Int64Bytes(int64_t v);
 // than the CPU caches but memory stays bounded.
 class InputPool {
  public:
-  explicit InputPool(const BenchParams& params);
+  // Values are random bytes, or plan.make_value's.
+  InputPool(const BenchParams& params, const WorkloadPlan& plan);
   int64_t size() const { return count_; }
   int32_t value_size() const { return value_size_; }
   // REQUIRES: 0 <= i < size().

@@ -618,7 +618,7 @@ absl::StatusOr<RunResult> Run(const std::string& name, const WorkloadPlan& plan,
         "workload '", name, "' has no output check, so it cannot run in ", params.mode,
         " mode (the run is over when its output is complete); run it --mode inprocess"));
   }
-  const InputPool pool(params);
+  const InputPool pool(params, plan);
   const InputSchedule schedule(pool, params, plan);
   int64_t per_topic = 0;
   {
@@ -767,7 +767,7 @@ absl::StatusOr<RunResult> RunRestoreOnKafka(const Workload& workload, const Benc
   KSTREAMS_RETURN_IF_ERROR(plan.topology.status());
   const std::string application_id = ApplicationId(workload.name, params);
   const std::string changelog = StrCat(application_id, "-", plan.restore_store, "-changelog");
-  const InputPool pool(params);
+  const InputPool pool(params, plan);
   const InputSchedule schedule(pool, params, plan);
   const int32_t partitions = params.partitions > 0
                                  ? params.partitions

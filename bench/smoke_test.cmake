@@ -57,7 +57,7 @@ endfunction()
 
 run_bench("${JSON}-inprocess.json" doc --workload all --mode inprocess --records 20000)
 check_rows("${doc}" inprocess 20000 names)
-set(all_workloads "passthrough;filter_map;repartition;kv_store;kv_store_uncached;count;count_uncached;windowed_count;stream_table_join;stream_stream_join;table_table_join;three_stores;restore")
+set(all_workloads "passthrough;filter_map;repartition;kv_store;kv_store_uncached;count;count_uncached;windowed_count;stream_table_join;stream_stream_join;table_table_join;three_stores;sql_filter_project;dsl_json_filter_project;sql_windowed_count;dsl_json_windowed_count;restore")
 if(NOT names STREQUAL "${all_workloads}")
   message(FATAL_ERROR "expected every workload (${all_workloads}), got ${names}")
 endif()

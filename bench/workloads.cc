@@ -22,8 +22,11 @@
 #include "kstreams/dsl/windowed_kstream.h"
 #include "kstreams/dsl/windows.h"
 #include "kstreams/internal/strings.h"
+#include "kstreams/serde/windowed_serdes.h"
 #include "kstreams/state/key_value_store.h"
 #include "kstreams/state/stores.h"
+#include "kstreams/sql/engine.h"
+#include "nlohmann/json.hpp"
 #include "output_check.h"
 
 namespace kstreams::bench {
@@ -407,6 +410,126 @@ WorkloadPlan ThreeStores(const BenchParams& p) {
   return plan;
 }
 
+// ---- Streaming SQL over JSON rows, beside the hand-written DSL doing the
+// same work (parse the JSON value, compute, write JSON).
+
+// The JSON row of the SQL workloads, exactly `size` bytes:
+// {"REGION":"region-07","AMOUNT":123,"NOTE":"ggg..."}, NOTE filling the rest
+// (a --value-size under 50 cuts the row: invalid JSON, skipped).
+void JsonRow(int32_t key, uint64_t seed, char* out, int32_t size) {
+  std::string row = internal::StrCat("{\"REGION\":\"region-", key % 20 < 10 ? "0" : "", key % 20,
+                                     "\",\"AMOUNT\":", seed % 1000, ",\"NOTE\":\"");
+  const int64_t fill = static_cast<int64_t>(size) - static_cast<int64_t>(row.size()) - 2;
+  row.append(static_cast<size_t>(std::max<int64_t>(fill, 0)), static_cast<char>('a' + seed % 26));
+  row += "\"}";
+  row.resize(static_cast<size_t>(size), ' ');
+  std::memcpy(out, row.data(), static_cast<size_t>(size));
+}
+
+constexpr char kSqlSource[] =
+    "CREATE STREAM bench_in (id INT KEY, region STRING, amount INT, note STRING) "
+    "WITH (kafka_topic='%s', value_format='JSON');";
+
+// The topology kstreams::sql compiles for `statement` over the stream
+// bench_in (the input topic, JSON rows); the engine stays with the plan.
+WorkloadPlan SqlPlan(const BenchParams& p, const std::string& statement, const char* query_id) {
+  sql::Engine::Options options;
+  options.start_queries = false;
+  auto engine = std::make_shared<sql::Engine>(std::move(options));
+  std::string source = kSqlSource;
+  source.replace(source.find("%s"), 2, InputTopicName(p));
+  std::string text = source + statement;
+  const std::string out = OutputTopicName(p);
+  text.replace(text.find("%s", source.size()), 2, out);
+  absl::StatusOr<std::vector<sql::StatementResult>> done = engine->Execute(text);
+  const sql::PersistentQuery* query = engine->FindQuery(query_id);
+  if (!done.ok() || query == nullptr) {
+    std::fprintf(stderr, "the SQL workload does not compile: %s\n",
+                 std::string(done.status().message()).c_str());
+    std::abort();
+  }
+  WorkloadPlan plan = SingleInputPlan(*query->topology, p);
+  plan.make_value = JsonRow;
+  plan.keep_alive = engine;
+  return plan;
+}
+
+// The row as a hand-written application would hold it.
+struct JsonClick {
+  bool valid = false;  // the value parsed as a JSON object
+  std::string region;
+  int32_t amount = 0;
+  std::string note;
+};
+
+JsonClick ParseClick(const Value& bytes) {
+  JsonClick c;
+  nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return c;
+  c.valid = true;
+  if (auto it = j.find("REGION"); it != j.end() && it->is_string()) c.region = it->get<std::string>();
+  if (auto it = j.find("AMOUNT"); it != j.end() && it->is_number()) c.amount = it->get<int32_t>();
+  if (auto it = j.find("NOTE"); it != j.end() && it->is_string()) c.note = it->get<std::string>();
+  return c;
+}
+
+// WHERE amount % 2 = 0, SELECT id, region, amount * 2 AS amount2.
+WorkloadPlan SqlFilterProject(const BenchParams& p) {
+  WorkloadPlan plan = SqlPlan(p,
+                              "CREATE STREAM bench_out WITH (kafka_topic='%s') AS "
+                              "SELECT id, region, amount * 2 AS amount2 FROM bench_in "
+                              "WHERE amount % 2 = 0;",
+                              "CSAS_BENCH_OUT_0");
+  return plan;
+}
+
+WorkloadPlan DslJsonFilterProject(const BenchParams& p) {
+  StreamsBuilder builder;
+  Source(builder, p)
+      .MapValues([](const Value& v) { return ParseClick(v); })
+      .Filter([](const Key&, const JsonClick& c) { return c.valid && c.amount % 2 == 0; })
+      .MapValues([](const JsonClick& c) {
+        nlohmann::json out = nlohmann::json::object();
+        out["REGION"] = c.region;
+        out["AMOUNT2"] = c.amount * 2;
+        return out.dump();
+      })
+      .To(OutputTopicName(p), KeyValueSerdes());
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  plan.make_value = JsonRow;
+  return plan;
+}
+
+// SELECT id, COUNT(*) ... WINDOW HOPPING (1 s, advancing 500 ms, no grace)
+// GROUP BY id: windowed_count's windows, over JSON rows.
+WorkloadPlan SqlWindowedCount(const BenchParams& p) {
+  WorkloadPlan plan = SqlPlan(p,
+                              "CREATE TABLE bench_out WITH (kafka_topic='%s') AS "
+                              "SELECT id, COUNT(*) AS n FROM bench_in "
+                              "WINDOW HOPPING (SIZE 1 SECOND, ADVANCE BY 500 MILLISECONDS, "
+                              "GRACE PERIOD 0 SECONDS) GROUP BY id;",
+                              "CTAS_BENCH_OUT_0");
+  UseTempStateDir(plan);
+  return plan;
+}
+
+WorkloadPlan DslJsonWindowedCount(const BenchParams& p) {
+  using std::chrono::milliseconds;
+  StreamsBuilder builder;
+  // A hand-written application deserializes the row too (here its region).
+  WindowedCountStream(Source(builder, p).MapValues([](const Value& v) { return ParseClick(v).region; }))
+      .MapValues([](const std::optional<int64_t>& n) {
+        return n ? internal::StrCat("{\"N\":", *n, "}") : std::string();
+      })
+      .To(OutputTopicName(p), Produced<Windowed<Key>, Value>::With(
+                                  serdes::TimeWindowed<Key>(serdes::Int32(), milliseconds(kWindowSizeMs)),
+                                  serdes::String()));
+  WorkloadPlan plan = SingleInputPlan(builder.Build(), p);
+  plan.make_value = JsonRow;
+  UseTempStateDir(plan);
+  return plan;
+}
+
 std::vector<Workload> MakeWorkloads() {
   std::vector<Workload> w;
   w.push_back({"passthrough", "source -> sink", "", Passthrough});
@@ -440,6 +563,22 @@ std::vector<Workload> MakeWorkloads() {
                "Count + windowed Count + Join(table): 3 RocksDB stores per task (the memory "
                "row: --mode embedded --partitions 100)",
                "", ThreeStores});
+  w.push_back({"sql_filter_project",
+               "kstreams::sql: CREATE STREAM ... AS SELECT id, region, amount * 2 ... WHERE "
+               "amount % 2 = 0 over JSON rows (value size >= 50)",
+               "", SqlFilterProject});
+  w.push_back({"dsl_json_filter_project",
+               "sql_filter_project written with the DSL: MapValues (parse the JSON, nlohmann) -> "
+               "Filter -> MapValues (JSON out) -> sink",
+               "", DslJsonFilterProject});
+  w.push_back({"sql_windowed_count",
+               "kstreams::sql: CREATE TABLE ... AS SELECT id, COUNT(*) ... WINDOW HOPPING (1 s, "
+               "500 ms) GROUP BY id over JSON rows (RocksDB window store, cached)",
+               "", SqlWindowedCount});
+  w.push_back({"dsl_json_windowed_count",
+               "sql_windowed_count written with the DSL: MapValues (parse the JSON) -> "
+               "GroupByKey -> hopping Count (cached) -> ToStream -> MapValues (JSON out) -> sink",
+               "", DslJsonWindowedCount});
   w.push_back({"restore",
                "rebuild the RocksDB store of kv_store_uncached from a changelog of `records` "
                "records (10,000 keys)",

@@ -106,6 +106,14 @@ struct WorkloadPlan {
   // Embedded/broker modes: what `output_topic` must hold once the input is
   // processed (see output_check.h). Empty: the workload runs in-process only.
   std::function<std::unique_ptr<OutputCheck>(const InputSchedule&)> output_check;
+  // The input values, when not random bytes: writes exactly `size` bytes
+  // at `out` for a record of `key`, from the random `seed` (the SQL
+  // workloads' JSON rows). Called while the input pool is made, before any
+  // timer.
+  std::function<void(int32_t key, uint64_t seed, char* out, int32_t size)> make_value;
+  // Lives as long as the plan: what the topology's code refers to (the SQL
+  // engine that compiled it).
+  std::shared_ptr<const void> keep_alive;
 };
 
 struct Workload {

@@ -6,7 +6,7 @@ packages=(g++ cmake ninja-build pkg-config librdkafka-dev librocksdb-dev libabsl
           libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev kcat python3-kafka
           valgrind openjdk-17-jdk-headless maven
           libcivetweb-dev prometheus-cpp-dev nlohmann-json3-dev curl
-          libavro-dev libcurl4-openssl-dev)
+          libavro-dev libcurl4-openssl-dev tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -77,9 +77,24 @@ absl::StatusOr<StatementResult> Engine::ExecuteOne(const Statement& st) {
     case Statement::Kind::kDescribe: return DescribeSource(st);
     case Statement::Kind::kDrop: return Drop(st);
     case Statement::Kind::kTerminate: return Terminate(st);
-    case Statement::Kind::kSelect:
-      return ErrorAt(st.loc, "push and pull queries (a bare SELECT) are not supported by the "
-                             "engine yet; use CREATE STREAM|TABLE ... AS SELECT");
+    case Statement::Kind::kSet:
+    case Statement::Kind::kUnset: return SetProperty(st);
+    case Statement::Kind::kSelect: {
+      if (st.query->emit != Query::Emit::kNone) {
+        return ErrorAt(st.loc, "a push query (EMIT CHANGES) streams its rows: run it with "
+                               "Engine::StartPushQuery, or at the kstreams-sql prompt");
+      }
+      auto pulled = Pull(st);
+      if (!pulled.ok()) return pulled.status();
+      StatementResult r;
+      for (const Column& c : pulled->columns) r.header.push_back(c.name);
+      for (const Row& row : pulled->rows) {
+        std::vector<std::string> cells;
+        for (const Value& v : row) cells.push_back(v.ToString());
+        r.rows.push_back(std::move(cells));
+      }
+      return r;
+    }
   }
   return absl::InternalError("unknown statement");
 }
@@ -222,15 +237,10 @@ absl::StatusOr<StatementResult> Engine::CreateAsSelect(const Statement& st) {
   q->sources = plan->inputs;
   q->application_id = StrCat("_confluent-ksql-", options_.service_id, "query_", id);
   q->topology = std::move(plan->topology);
+  q->materialization = std::move(plan->materialization);
   if (options_.start_queries) {
     if (absl::Status s = CreateTopic(plan->sink.topic, plan->sink.partitions); !s.ok()) return s;
-    StreamsConfig config;
-    for (const auto& [k, v] : options_.streams_config) config.Set(k, v);
-    config.Set(StreamsConfig::kApplicationId, q->application_id);
-    if (options_.streams_config.count(StreamsConfig::kDeserializationExceptionHandler) == 0) {
-      config.Set(StreamsConfig::kDeserializationExceptionHandler, "log_and_continue");
-    }
-    q->streams = std::make_unique<KafkaStreams>(*q->topology, config);
+    q->streams = std::make_unique<KafkaStreams>(*q->topology, QueryConfig(q->application_id));
     if (absl::Status s = q->streams->Start(); !s.ok()) {
       return absl::Status(s.code(), StrCat("query ", id, " failed to start: ", s.message()));
     }
@@ -238,6 +248,44 @@ absl::StatusOr<StatementResult> Engine::CreateAsSelect(const Statement& st) {
   if (!target) sources_[plan->sink.name] = plan->sink;
   queries_.push_back(std::move(q));
   return StatementResult{.message = StrCat("Created query with ID ", id), .query_id = id};
+}
+
+StreamsConfig Engine::QueryConfig(const std::string& application_id) const {
+  StreamsConfig config;
+  for (const auto& [k, v] : options_.streams_config) config.Set(k, v);
+  config.Set(StreamsConfig::kApplicationId, application_id);
+  if (options_.streams_config.count(StreamsConfig::kDeserializationExceptionHandler) == 0) {
+    config.Set(StreamsConfig::kDeserializationExceptionHandler, "log_and_continue");
+  }
+  for (const auto& [k, v] : properties_) {
+    if (k == "auto.offset.reset") {
+      config.Set("consumer.auto.offset.reset", v);
+    } else if (k.starts_with("ksql.streams.")) {
+      config.Set(k.substr(13), v);
+    }
+  }
+  return config;
+}
+
+absl::StatusOr<StatementResult> Engine::SetProperty(const Statement& st) {
+  const std::string& name = st.name;
+  if (name != "auto.offset.reset" && !name.starts_with("ksql.streams.")) {
+    return ErrorAt(st.loc, StrCat("Not recognizable as a property kstreams-sql supports: ", name,
+                                  " (supported: 'auto.offset.reset', 'ksql.streams.<streams config>')"));
+  }
+  if (st.kind == Statement::Kind::kUnset) {
+    properties_.erase(name);
+    return StatementResult{.message = StrCat("Successfully unset local property '", name, "'.")};
+  }
+  std::string value = st.properties[0].value.str();
+  if (name == "auto.offset.reset" && value != "earliest" && value != "latest") {
+    return ErrorAt(st.properties[0].loc,
+                   StrCat("Invalid value ", value, " for configuration auto.offset.reset: "
+                          "String must be one of: latest, earliest"));
+  }
+  properties_[name] = value;
+  return StatementResult{.message = StrCat("Successfully changed local property '", name, "' to '",
+                                           value, "'.")};
 }
 
 absl::Status Engine::CreateTopic(const std::string& topic, int partitions) {

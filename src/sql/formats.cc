@@ -1,8 +1,11 @@
 #include "sql/formats.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "kstreams/internal/big_endian.h"
@@ -236,14 +239,256 @@ absl::StatusOr<Value> FromJson(const Json& j, const TypePtr& type) {
   return Mismatch(j, type);
 }
 
+// The fast path of the JSON row format: flat objects of BOOLEAN, INT,
+// BIGINT, DOUBLE and STRING columns, read and written without building a
+// JSON document (the document, a std::map of nodes, cost most of a
+// record's time: bench/README.md, "Streaming SQL"). It gives exactly the
+// bytes and rows of the document path, and hands every case it does not
+// handle to it: escapes and non-ASCII text in strings, nested values,
+// numbers as strings and strings as numbers, malformed input.
+namespace fast_json {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool FastType(const SqlType& t) {
+  switch (t.kind()) {
+    case TypeKind::kBoolean:
+    case TypeKind::kInt:
+    case TypeKind::kBigint:
+    case TypeKind::kDouble:
+    case TypeKind::kString: return true;
+    default: return false;
+  }
+}
+
+// A token of the input: a string's raw text (no escapes, printable ASCII),
+// a number's text (JSON's grammar), true, false or null.
+struct Token {
+  enum class Kind { kString, kNumber, kTrue, kFalse, kNull } kind;
+  std::string_view text;
+  bool integral = false;  // a number without fraction or exponent
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  void Skip() {
+    while (p_ < in_.size() && IsSpace(in_[p_])) ++p_;
+  }
+  bool Take(char c) {
+    Skip();
+    if (p_ < in_.size() && in_[p_] == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  bool AtEnd() {
+    Skip();
+    return p_ == in_.size();
+  }
+  // False for anything the fast path leaves to the document path.
+  bool String(std::string_view& out) {
+    if (!Take('"')) return false;
+    size_t start = p_;
+    while (p_ < in_.size()) {
+      unsigned char c = static_cast<unsigned char>(in_[p_]);
+      if (c == '"') {
+        out = in_.substr(start, p_ - start);
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+      ++p_;
+    }
+    return false;
+  }
+  bool Value(Token& t) {
+    Skip();
+    if (p_ >= in_.size()) return false;
+    char c = in_[p_];
+    if (c == '"') {
+      t.kind = Token::Kind::kString;
+      return String(t.text);
+    }
+    for (auto [word, kind] : {std::pair{std::string_view("true"), Token::Kind::kTrue},
+                              std::pair{std::string_view("false"), Token::Kind::kFalse},
+                              std::pair{std::string_view("null"), Token::Kind::kNull}}) {
+      if (in_.substr(p_, word.size()) == word) {
+        p_ += word.size();
+        t.kind = kind;
+        return true;
+      }
+    }
+    // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    size_t start = p_;
+    auto digits = [&] {
+      size_t d = p_;
+      while (p_ < in_.size() && in_[p_] >= '0' && in_[p_] <= '9') ++p_;
+      return p_ - d;
+    };
+    if (p_ < in_.size() && in_[p_] == '-') ++p_;
+    size_t int_start = p_;
+    size_t n = digits();
+    if (n == 0 || (n > 1 && in_[int_start] == '0')) return false;
+    t.integral = true;
+    if (p_ < in_.size() && in_[p_] == '.') {
+      ++p_;
+      if (digits() == 0) return false;
+      t.integral = false;
+    }
+    // Exponents (and their overflows) go the document's way.
+    if (p_ < in_.size() && (in_[p_] == 'e' || in_[p_] == 'E')) return false;
+    t.kind = Token::Kind::kNumber;
+    t.text = in_.substr(start, p_ - start);
+    // Integers that may not fit an int64 go the document's way.
+    return !t.integral || n <= 18;
+  }
+
+ private:
+  std::string_view in_;
+  size_t p_ = 0;
+};
+
+// The column's value from `t`, or false to take the document path.
+bool Convert(const Token& t, const SqlType& type, Value& out) {
+  if (t.kind == Token::Kind::kNull) {
+    out = Value::Null();
+    return true;
+  }
+  switch (type.kind()) {
+    case TypeKind::kBoolean:
+      if (t.kind != Token::Kind::kTrue && t.kind != Token::Kind::kFalse) return false;
+      out = Value::Boolean(t.kind == Token::Kind::kTrue);
+      return true;
+    case TypeKind::kInt:
+    case TypeKind::kBigint: {
+      if (t.kind != Token::Kind::kNumber || !t.integral) return false;
+      int64_t n = 0;
+      std::from_chars(t.text.data(), t.text.data() + t.text.size(), n);
+      out = type.kind() == TypeKind::kInt ? Value::Int(static_cast<int32_t>(n)) : Value::Bigint(n);
+      return true;
+    }
+    case TypeKind::kDouble: {
+      if (t.kind != Token::Kind::kNumber) return false;
+      double d = 0;
+      std::from_chars(t.text.data(), t.text.data() + t.text.size(), d);
+      out = Value::Double(d);
+      return true;
+    }
+    case TypeKind::kString:
+      if (t.kind != Token::Kind::kString) return false;
+      out = Value::String(std::string(t.text));
+      return true;
+    default: return false;
+  }
+}
+
+// Reads a flat object into `row` (one value per column, matched as
+// FindField matches: the exact name, else the first name equal ignoring
+// case in the document's (sorted) order; the last of duplicate names).
+// False to take the document path.
+bool ReadRow(std::string_view data, const std::vector<Column>& columns, Row& row) {
+  Reader r(data);
+  if (!r.Take('{')) return false;
+  struct Slot {
+    Token exact{}, loose{};
+    std::string_view loose_name;
+    bool has_exact = false, has_loose = false;
+  };
+  absl::InlinedVector<Slot, 16> slots(columns.size());
+  if (!r.Take('}')) {
+    do {
+      std::string_view name;
+      Token t{};
+      if (!r.String(name) || !r.Take(':') || !r.Value(t)) return false;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        Slot& slot = slots[i];
+        if (name == columns[i].name) {
+          slot.exact = t;
+          slot.has_exact = true;
+        } else if (absl::EqualsIgnoreCase(absl::string_view(name.data(), name.size()),
+                                          columns[i].name) &&
+                   (!slot.has_loose || name <= slot.loose_name)) {
+          slot.loose = t;
+          slot.loose_name = name;
+          slot.has_loose = true;
+        }
+      }
+    } while (r.Take(','));
+    if (!r.Take('}')) return false;
+  }
+  if (!r.AtEnd()) return false;
+  row.assign(columns.size(), Value::Null());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const Slot& slot = slots[i];
+    if (!slot.has_exact && !slot.has_loose) continue;
+    if (!Convert(slot.has_exact ? slot.exact : slot.loose, *columns[i].type, row[i])) return false;
+  }
+  return true;
+}
+
+// Appends `s` as nlohmann's dump writes it, for printable ASCII; false for
+// anything else.
+bool AppendString(std::string_view s, std::string& out) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return true;
+}
+
+}  // namespace fast_json
+
 class JsonRowSerde final : public Serde<Row> {
  public:
   JsonRowSerde(std::vector<Column> columns, bool unwrap)
-      : columns_(std::move(columns)), unwrap_(unwrap) {}
+      : columns_(std::move(columns)), unwrap_(unwrap) {
+    fast_ = !unwrap_;
+    for (const Column& c : columns_) fast_ = fast_ && fast_json::FastType(*c.type);
+    // The document writes its members in name order (a std::map).
+    for (size_t i = 0; i < columns_.size(); ++i) by_name_.push_back(i);
+    std::sort(by_name_.begin(), by_name_.end(),
+              [&](size_t a, size_t b) { return columns_[a].name < columns_[b].name; });
+  }
 
   absl::Status Serialize(std::string_view, const Row& row, std::string& out) const override {
     if (unwrap_) {
       out = ToJson(row[0], columns_[0].type).dump();
+      return absl::OkStatus();
+    }
+    if (row.size() >= columns_.size()) {
+      out.clear();
+      out += '{';
+      bool first = true;
+      for (size_t i : by_name_) {
+        if (!first) out += ',';
+        first = false;
+        if (!fast_json::AppendString(columns_[i].name, out)) {
+          out += Json(columns_[i].name).dump();
+        }
+        out += ':';
+        const Value& v = row[i];
+        switch (v.kind()) {
+          case Value::Kind::kNull: out += "null"; break;
+          case Value::Kind::kBoolean: out += v.boolean() ? "true" : "false"; break;
+          case Value::Kind::kInt:
+          case Value::Kind::kBigint:
+          case Value::Kind::kTimestamp:
+          case Value::Kind::kDate:
+          case Value::Kind::kTime: ::kstreams::internal::StrAppend(&out, v.integer()); break;
+          case Value::Kind::kString:
+            if (fast_json::AppendString(v.str(), out)) break;
+            [[fallthrough]];
+          default: out += ToJson(v, columns_[i].type).dump(); break;
+        }
+      }
+      out += '}';
       return absl::OkStatus();
     }
     Json o = Json::object();
@@ -255,6 +500,10 @@ class JsonRowSerde final : public Serde<Row> {
   }
 
   absl::StatusOr<Row> Deserialize(std::string_view topic, std::string_view data) const override {
+    if (fast_) {
+      Row row;
+      if (fast_json::ReadRow(data, columns_, row)) return row;
+    }
     Json j = Json::parse(data.begin(), data.end(), nullptr, false);
     if (j.is_discarded()) {
       return absl::InvalidArgumentError(StrCat("invalid JSON on topic '", topic, "': ", data));
@@ -288,6 +537,8 @@ class JsonRowSerde final : public Serde<Row> {
  private:
   std::vector<Column> columns_;
   bool unwrap_;
+  bool fast_ = false;            // every column has a fast_json type
+  std::vector<size_t> by_name_;  // column indexes in name order
 };
 
 class KafkaRowSerde final : public Serde<Row> {

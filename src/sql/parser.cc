@@ -410,6 +410,23 @@ class Parser {
       st.name = Identifier("a query id or ALL");
       return st;
     }
+    if (AcceptKeyword("SET") || IsKeyword("UNSET")) {
+      bool unset = AcceptKeyword("UNSET");
+      st.kind = unset ? Statement::Kind::kUnset : Statement::Kind::kSet;
+      if (Peek().type != Tok::kString) Expected("a quoted property name ('auto.offset.reset')");
+      st.name = Peek().text;
+      Next();
+      if (unset) return st;
+      ExpectSymbol("=", " after the property name");
+      if (Peek().type != Tok::kString) Expected("a quoted property value");
+      Property p;
+      p.loc = Peek().loc;
+      p.name = st.name;
+      p.value = Value::String(Peek().text);
+      Next();
+      st.properties.push_back(std::move(p));
+      return st;
+    }
     if (IsKeyword("SELECT")) {
       st.kind = Statement::Kind::kSelect;
       st.query = ParseQuery();

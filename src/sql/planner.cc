@@ -52,6 +52,8 @@ namespace {
 
 constexpr int64_t kDefaultGraceMs = 24LL * 3600 * 1000;  // ksqlDB's default grace
 
+}  // namespace
+
 // Builds the row the source scope describes: key columns, value columns,
 // then ROWTIME, ROWPARTITION, ROWOFFSET.
 Row SourceRow(const Row& key, const Row& value, size_t nkey, size_t nvalue, int64_t ts,
@@ -93,14 +95,7 @@ bool IsTrue(const EvalPtr& e, const Row& row, FunctionContext& ctx) {
   return !v.is_null() && v.boolean();
 }
 
-// One output column of the projection.
-struct OutItem {
-  std::string name;
-  ExprPtr expr;
-  Compiled compiled;
-  Location loc;
-};
-
+namespace {
 std::string ItemName(const SelectItem& item, int& synthetic) {
   if (!item.alias.empty()) return item.alias;
   const Expression& e = *item.expr;
@@ -108,6 +103,7 @@ std::string ItemName(const SelectItem& item, int& synthetic) {
   if (e.kind == Expression::Kind::kDereference) return e.name;
   return StrCat("KSQL_COL_", synthetic++);
 }
+}  // namespace
 
 ExprPtr ColumnExpr(const std::string& name, const std::string& qualifier, Location loc) {
   auto e = std::make_shared<Expression>();
@@ -118,8 +114,6 @@ ExprPtr ColumnExpr(const std::string& name, const std::string& qualifier, Locati
   return e;
 }
 
-// Expands * and compiles the select list in `scope`. `star_columns` are
-// what * stands for, with the names they get.
 absl::StatusOr<std::vector<OutItem>> CompileSelect(
     const Query& q, const Scope& scope, const FunctionRegistry& registry,
     const std::vector<std::pair<std::string, ExprPtr>>& star_columns) {
@@ -152,6 +146,8 @@ absl::StatusOr<std::vector<OutItem>> CompileSelect(
   }
   return out;
 }
+
+namespace {
 
 SerdePtr<Row> Must(absl::StatusOr<SerdePtr<Row>> s) { return *s; }
 
@@ -255,7 +251,7 @@ class Planner {
       if (item.expr) CollectAggregates(item.expr, *ctx_.functions, aggregates);
     }
     if (q_.having) CollectAggregates(q_.having, *ctx_.functions, aggregates);
-    if (q_.limit) return ErrorAt(q_.loc, "LIMIT is only allowed in transient queries");
+    if (q_.limit && !Transient()) return ErrorAt(q_.loc, "LIMIT is only allowed in transient queries");
     absl::Status s;
     if (!q_.joins.empty()) {
       if (!q_.group_by.empty() || !aggregates.empty()) {
@@ -276,6 +272,36 @@ class Planner {
   }
 
  private:
+  bool Transient() const { return static_cast<bool>(ctx_.emit); }
+
+  // Ends the result stream: at the sink topic, or at the transient query's
+  // callback.
+  void EmitStream(KStream<Row, Row> stream, const SinkSettings& sink) {
+    if (Transient()) {
+      auto emit = ctx_.emit;
+      stream.Foreach([emit](const Row&, const Row& value) { emit(value); }, Named::As("TransientSink"));
+      return;
+    }
+    stream.To(sink.sink.topic, Produced<Row, Row>::With(sink.key_serde, sink.value_serde));
+  }
+
+  // The same for a result table's changes; a transient query skips the
+  // deletes.
+  template <typename K>
+  void EmitTable(KTable<K, Row> table, SerdePtr<K> key_serde, SerdePtr<Row> value_serde,
+                 const std::string& topic) {
+    KStream<K, std::optional<Row>> changes = table.ToStream();
+    if (Transient()) {
+      auto emit = ctx_.emit;
+      changes.Foreach([emit](const K&, const std::optional<Row>& value) {
+        if (value) emit(*value);
+      }, Named::As("TransientSink"));
+      return;
+    }
+    changes.To(topic, Produced<K, std::optional<Row>>::With(std::move(key_serde),
+                                                            serdes::Optional<Row>(std::move(value_serde))));
+  }
+
   absl::StatusOr<const DataSource*> Lookup(const Relation& r) {
     auto it = ctx_.sources->find(r.name);
     if (it == ctx_.sources->end()) {
@@ -290,7 +316,14 @@ class Planner {
                                     bool is_table, std::optional<WindowSpec> window) {
     SinkSettings out;
     DataSource& d = out.sink;
-    if (target_) {
+    if (Transient()) {
+      // The result columns, in projection order: all in `values`.
+      d.is_table = is_table;
+      d.value_columns = std::move(values);
+      d.window = window;
+      d.key_format = Format::kKafka;
+      d.value_format = Format::kJson;
+    } else if (target_) {
       d = *target_;
       auto same = [](const std::vector<Column>& a, const std::vector<Column>& b) {
         if (a.size() != b.size()) return false;
@@ -382,12 +415,14 @@ class Planner {
 
   // Splits the projection into key and value columns: the items that are
   // (an alias of) `key_exprs` become the key, in the key's order.
+  // A transient query's result has no key: every item is a value.
   absl::Status SplitKey(const std::vector<OutItem>& items, const std::vector<ExprPtr>& key_exprs,
                         const std::string& what, std::vector<Column>& keys,
                         std::vector<EvalPtr>& key_evals, std::vector<Column>& values,
                         std::vector<EvalPtr>& value_evals) {
     std::vector<bool> used(items.size(), false);
     for (const ExprPtr& k : key_exprs) {
+      if (Transient()) break;
       std::string text = k->ToString();
       bool found = false;
       for (size_t i = 0; i < items.size(); ++i) {
@@ -409,7 +444,7 @@ class Planner {
                                       text, " in its projection (eg, SELECT ", text, "...)."));
       }
     }
-    if (items.size() == key_exprs.size()) {
+    if (!Transient() && items.size() == key_exprs.size()) {
       return ErrorAt(q_.loc, "The projection contains no value columns.");
     }
     for (size_t i = 0; i < items.size(); ++i) {
@@ -473,10 +508,9 @@ class Planner {
     if (!sink.ok()) return sink.status();
     KStream<Row, Row> stream = builder_.Stream<Row, Row>(from_->topic, SourceConsumed(*from_));
     std::shared_ptr<const SelectProcessor::Spec> frozen = spec;
-    stream
-        .Process([frozen]() { return std::make_unique<SelectProcessor>(frozen); },
-                 Named::As("Project"))
-        .To(sink->sink.topic, Produced<Row, Row>::With(sink->key_serde, sink->value_serde));
+    EmitStream(stream.Process([frozen]() { return std::make_unique<SelectProcessor>(frozen); },
+                              Named::As("Project")),
+               *sink);
     plan_.sink = sink->sink;
     return absl::OkStatus();
   }
@@ -520,13 +554,19 @@ class Planner {
         return IsTrue(w, SourceRow(key, value, nkey, nvalue, 0, nullptr, false), *reporter);
       });
     }
-    table
-        .MapValues([=](const Row& key, const Row& value) {
-          return EvalAll(value_evals, SourceRow(key, value, nkey, nvalue, 0, nullptr, false), *reporter);
-        })
-        .ToStream()
-        .To(sink->sink.topic, Produced<Row, std::optional<Row>>::With(
-                                  sink->key_serde, serdes::Optional<Row>(sink->value_serde)));
+    EmitTable(table.MapValues([=](const Row& key, const Row& value) {
+                return EvalAll(value_evals, SourceRow(key, value, nkey, nvalue, 0, nullptr, false),
+                               *reporter);
+              }),
+              sink->key_serde, sink->value_serde, sink->sink.topic);
+    auto m = std::make_shared<Materialization>();
+    m->store = StrCat("KsqlTopic-", from_->name, "-Reduce");
+    m->to_value = [=](const Row& key, const Row& value, int64_t, int64_t) -> std::optional<Row> {
+      Row row = SourceRow(key, value, nkey, nvalue, 0, nullptr, false);
+      if (w && !IsTrue(w, row, *reporter)) return std::nullopt;
+      return EvalAll(value_evals, row, *reporter);
+    };
+    plan_.materialization = std::move(m);
     plan_.sink = sink->sink;
     return absl::OkStatus();
   }
@@ -755,8 +795,7 @@ class Planner {
           joined.emplace(lstream.Join(rstream, [=](const Row& l, const Row& o) { return concat(&l, &o); }, windows, sj));
         }
       }
-      joined->Process(project, Named::As("Project"))
-          .To(sink->sink.topic, Produced<Row, Row>::With(sink->key_serde, sink->value_serde));
+      EmitStream(joined->Process(project, Named::As("Project")), *sink);
     } else {
       // Table-table on the primary keys.
       size_t lk_n = from_->key_columns.size(), lv_n = from_->value_columns.size();
@@ -798,11 +837,10 @@ class Planner {
           return IsTrue(frozen->where, row, *reporter);
         }));
       }
-      (*joined)
-          .MapValues([frozen, reporter](const Row& row) { return EvalAll(frozen->value, row, *reporter); })
-          .ToStream()
-          .To(sink->sink.topic, Produced<Row, std::optional<Row>>::With(
-                                    sink->key_serde, serdes::Optional<Row>(sink->value_serde)));
+      EmitTable(joined->MapValues([frozen, reporter](const Row& row) {
+                  return EvalAll(frozen->value, row, *reporter);
+                }),
+                sink->key_serde, sink->value_serde, sink->sink.topic);
     }
     plan_.sink = sink->sink;
     return absl::OkStatus();
@@ -929,7 +967,8 @@ class Planner {
       same_key = g.kind == Expression::Kind::kColumn && g.name == from_->key_columns[i].name;
     }
     spec->keep_key = same_key;
-    auto group_key_serde = MakeRowSerde(sink->sink.key_format, sink->sink.key_columns, true);
+    auto group_key_serde = Transient() ? MakeRowSerde(from_->key_format, group_columns, true)
+                                       : MakeRowSerde(sink->sink.key_format, sink->sink.key_columns, true);
     if (!group_key_serde.ok()) return ErrorAt(q_.loc, std::string(group_key_serde.status().message()));
     KStream<Row, Row> stream = builder_.Stream<Row, Row>(from_->topic, SourceConsumed(*from_));
     std::shared_ptr<const SelectProcessor::Spec> frozen = spec;
@@ -959,6 +998,24 @@ class Planner {
       materialized.WithRetention(std::chrono::milliseconds(*q_.window->retention_ms));
     }
     Finish finish{aggs, *having, value_evals, group_columns.size(), std::make_shared<ErrorReporter>(ctx_.query_id, ctx_.errors)};
+    auto m = std::make_shared<Materialization>();
+    m->store = "Aggregate-Aggregate-Materialize";
+    m->kind = !q_.window ? Materialization::Kind::kKeyValue
+              : q_.window->type == WindowSpec::Type::kSession ? Materialization::Kind::kSession
+                                                              : Materialization::Kind::kWindow;
+    m->window_size_ms = q_.window ? q_.window->size_ms : 0;
+    bool windowed = q_.window.has_value();
+    m->to_value = [finish, windowed](const Row& key, const Row& acc, int64_t start,
+                                     int64_t end) -> std::optional<Row> {
+      Row row = PostRowOf(key, acc, finish);
+      if (windowed) {
+        row.push_back(Value::Bigint(start));
+        row.push_back(Value::Bigint(end));
+      }
+      if (finish.having && !IsTrue(finish.having, row, *finish.reporter)) return std::nullopt;
+      return EvalAll(finish.values, row, *finish.reporter);
+    };
+    plan_.materialization = std::move(m);
     if (!q_.window) {
       KTable<Row, Row> table = grouped_stream.Aggregate(init, step, materialized);
       FinishTable(table, finish, sink->key_serde, sink->value_serde, sink->sink.topic);
@@ -1010,18 +1067,23 @@ class Planner {
     std::shared_ptr<ErrorReporter> reporter;
   };
 
+  // The row after aggregation without the window: group key, aggregates.
+  static Row PostRowOf(const Row& k, const Row& acc, const Finish& f) {
+    Row row;
+    for (size_t i = 0; i < f.nkey; ++i) row.push_back(i < k.size() ? k[i] : Value::Null());
+    for (size_t i = 0; i < f.aggs.size(); ++i) {
+      row.push_back(i < acc.size() ? f.aggs[i]->Result(acc[i]) : Value::Null());
+    }
+    return row;
+  }
+
   template <typename K>
   static Row PostRow(const K& key, const Row& acc, const Finish& f) {
     Row row;
-    const Row* k;
     if constexpr (std::is_same_v<K, Row>) {
-      k = &key;
+      row = PostRowOf(key, acc, f);
     } else {
-      k = &key.key;
-    }
-    for (size_t i = 0; i < f.nkey; ++i) row.push_back(i < k->size() ? (*k)[i] : Value::Null());
-    for (size_t i = 0; i < f.aggs.size(); ++i) {
-      row.push_back(i < acc.size() ? f.aggs[i]->Result(acc[i]) : Value::Null());
+      row = PostRowOf(key.key, acc, f);
     }
     if constexpr (!std::is_same_v<K, Row>) {
       row.push_back(Value::Bigint(key.window.start()));
@@ -1038,12 +1100,10 @@ class Planner {
         return IsTrue(f.having, PostRow(key, acc, f), *f.reporter);
       }, Named::As("Aggregate-HavingFilter"));
     }
-    table
-        .MapValues([f](const K& key, const Row& acc) {
-          return EvalAll(f.values, PostRow(key, acc, f), *f.reporter);
-        }, Named::As("Aggregate-Project"))
-        .ToStream()
-        .To(topic, Produced<K, std::optional<Row>>::With(key_serde, serdes::Optional<Row>(value_serde)));
+    EmitTable(table.MapValues([f](const K& key, const Row& acc) {
+                return EvalAll(f.values, PostRow(key, acc, f), *f.reporter);
+              }, Named::As("Aggregate-Project")),
+              key_serde, value_serde, topic);
   }
 
   const Statement& st_;

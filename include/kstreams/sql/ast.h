@@ -142,6 +142,8 @@ struct Statement {
     kDescribe,        // DESCRIBE [EXTENDED] name | DESCRIBE FUNCTION name
     kTerminate,       // TERMINATE query_id | ALL
     kSelect,          // a push or pull query
+    kSet,             // SET 'name' = 'value': name, properties[0]
+    kUnset,           // UNSET 'name': name
   };
   Kind kind = Kind::kSelect;
   bool is_table = false;

@@ -5,7 +5,16 @@
 // INSERT INTO ... SELECT start persistent queries, each compiled into its
 // own kstreams Topology and run by its own KafkaStreams (application.id
 // "_confluent-ksql-<service id>query_<query id>", as ksqlDB names them);
-// SHOW, DESCRIBE, DROP and TERMINATE manage them.
+// SHOW, DESCRIBE, DROP and TERMINATE manage them. SET and UNSET change the
+// properties of the queries started after them ('auto.offset.reset',
+// 'ksql.streams.<streams config>').
+//
+// Transient queries: StartPushQuery() runs `SELECT ... EMIT CHANGES`
+// (kstreams/sql/push_query.h); ExecutePull() (and Execute()) answers a pull
+// query, `SELECT ... FROM table [WHERE ...]` without EMIT, at once from the
+// state store of the persistent query that materializes the table, through
+// KafkaStreams' interactive queries: a point lookup for `key = literal`, a
+// window-start range for WINDOWSTART bounds, a scan of the store otherwise.
 //
 // Errors: Execute() returns the first failing statement's error, naming the
 // line and column for parse and type errors. Runtime expression errors
@@ -49,6 +58,11 @@ class SimpleProducer;
 }
 
 namespace kstreams::sql {
+
+class PushQuery;
+namespace internal {
+struct Materialization;
+}
 
 enum class Format { kKafka, kJson, kDelimited, kNone };
 
@@ -98,6 +112,15 @@ struct PersistentQuery {
   std::string application_id;
   std::unique_ptr<Topology> topology;
   std::unique_ptr<KafkaStreams> streams;  // null when queries are not started
+  // The store holding the sink table's rows (aggregations, table
+  // projections); null when pull queries cannot read the sink.
+  std::shared_ptr<const internal::Materialization> materialization;
+};
+
+// The rows of a pull query, in the store's order.
+struct PullQueryResult {
+  std::vector<Column> columns;
+  std::vector<Row> rows;
 };
 
 class Engine {
@@ -133,8 +156,29 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Parses and runs the statements in order; stops at the first error (the
-  // statements before it stay done).
+  // statements before it stay done). A pull query's rows come back as
+  // text in the result's header and rows; a push query is refused (use
+  // StartPushQuery).
   absl::StatusOr<std::vector<StatementResult>> Execute(std::string_view sql);
+
+  // Starts one push query, `SELECT ... EMIT CHANGES [LIMIT n]`. With
+  // `on_row`, each row goes to it (on a stream thread); otherwise take the
+  // rows with PushQuery::Next(). The query runs until its LIMIT, Stop(), or
+  // its destruction, which must come before the engine's.
+  // Errors: those of the statement (line:column), FailedPrecondition when
+  // queries are not started (Options::start_queries).
+  absl::StatusOr<std::unique_ptr<PushQuery>> StartPushQuery(
+      std::string_view sql, std::function<void(const Row&)> on_row = {});
+
+  // Runs one pull query, `SELECT ... FROM table [WHERE ...]`, against the
+  // store of the running query that writes `table`.
+  // Errors: InvalidArgument for a stream or a table no query materializes
+  // (worded as ksqlDB's), Unavailable while the query's store is not
+  // queryable yet (it is starting or rebalancing: retry).
+  absl::StatusOr<PullQueryResult> ExecutePull(std::string_view sql);
+
+  // The properties SET so far.
+  const std::map<std::string, std::string>& properties() const { return properties_; }
 
   // Stops every query.
   void Close();
@@ -159,12 +203,18 @@ class Engine {
   absl::StatusOr<StatementResult> Drop(const Statement& statement);
   absl::StatusOr<StatementResult> Terminate(const Statement& statement);
   absl::StatusOr<StatementResult> InsertValues(const Statement& statement);
+  absl::StatusOr<StatementResult> SetProperty(const Statement& statement);
+  absl::StatusOr<PullQueryResult> Pull(const Statement& statement);
   absl::Status CreateTopic(const std::string& topic, int partitions);
+  // The config of a query's KafkaStreams.
+  StreamsConfig QueryConfig(const std::string& application_id) const;
 
   Options options_;
   std::map<std::string, DataSource> sources_;
   std::vector<std::unique_ptr<PersistentQuery>> queries_;
   int next_query_ = 0;
+  int next_transient_ = 0;
+  std::map<std::string, std::string> properties_;
   std::shared_ptr<std::atomic<int64_t>> errors_;
   std::unique_ptr<SimpleProducer> producer_;
 };

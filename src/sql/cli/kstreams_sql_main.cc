@@ -6,8 +6,11 @@
 //   kstreams-sql                                  REPL on an embedded broker
 //   kstreams-sql --bootstrap-servers host:9092    REPL on a cluster
 //   kstreams-sql --file q.sql [--no-wait]         run a file; --no-wait exits after it
+//   --verbose                                     the runtime's INFO log too (default: warnings)
 //
-// Transient push and pull queries (a bare SELECT) are not supported yet.
+// A push query (SELECT ... EMIT CHANGES) prints its rows as they come, until
+// its LIMIT or Ctrl-C; a pull query (SELECT ... FROM table WHERE ...) prints
+// the table's current rows.
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -18,14 +21,33 @@
 #include <unistd.h>
 
 #include "kstreams/kafka/embedded_kafka.h"
+#include "kstreams/log.h"
 #include "kstreams/runtime/topic_creator.h"
 #include "kstreams/sql/engine.h"
 #include "kstreams/sql/parser.h"
+#include "kstreams/sql/push_query.h"
 
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 void OnSignal(int) { g_stop = 1; }
+
+// A table's rule line: +----+-----+.
+void PrintRule(const std::vector<size_t>& width) {
+  std::cout << "+";
+  for (size_t w : width) std::cout << std::string(w + 2, '-') << "+";
+  std::cout << "\n";
+}
+
+// A table's row: | a  | b   |; a cell wider than its column widens it.
+void PrintCells(const std::vector<size_t>& width, const std::vector<std::string>& row) {
+  std::cout << "|";
+  for (size_t i = 0; i < width.size(); ++i) {
+    std::string c = i < row.size() ? row[i] : "";
+    std::cout << " " << c << std::string(c.size() < width[i] ? width[i] - c.size() : 0, ' ') << " |";
+  }
+  std::cout << "\n";
+}
 
 void PrintTable(const kstreams::sql::StatementResult& r) {
   if (r.header.empty()) {
@@ -37,24 +59,53 @@ void PrintTable(const kstreams::sql::StatementResult& r) {
   for (const auto& row : r.rows) {
     for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
   }
-  auto line = [&]() {
-    std::cout << "+";
-    for (size_t w : width) std::cout << std::string(w + 2, '-') << "+";
-    std::cout << "\n";
-  };
-  auto cells = [&](const std::vector<std::string>& row) {
-    std::cout << "|";
-    for (size_t i = 0; i < width.size(); ++i) {
-      std::string c = i < row.size() ? row[i] : "";
-      std::cout << " " << c << std::string(width[i] - c.size(), ' ') << " |";
-    }
-    std::cout << "\n";
-  };
+  auto line = [&]() { PrintRule(width); };
+  auto cells = [&](const std::vector<std::string>& row) { PrintCells(width, row); };
   line();
   cells(r.header);
   line();
   for (const auto& row : r.rows) cells(row);
   line();
+}
+
+// Runs a push query, printing each row as it comes (a header first, then a
+// line per row, cells as wide as the header's or wider) until its LIMIT or
+// Ctrl-C. False on error.
+bool RunPush(kstreams::sql::Engine& engine, const std::string& text) {
+  auto query = engine.StartPushQuery(text);
+  if (!query.ok()) {
+    std::cout << " Error: " << query.status().message() << "\n";
+    return false;
+  }
+  std::vector<size_t> width;
+  for (const auto& c : (*query)->columns()) width.push_back(std::max<size_t>(c.name.size(), 12));
+  auto line = [&]() { PrintRule(width); };
+  auto cells = [&](const std::vector<std::string>& row) {
+    PrintCells(width, row);
+    std::cout << std::flush;
+  };
+  std::vector<std::string> header;
+  for (const auto& c : (*query)->columns()) header.push_back(c.name);
+  line();
+  cells(header);
+  line();
+  std::cout << std::flush;
+  g_stop = 0;
+  while (!g_stop) {
+    std::optional<kstreams::sql::Row> row = (*query)->Next(absl::Milliseconds(200));
+    if (row) {
+      std::vector<std::string> text_row;
+      for (const auto& v : *row) text_row.push_back(v.ToString());
+      cells(text_row);
+    } else if ((*query)->done()) {
+      std::cout << "Limit Reached\n";
+      break;
+    }
+  }
+  g_stop = 0;
+  (*query)->Stop();
+  std::cout << "Query terminated\n";
+  return true;
 }
 
 // Runs `text` statement by statement, printing each result; stops at the
@@ -66,6 +117,11 @@ bool Run(kstreams::sql::Engine& engine, const std::string& text) {
     return false;
   }
   for (const auto& st : *statements) {
+    if (st.kind == kstreams::sql::Statement::Kind::kSelect &&
+        st.query->emit != kstreams::sql::Query::Emit::kNone) {
+      if (!RunPush(engine, st.text)) return false;
+      continue;
+    }
     auto results = engine.Execute(st.text);
     if (!results.ok()) {
       std::cout << " Error: " << results.status().message() << "\n";
@@ -93,7 +149,7 @@ bool Complete(const std::string& buffer) {
 
 int main(int argc, char** argv) {
   std::string bootstrap, file, state_dir;
-  bool no_wait = false;
+  bool no_wait = false, verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -107,15 +163,18 @@ int main(int argc, char** argv) {
     else if (a == "--file") file = next();
     else if (a == "--state-dir") state_dir = next();
     else if (a == "--no-wait") no_wait = true;
+    else if (a == "--verbose") verbose = true;
     else if (a == "--help" || a == "-h") {
       std::cout << "usage: kstreams-sql [--bootstrap-servers host:port] [--file queries.sql [--no-wait]] "
-                   "[--state-dir dir]\n";
+                   "[--state-dir dir] [--verbose]\n";
       return 0;
     } else {
       std::cerr << "unknown argument " << a << " (try --help)\n";
       return 2;
     }
   }
+  // The query threads' state changes would interleave with the prompt.
+  if (!verbose) kstreams::SetLogLevel(kstreams::LogLevel::kWarning);
   std::unique_ptr<kstreams::EmbeddedKafka> broker;
   if (bootstrap.empty()) {
     auto b = kstreams::EmbeddedKafka::Start(1);

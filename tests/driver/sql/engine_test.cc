@@ -158,9 +158,10 @@ TEST(SqlEngine, ErrorsStopAtTheFailingStatement) {
             "ROWOFFSET)");
   EXPECT_NE(engine.FindSource("S"), nullptr);
   EXPECT_EQ(engine.FindSource("U"), nullptr);
+  // A push query's rows never end: Execute refuses it (StartPushQuery runs it).
   auto select = engine.Execute("SELECT * FROM s EMIT CHANGES;");
   ASSERT_FALSE(select.ok());
-  EXPECT_THAT(select.status().message(), HasSubstr("push and pull queries"));
+  EXPECT_THAT(select.status().message(), HasSubstr("run it with Engine::StartPushQuery"));
 }
 
 }  // namespace

@@ -118,6 +118,22 @@ TEST(SqlParser, ExpressionPrecedenceAndForms) {
   EXPECT_EQ((*e)->literal.str(), "it's");
 }
 
+TEST(SqlParser, SetAndUnsetTakeQuotedPropertyNames) {
+  auto r = ParseStatements("SET 'auto.offset.reset' = 'earliest';\nUNSET 'auto.offset.reset';");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].kind, Statement::Kind::kSet);
+  EXPECT_EQ((*r)[0].name, "auto.offset.reset");
+  ASSERT_EQ((*r)[0].properties.size(), 1u);
+  EXPECT_EQ((*r)[0].properties[0].value.str(), "earliest");
+  EXPECT_EQ((*r)[1].kind, Statement::Kind::kUnset);
+  EXPECT_EQ((*r)[1].name, "auto.offset.reset");
+  EXPECT_EQ(ErrorOf("SET auto = 'x';"),
+            "line 1:5: expected a quoted property name ('auto.offset.reset'), found 'auto'");
+  EXPECT_EQ(ErrorOf("SET 'a' 'x';"),
+            "line 1:9: expected '=' after the property name, found string 'x'");
+}
+
 TEST(SqlParser, ErrorsNameLineColumnAndWhatWasExpected) {
   EXPECT_EQ(ErrorOf("CREATE STREAM s (id INT KEY name STRING) WITH (kafka_topic='t');"),
             "line 1:29: expected ')' or ',' after a column definition, found 'name'");
