@@ -199,7 +199,9 @@ absl::StatusOr<std::string_view> ValueRef::GetBytes() const {
 absl::Status ValueRef::SetBytes(std::string_view b) {
   if (type() != Type::kBytes) return WrongType(*node_, "bytes");
   avro_value_t v = Raw(*this);
-  return Check(avro_value_set_bytes(&v, const_cast<char*>(b.data()), b.size()), "set bytes");
+  // avro-c refuses a null buffer, which an empty view may have.
+  char empty = 0;
+  return Check(avro_value_set_bytes(&v, b.empty() ? &empty : const_cast<char*>(b.data()), b.size()), "set bytes");
 }
 
 absl::StatusOr<std::string_view> ValueRef::GetFixed() const {

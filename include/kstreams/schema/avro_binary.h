@@ -171,13 +171,13 @@ class BinaryReader {
 
   // Why the last Read* failed, with the offset.
   absl::Status status() const;
-
- private:
+  // Marks the input malformed (`why`: a literal); returns false.
   bool Fail(const char* why) {
     error_ = why;
     return false;
   }
 
+ private:
   const char* begin_;
   const char* pos_;
   const char* end_;
