@@ -168,7 +168,7 @@ void CountOver(benchmark::State& state, kstreams::SerdePtr<V> value_serde, const
                  .WithValueSerde(kstreams::serdes::Int64())
                  .WithCachingEnabled())
       .ToStream()
-      .To("out", kstreams::Produced<int32_t, int64_t>::With(kstreams::serdes::Int32(), kstreams::serdes::Int64()));
+      .To("out");
   kstreams::Topology topology = builder.Build();
   CountingCollector collector;
   kstreams::internal::TaskCore::Options options;

@@ -161,18 +161,13 @@ absl::StatusOr<avro::Schema> AvroWireFormat::SchemaById(int32_t id) const {
   return schema;
 }
 
-absl::StatusOr<int32_t> AvroWireFormat::FramedId(std::string_view topic, std::string_view data) {
-  if (data.size() < 5 || data[0] != kMagicByte) {
-    return absl::InvalidArgumentError(StrCat(
-        "Avro deserializer, topic '", topic, "': not Confluent's wire format (",
-        data.empty() ? std::string("empty record")
-                     : StrCat("magic byte ", static_cast<int>(static_cast<uint8_t>(data[0])),
-                              ", expected 0, in ", data.size(), " bytes"),
-        ")"));
-  }
-  uint32_t uid = 0;
-  for (int i = 1; i <= 4; ++i) uid = (uid << 8) | static_cast<uint8_t>(data[static_cast<size_t>(i)]);
-  return static_cast<int32_t>(uid);
+absl::Status AvroWireFormat::NotFramed(std::string_view topic, std::string_view data) {
+  return absl::InvalidArgumentError(StrCat(
+      "Avro deserializer, topic '", topic, "': not Confluent's wire format (",
+      data.empty() ? std::string("empty record")
+                   : StrCat("magic byte ", static_cast<int>(static_cast<uint8_t>(data[0])),
+                            ", expected 0, in ", data.size(), " bytes"),
+      ")"));
 }
 
 absl::Status AvroWireFormat::DecodeError(std::string_view topic, int32_t id, const absl::Status& s) {

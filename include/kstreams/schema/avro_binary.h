@@ -12,11 +12,12 @@
 // in zero bytes (null, an empty record) are limited to kMaxEmptyItems per
 // record, so a few bytes cannot announce billions of them.
 //
-// Thread-safety: BinaryReader is a cursor owned by one thread; the write
-// functions are stateless.
+// Thread-safety: BinaryReader and BinaryWriter are cursors owned by one
+// thread.
 #ifndef KSTREAMS_SCHEMA_AVRO_BINARY_H_
 #define KSTREAMS_SCHEMA_AVRO_BINARY_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -31,38 +32,79 @@ namespace kstreams::avro {
 // announce.
 inline constexpr size_t kMaxEmptyItems = size_t{1} << 20;
 
-inline void WriteLong(std::string& out, int64_t v) {
-  uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  char buf[10];
-  size_t n = 0;
-  while (z >= 0x80) {
-    buf[n++] = static_cast<char>((z & 0x7f) | 0x80);
-    z >>= 7;
+// Appends Avro's encoding of values to a string. Writes go to a buffer of
+// the writer's own (on the stack), appended to the string when full and when
+// the writer is destroyed: a field costs a few stores, not a call to append.
+// Do not touch the string while the writer lives.
+class BinaryWriter {
+ public:
+  explicit BinaryWriter(std::string& out) : out_(out) {}
+  ~BinaryWriter() { Spill(); }
+  BinaryWriter(const BinaryWriter&) = delete;
+  BinaryWriter& operator=(const BinaryWriter&) = delete;
+
+  [[gnu::always_inline]] void Long(int64_t v) {
+    uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+    char* p = Room(10);
+    size_t n = 0;
+    while (z >= 0x80) {
+      p[n++] = static_cast<char>((z & 0x7f) | 0x80);
+      z >>= 7;
+    }
+    p[n++] = static_cast<char>(z);
+    n_ += n;
   }
-  buf[n++] = static_cast<char>(z);
-  out.append(buf, n);
-}
-inline void WriteInt(std::string& out, int32_t v) { WriteLong(out, v); }
-inline void WriteBool(std::string& out, bool v) { out.push_back(v ? '\1' : '\0'); }
-inline void WriteFloat(std::string& out, float v) {
-  uint32_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  char buf[4];
-  for (int i = 0; i < 4; ++i) buf[i] = static_cast<char>(bits >> (8 * i));
-  out.append(buf, 4);
-}
-inline void WriteDouble(std::string& out, double v) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  char buf[8];
-  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(bits >> (8 * i));
-  out.append(buf, 8);
-}
-// string and bytes: the length, then the bytes.
-inline void WriteBytes(std::string& out, std::string_view b) {
-  WriteLong(out, static_cast<int64_t>(b.size()));
-  out.append(b);
-}
+  void Int(int32_t v) { Long(v); }
+  void Bool(bool v) {
+    *Room(1) = v ? '\1' : '\0';
+    ++n_;
+  }
+  void Float(float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    char* p = Room(4);
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(bits >> (8 * i));
+    n_ += 4;
+  }
+  void Double(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    char* p = Room(8);
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(bits >> (8 * i));
+    n_ += 8;
+  }
+  // string and bytes: the length, then the bytes.
+  void Bytes(std::string_view b) {
+    Long(static_cast<int64_t>(b.size()));
+    Raw(b);
+  }
+  // fixed: the bytes alone.
+  void Raw(std::string_view b) {
+    if (b.size() <= kBuffer - n_) {
+      if (!b.empty()) std::memcpy(buf_ + n_, b.data(), b.size());
+      n_ += b.size();
+      return;
+    }
+    Spill();
+    out_.append(b);
+  }
+
+ private:
+  static constexpr size_t kBuffer = 256;
+
+  char* Room(size_t n) {  // REQUIRES: n <= kBuffer
+    if (kBuffer - n_ < n) Spill();
+    return buf_ + n_;
+  }
+  void Spill() {
+    out_.append(buf_, n_);
+    n_ = 0;
+  }
+
+  std::string& out_;
+  size_t n_ = 0;
+  char buf_[kBuffer];
+};
 
 // A cursor over one record's bytes. Each Read* returns false on malformed or
 // truncated input and leaves the reason for status().

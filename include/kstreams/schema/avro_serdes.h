@@ -118,10 +118,29 @@ class AvroWireFormat {
     std::shared_ptr<avro::Decoder> decoder;
   };
   // The schema id of a framed record, or the error naming the topic.
-  static absl::StatusOr<int32_t> FramedId(std::string_view topic, std::string_view data);
+  static absl::StatusOr<int32_t> FramedId(std::string_view topic, std::string_view data) {
+    if (data.size() < 5 || data[0] != 0) [[unlikely]] return NotFramed(topic, data);
+    const auto* b = reinterpret_cast<const uint8_t*>(data.data());
+    return static_cast<int32_t>((uint32_t{b[1]} << 24) | (uint32_t{b[2]} << 16) | (uint32_t{b[3]} << 8) | b[4]);
+  }
+  static absl::Status NotFramed(std::string_view topic, std::string_view data);
   // How records of schema `id` are read as `reader`. Valid while this lives.
   absl::StatusOr<const ReadPlan*> ReadPlanFor(std::string_view topic, int32_t id,
                                               const avro::Schema& reader) const;
+  // The cached plans, found without a lock or a call; nullptr when not
+  // cached yet (then WritePlanFor / ReadPlanFor).
+  const WritePlan* CachedWritePlan(std::string_view topic, const void* schema_raw) const {
+    for (const WriteEntry* e = write_entries_.load(std::memory_order_acquire); e != nullptr; e = e->next) {
+      if (e->schema == schema_raw && e->topic == topic) return &e->plan;
+    }
+    return nullptr;
+  }
+  const ReadPlan* CachedReadPlan(int32_t id, const void* reader_raw) const {
+    for (const ReadEntry* e = read_entries_.load(std::memory_order_acquire); e != nullptr; e = e->next) {
+      if (e->id == id && e->reader == reader_raw) return &e->plan;
+    }
+    return nullptr;
+  }
   // A decoding error of `topic`'s record of schema `id`, named so.
   static absl::Status DecodeError(std::string_view topic, int32_t id, const absl::Status& s);
   static void AppendHeader(int32_t id, std::string& out) {
@@ -172,16 +191,25 @@ template <typename T>
 class AvroSerde final : public Serde<T> {
  public:
   AvroSerde(AvroSerdeConfig config, avro::Schema schema)
-      : wire_(std::move(config)), schema_(std::move(schema)) {}
+      : wire_(std::move(config)), schema_(std::move(schema)), schema_raw_(schema_.raw()) {}
 
   absl::Status Serialize(std::string_view topic, const T& value, std::string& out) const override {
     if constexpr (avro::HasAvroCodec<T>) {
-      absl::StatusOr<const AvroWireFormat::WritePlan*> plan = wire_.WritePlanFor(topic, schema_);
-      if (!plan.ok()) return plan.status();
-      if ((*plan)->as_is) {  // T's own encoding, written directly
+      const AvroWireFormat::WritePlan* plan = wire_.CachedWritePlan(topic, schema_raw_);
+      if (plan == nullptr) {
+        absl::StatusOr<const AvroWireFormat::WritePlan*> found = wire_.WritePlanFor(topic, schema_);
+        if (!found.ok()) return found.status();
+        plan = *found;
+      }
+      if (plan->as_is) {  // T's own encoding, written directly
         out.clear();
-        AvroWireFormat::AppendHeader((*plan)->id, out);
-        if (avro::AvroType<T>::Encode(value, out)) return absl::OkStatus();
+        AvroWireFormat::AppendHeader(plan->id, out);
+        bool encoded;
+        {
+          avro::BinaryWriter writer(out);
+          encoded = avro::AvroType<T>::Encode(value, writer);
+        }
+        if (encoded) return absl::OkStatus();
         out.clear();
         return absl::InvalidArgumentError(::kstreams::internal::StrCat(
             "Avro serializer, topic '", topic, "': the value has no Avro encoding (an enum value without a symbol)"));
@@ -197,9 +225,13 @@ class AvroSerde final : public Serde<T> {
     if constexpr (avro::HasAvroCodec<T>) {
       absl::StatusOr<int32_t> id = AvroWireFormat::FramedId(topic, data);
       if (!id.ok()) return id.status();
-      absl::StatusOr<const AvroWireFormat::ReadPlan*> plan = wire_.ReadPlanFor(topic, *id, schema_);
-      if (!plan.ok()) return plan.status();
-      if ((*plan)->same_schema) {  // written as T: read straight into T
+      const AvroWireFormat::ReadPlan* plan = wire_.CachedReadPlan(*id, schema_raw_);
+      if (plan == nullptr) {
+        absl::StatusOr<const AvroWireFormat::ReadPlan*> found = wire_.ReadPlanFor(topic, *id, schema_);
+        if (!found.ok()) return found.status();
+        plan = *found;
+      }
+      if (plan->same_schema) {  // written as T: read straight into T
         avro::BinaryReader in(data.substr(5));
         absl::StatusOr<T> value(absl::in_place);
         if (!avro::AvroType<T>::Decode(in, *value)) return AvroWireFormat::DecodeError(topic, *id, in.status());
@@ -217,6 +249,7 @@ class AvroSerde final : public Serde<T> {
  private:
   AvroWireFormat wire_;
   avro::Schema schema_;
+  const void* schema_raw_;  // schema_.raw(), the plans' key
 };
 
 }  // namespace internal

@@ -112,7 +112,7 @@ inline bool FirstDefinition(std::set<std::string>& defined, std::string_view nam
 
 // T has the binary codec (Encode/Decode/MinSize) next to Write/Read.
 template <typename T>
-concept HasAvroCodec = requires(const T& v, T& mv, std::string& out, BinaryReader& in) {
+concept HasAvroCodec = requires(const T& v, T& mv, BinaryWriter& out, BinaryReader& in) {
   { AvroType<T>::Encode(v, out) } -> std::same_as<bool>;
   { AvroType<T>::Decode(in, mv) } -> std::same_as<bool>;
   { AvroType<T>::MinSize() } -> std::same_as<size_t>;
@@ -121,18 +121,18 @@ concept HasAvroCodec = requires(const T& v, T& mv, std::string& out, BinaryReade
 namespace internal {
 // The binary codec of the primitives (Encode: append; Decode: false on
 // malformed input, the reason in the reader).
-inline bool EncodeValue(bool v, std::string& out) { WriteBool(out, v); return true; }
-inline bool EncodeValue(int32_t v, std::string& out) { WriteInt(out, v); return true; }
-inline bool EncodeValue(int64_t v, std::string& out) { WriteLong(out, v); return true; }
-inline bool EncodeValue(float v, std::string& out) { WriteFloat(out, v); return true; }
-inline bool EncodeValue(double v, std::string& out) { WriteDouble(out, v); return true; }
-inline bool EncodeValue(const std::string& v, std::string& out) { WriteBytes(out, v); return true; }
-inline bool EncodeValue(const Uuid& v, std::string& out) { WriteBytes(out, v.ToString()); return true; }
-inline bool EncodeValue(absl::CivilDay v, std::string& out) {
-  WriteInt(out, static_cast<int32_t>(v - absl::CivilDay(1970, 1, 1)));
+inline bool EncodeValue(bool v, BinaryWriter& out) { out.Bool(v); return true; }
+inline bool EncodeValue(int32_t v, BinaryWriter& out) { out.Int(v); return true; }
+inline bool EncodeValue(int64_t v, BinaryWriter& out) { out.Long(v); return true; }
+inline bool EncodeValue(float v, BinaryWriter& out) { out.Float(v); return true; }
+inline bool EncodeValue(double v, BinaryWriter& out) { out.Double(v); return true; }
+inline bool EncodeValue(const std::string& v, BinaryWriter& out) { out.Bytes(v); return true; }
+inline bool EncodeValue(const Uuid& v, BinaryWriter& out) { out.Bytes(v.ToString()); return true; }
+inline bool EncodeValue(absl::CivilDay v, BinaryWriter& out) {
+  out.Int(static_cast<int32_t>(v - absl::CivilDay(1970, 1, 1)));
   return true;
 }
-inline bool EncodeValue(absl::Time v, std::string& out) { WriteLong(out, absl::ToUnixMillis(v)); return true; }
+inline bool EncodeValue(absl::Time v, BinaryWriter& out) { out.Long(absl::ToUnixMillis(v)); return true; }
 inline bool DecodeValue(BinaryReader& in, bool& v) { return in.ReadBool(v); }
 inline bool DecodeValue(BinaryReader& in, int32_t& v) { return in.ReadInt(v); }
 inline bool DecodeValue(BinaryReader& in, int64_t& v) { return in.ReadLong(v); }
@@ -171,7 +171,7 @@ inline bool DecodeValue(BinaryReader& in, absl::Time& v) {
   struct AvroType<CppType> {                                                              \
     static constexpr bool kIsAvroType = true;                                             \
     static void AppendSchema(std::string& out, std::set<std::string>&) { out += SchemaText; } \
-    static bool Encode(const CppType& v, std::string& out) { return internal::EncodeValue(v, out); } \
+    static bool Encode(const CppType& v, BinaryWriter& out) { return internal::EncodeValue(v, out); } \
     static bool Decode(BinaryReader& in, CppType& v) { return internal::DecodeValue(in, v); } \
     static size_t MinSize() { return MinBytes; }                                          \
     static absl::Status Write(const CppType& v, ValueRef r) { return r.Setter(v); }       \
@@ -197,8 +197,8 @@ template <>
 struct AvroType<ByteArray> {
   static constexpr bool kIsAvroType = true;
   static void AppendSchema(std::string& out, std::set<std::string>&) { out += "\"bytes\""; }
-  static bool Encode(const ByteArray& v, std::string& out) {
-    WriteBytes(out, std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+  static bool Encode(const ByteArray& v, BinaryWriter& out) {
+    out.Bytes(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
     return true;
   }
   static bool Decode(BinaryReader& in, ByteArray& v) {
@@ -226,12 +226,12 @@ struct AvroType<std::optional<T>> {
     AvroType<T>::AppendSchema(out, defined);
     out += "]";
   }
-  static bool Encode(const std::optional<T>& v, std::string& out) {
+  static bool Encode(const std::optional<T>& v, BinaryWriter& out) {
     if (!v) {
-      WriteLong(out, 0);
+      out.Long(0);
       return true;
     }
-    WriteLong(out, 1);
+    out.Long(1);
     return AvroType<T>::Encode(*v, out);
   }
   static bool Decode(BinaryReader& in, std::optional<T>& v) {
@@ -272,14 +272,14 @@ struct AvroType<std::vector<T>, std::enable_if_t<!std::is_same_v<T, uint8_t>>> {
     out += "}";
   }
   // One block of all items, then the end (avro-c's layout).
-  static bool Encode(const std::vector<T>& v, std::string& out) {
+  static bool Encode(const std::vector<T>& v, BinaryWriter& out) {
     if (!v.empty()) {
-      WriteLong(out, static_cast<int64_t>(v.size()));
+      out.Long(static_cast<int64_t>(v.size()));
       for (const T& e : v) {
         if (!AvroType<T>::Encode(e, out)) return false;
       }
     }
-    WriteLong(out, 0);
+    out.Long(0);
     return true;
   }
   static bool Decode(BinaryReader& in, std::vector<T>& v) {
@@ -324,15 +324,15 @@ struct AvroType<std::map<std::string, T>> {
     AvroType<T>::AppendSchema(out, defined);
     out += "}";
   }
-  static bool Encode(const std::map<std::string, T>& v, std::string& out) {
+  static bool Encode(const std::map<std::string, T>& v, BinaryWriter& out) {
     if (!v.empty()) {
-      WriteLong(out, static_cast<int64_t>(v.size()));
+      out.Long(static_cast<int64_t>(v.size()));
       for (const auto& [key, value] : v) {
-        WriteBytes(out, key);
+        out.Bytes(key);
         if (!AvroType<T>::Encode(value, out)) return false;
       }
     }
-    WriteLong(out, 0);
+    out.Long(0);
     return true;
   }
   static bool Decode(BinaryReader& in, std::map<std::string, T>& v) {
@@ -388,10 +388,10 @@ struct AvroType<E, std::enable_if_t<HasAvroEnum<E>>> {
     }
     out += "]}";
   }
-  static bool Encode(const E& v, std::string& out) {
+  static bool Encode(const E& v, BinaryWriter& out) {
     const auto index = static_cast<size_t>(v);
     if (index >= AvroEnum<E>::Symbols().size()) return false;
-    WriteLong(out, static_cast<int64_t>(index));
+    out.Long(static_cast<int64_t>(index));
     return true;
   }
   static bool Decode(BinaryReader& in, E& v) {
@@ -438,15 +438,15 @@ struct AvroType<T, std::enable_if_t<HasAvroRecord<T>>> {
         AvroRecord<T>::Fields());
     out += "]}";
   }
-  static bool Encode(const T& v, std::string& out) {
+  static bool Encode(const T& v, BinaryWriter& out) {
     return std::apply([&](const auto&... field) { return (AvroType<FieldType<decltype(field)>>::Encode(
                                                               v.*(field.member), out) && ...); },
-                      AvroRecord<T>::Fields());
+                      CachedFields());
   }
   static bool Decode(BinaryReader& in, T& v) {
     return std::apply([&](const auto&... field) { return (AvroType<FieldType<decltype(field)>>::Decode(
                                                               in, v.*(field.member)) && ...); },
-                      AvroRecord<T>::Fields());
+                      CachedFields());
   }
   static size_t MinSize() {
     return std::apply([](const auto&... field) { return (size_t{0} + ... + AvroType<FieldType<decltype(field)>>::MinSize()); },
@@ -476,6 +476,11 @@ struct AvroType<T, std::enable_if_t<HasAvroRecord<T>>> {
  private:
   template <typename F>
   using FieldType = typename std::remove_cvref_t<F>::Member;
+  // Fields() built once, not per record.
+  static const auto& CachedFields() {
+    static const auto fields = AvroRecord<T>::Fields();
+    return fields;
+  }
   template <typename M>
   static void AppendField(std::string& out, std::set<std::string>& defined,
                           const FieldDef<T, M>& field, bool first) {

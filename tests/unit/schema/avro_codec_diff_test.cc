@@ -176,7 +176,10 @@ class Generator {
 
 std::string DirectEncoding(const Everything& e) {
   std::string out;
-  EXPECT_TRUE(AvroType<Everything>::Encode(e, out));
+  {
+    kstreams::avro::BinaryWriter writer(out);
+    EXPECT_TRUE(AvroType<Everything>::Encode(e, writer));
+  }
   return out;
 }
 
