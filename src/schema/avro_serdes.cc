@@ -65,7 +65,6 @@ absl::StatusOr<AvroSerdeConfig> AvroSerdeConfig::FromConfig(
 
 namespace internal {
 
-constexpr char kMagicByte = 0;
 
 absl::StatusOr<AvroWireFormat::Writer> AvroWireFormat::WriterFor(const std::string& subject,
                                                                  const avro::Schema& schema) const {
