@@ -52,13 +52,14 @@ def fail(message):
 
 def run(app_args):
     app = subprocess.Popen(app_args, stdout=subprocess.PIPE, text=True)
+    result = 1
     try:
         ready = app.stdout.readline().split()
         if len(ready) != 3 or ready[0] != "ready":
             return fail(f"the application did not start (printed {ready!r})")
         bootstrap, registry_url = ready[1], ready[2]
         print(f"broker {bootstrap}, registry {registry_url}", flush=True)
-        return check(bootstrap, registry_url)
+        result = check(bootstrap, registry_url)
     finally:
         app.send_signal(signal.SIGTERM)
         try:
@@ -66,8 +67,11 @@ def run(app_args):
         except subprocess.TimeoutExpired:
             app.kill()
             code = app.wait()
-        if code != 0:
-            print(f"confluent_interop: the application exited with {code}", flush=True)
+    # The application must also close cleanly (and, under a sanitizer, exit
+    # without a report).
+    if code != 0:
+        return fail(f"the application exited with {code}")
+    return result
 
 
 def check(bootstrap, registry_url):
