@@ -65,7 +65,6 @@ absl::StatusOr<AvroSerdeConfig> AvroSerdeConfig::FromConfig(
 
 namespace internal {
 
-constexpr char kMagicByte = 0;
 
 absl::StatusOr<AvroWireFormat::Writer> AvroWireFormat::WriterFor(const std::string& subject,
                                                                  const avro::Schema& schema) const {
@@ -92,26 +91,60 @@ absl::StatusOr<AvroWireFormat::Writer> AvroWireFormat::WriterFor(const std::stri
   return writer;
 }
 
-absl::Status AvroWireFormat::Serialize(std::string_view topic, const avro::GenericValue& value,
-                                       std::string& out) const {
+AvroWireFormat::~AvroWireFormat() {
+  for (const WriteEntry* e = write_entries_.load(); e != nullptr;) {
+    const WriteEntry* next = e->next;
+    delete e;
+    e = next;
+  }
+  for (const ReadEntry* e = read_entries_.load(); e != nullptr;) {
+    const ReadEntry* next = e->next;
+    delete e;
+    e = next;
+  }
+}
+
+absl::StatusOr<const AvroWireFormat::WriteEntry*> AvroWireFormat::WriteEntryFor(std::string_view topic,
+                                                                                 const avro::Schema& schema) const {
+  const void* raw = schema.raw();
+  for (const WriteEntry* e = write_entries_.load(std::memory_order_acquire); e != nullptr; e = e->next) {
+    if (e->schema == raw && e->topic == topic) return e;
+  }
   const std::string subject =
-      SubjectName(config_.subject_name_strategy, topic, config_.is_key, value.schema().FullName());
-  absl::StatusOr<Writer> writer = WriterFor(subject, value.schema());
+      SubjectName(config_.subject_name_strategy, topic, config_.is_key, schema.FullName());
+  absl::StatusOr<Writer> writer = WriterFor(subject, schema);
   if (!writer.ok()) {
     return absl::Status(writer.status().code(),
                         StrCat("Avro serializer, topic '", topic, "', subject '", subject,
                                "': ", writer.status().message()));
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const WriteEntry* e = write_entries_.load(std::memory_order_acquire); e != nullptr; e = e->next) {
+    if (e->schema == raw && e->topic == topic) return e;
+  }
+  auto* entry = new WriteEntry{std::string(topic), raw, WritePlan{writer->id, !writer->latest}, writer->latest,
+                               write_entries_.load(std::memory_order_relaxed)};
+  write_entries_.store(entry, std::memory_order_release);
+  return entry;
+}
+
+absl::StatusOr<const AvroWireFormat::WritePlan*> AvroWireFormat::WritePlanFor(std::string_view topic,
+                                                                               const avro::Schema& schema) const {
+  KSTREAMS_ASSIGN_OR_RETURN(const WriteEntry* entry, WriteEntryFor(topic, schema));
+  return &entry->plan;
+}
+
+absl::Status AvroWireFormat::Serialize(std::string_view topic, const avro::GenericValue& value,
+                                       std::string& out) const {
+  KSTREAMS_ASSIGN_OR_RETURN(const WriteEntry* entry, WriteEntryFor(topic, value.schema()));
   out.clear();
-  out.push_back(kMagicByte);
-  const auto id = static_cast<uint32_t>(writer->id);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((id >> shift) & 0xff));
-  if (!writer->latest) return avro::EncodeTo(value.root(), out);
+  AppendHeader(entry->plan.id, out);
+  if (!entry->latest) return avro::EncodeTo(value.root(), out);
   // use.latest.version with another schema: write the value as the latest
   // schema reads it.
   std::string own;
   KSTREAMS_RETURN_IF_ERROR(avro::Encode(value, own));
-  KSTREAMS_ASSIGN_OR_RETURN(avro::GenericValue converted, avro::Decode(own, value.schema(), *writer->latest));
+  KSTREAMS_ASSIGN_OR_RETURN(avro::GenericValue converted, avro::Decode(own, value.schema(), *entry->latest));
   return avro::EncodeTo(converted.root(), out);
 }
 
@@ -127,41 +160,55 @@ absl::StatusOr<avro::Schema> AvroWireFormat::SchemaById(int32_t id) const {
   return schema;
 }
 
+absl::Status AvroWireFormat::NotFramed(std::string_view topic, std::string_view data) {
+  return absl::InvalidArgumentError(StrCat(
+      "Avro deserializer, topic '", topic, "': not Confluent's wire format (",
+      data.empty() ? std::string("empty record")
+                   : StrCat("magic byte ", static_cast<int>(static_cast<uint8_t>(data[0])),
+                            ", expected 0, in ", data.size(), " bytes"),
+      ")"));
+}
+
+absl::Status AvroWireFormat::DecodeError(std::string_view topic, int32_t id, const absl::Status& s) {
+  return absl::Status(s.code(),
+                      StrCat("Avro deserializer, topic '", topic, "', schema id ", id, ": ", s.message()));
+}
+
+absl::StatusOr<const AvroWireFormat::ReadPlan*> AvroWireFormat::ReadPlanFor(std::string_view topic, int32_t id,
+                                                                            const avro::Schema& reader) const {
+  const void* raw = reader.raw();
+  for (const ReadEntry* e = read_entries_.load(std::memory_order_acquire); e != nullptr; e = e->next) {
+    if (e->id == id && e->reader == raw) return &e->plan;
+  }
+  absl::StatusOr<avro::Schema> writer = SchemaById(id);
+  if (!writer.ok()) return DecodeError(topic, id, writer.status());
+  absl::StatusOr<std::unique_ptr<avro::Decoder>> decoder = avro::Decoder::Create(*writer, reader);
+  if (!decoder.ok()) return DecodeError(topic, id, decoder.status());
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const ReadEntry* e = read_entries_.load(std::memory_order_acquire); e != nullptr; e = e->next) {
+    if (e->id == id && e->reader == raw) return &e->plan;
+  }
+  const bool same = *writer == reader;
+  auto* entry = new ReadEntry{id, raw, reader, ReadPlan{*writer, same, std::move(*decoder)},
+                              read_entries_.load(std::memory_order_relaxed)};
+  read_entries_.store(entry, std::memory_order_release);
+  return &entry->plan;
+}
+
 absl::StatusOr<avro::GenericValue> AvroWireFormat::Deserialize(std::string_view topic, std::string_view data,
                                                                const std::optional<avro::Schema>& reader) const {
-  if (data.size() < 5 || data[0] != kMagicByte) {
-    return absl::InvalidArgumentError(StrCat(
-        "Avro deserializer, topic '", topic, "': not Confluent's wire format (",
-        data.empty() ? std::string("empty record")
-                     : StrCat("magic byte ", static_cast<int>(static_cast<uint8_t>(data[0])),
-                              ", expected 0, in ", data.size(), " bytes"),
-        ")"));
+  KSTREAMS_ASSIGN_OR_RETURN(int32_t id, FramedId(topic, data));
+  const ReadPlan* plan = nullptr;
+  if (reader) {
+    KSTREAMS_ASSIGN_OR_RETURN(plan, ReadPlanFor(topic, id, *reader));
+  } else {
+    // As written: the writer's schema is the reader's.
+    absl::StatusOr<avro::Schema> writer = SchemaById(id);
+    if (!writer.ok()) return DecodeError(topic, id, writer.status());
+    KSTREAMS_ASSIGN_OR_RETURN(plan, ReadPlanFor(topic, id, *writer));
   }
-  uint32_t uid = 0;
-  for (int i = 1; i <= 4; ++i) uid = (uid << 8) | static_cast<uint8_t>(data[static_cast<size_t>(i)]);
-  const auto id = static_cast<int32_t>(uid);
-  auto fail = [&](const absl::Status& s) {
-    return absl::Status(s.code(), StrCat("Avro deserializer, topic '", topic, "', schema id ", id, ": ",
-                                         s.message()));
-  };
-  absl::StatusOr<avro::Schema> writer = SchemaById(id);
-  if (!writer.ok()) return fail(writer.status());
-  const avro::Schema& target = reader ? *reader : *writer;
-  auto key = std::make_pair(id, static_cast<const void*>(target.raw()));
-  std::shared_ptr<avro::Decoder> decoder;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = decoders_.find(key); it != decoders_.end()) decoder = it->second;
-  }
-  if (!decoder) {
-    absl::StatusOr<std::unique_ptr<avro::Decoder>> created = avro::Decoder::Create(*writer, target);
-    if (!created.ok()) return fail(created.status());
-    decoder = std::move(*created);
-    std::lock_guard<std::mutex> lock(mu_);
-    decoders_.emplace(std::move(key), decoder);
-  }
-  absl::StatusOr<avro::GenericValue> value = decoder->Decode(data.substr(5));
-  if (!value.ok()) return fail(value.status());
+  absl::StatusOr<avro::GenericValue> value = plan->decoder->Decode(data.substr(5));
+  if (!value.ok()) return DecodeError(topic, id, value.status());
   return value;
 }
 

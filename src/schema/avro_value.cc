@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kstreams/internal/strings.h"
+#include "kstreams/schema/avro_binary.h"
 #include "schema/avro_internal.h"
 
 namespace kstreams::avro {
@@ -198,7 +199,9 @@ absl::StatusOr<std::string_view> ValueRef::GetBytes() const {
 absl::Status ValueRef::SetBytes(std::string_view b) {
   if (type() != Type::kBytes) return WrongType(*node_, "bytes");
   avro_value_t v = Raw(*this);
-  return Check(avro_value_set_bytes(&v, const_cast<char*>(b.data()), b.size()), "set bytes");
+  // avro-c refuses a null buffer, which an empty view may have.
+  char empty = 0;
+  return Check(avro_value_set_bytes(&v, b.empty() ? &empty : const_cast<char*>(b.data()), b.size()), "set bytes");
 }
 
 absl::StatusOr<std::string_view> ValueRef::GetFixed() const {
@@ -744,6 +747,89 @@ absl::Status Project(ValueRef w, ValueRef r) {
 
 }  // namespace
 
+// ---- Checking bytes before avro-c reads them ------------------------------
+//
+// avro-c allocates a string's, bytes' or block's announced length before it
+// knows whether the input holds it (and leaks the allocation when the read
+// then fails): 5 corrupt bytes can make it allocate gigabytes. So the bytes
+// are first walked with the writer's schema, every length checked against
+// the bytes left, every index against its union or enum; avro-c only reads
+// bytes that passed.
+
+absl::Status BinaryReader::status() const {
+  return absl::InvalidArgumentError(StrCat("Avro decode: ", error_ == nullptr ? "malformed input" : error_,
+                                           " at byte ", offset(), " of ", static_cast<size_t>(end_ - begin_)));
+}
+
+namespace {
+
+// The fewest bytes a value of `n` encodes in (a lower bound; a record nested
+// deeper than a few levels counts as 0).
+size_t MinEncodedSize(const Node& n, int depth = 0) {
+  switch (n.type) {
+    case Type::kNull: return 0;
+    case Type::kFloat: return 4;
+    case Type::kDouble: return 8;
+    case Type::kFixed: return static_cast<size_t>(n.size);
+    case Type::kRecord: {
+      if (depth > 8) return 0;
+      size_t sum = 0;
+      for (const avro::Field& f : n.fields) sum += MinEncodedSize(*f.type, depth + 1);
+      return sum;
+    }
+    default: return 1;  // a varint, a length, a block count, an index
+  }
+}
+
+bool SkipValue(const Node& n, BinaryReader& in) {
+  switch (n.type) {
+    case Type::kNull: return true;
+    case Type::kBoolean: { bool b; return in.ReadBool(b); }
+    case Type::kInt: { int32_t i; return in.ReadInt(i); }
+    case Type::kLong: { int64_t l; return in.ReadLong(l); }
+    case Type::kFloat: { float f; return in.ReadFloat(f); }
+    case Type::kDouble: { double d; return in.ReadDouble(d); }
+    case Type::kString:
+    case Type::kBytes: { std::string_view s; return in.ReadBytes(s); }
+    case Type::kFixed: { std::string_view s; return in.ReadFixed(static_cast<size_t>(n.size), s); }
+    case Type::kEnum: { size_t i; return in.ReadIndex(n.symbols.size(), i); }
+    case Type::kUnion: {
+      size_t i = 0;
+      return in.ReadIndex(n.branches.size(), i) && SkipValue(*n.branches[i], in);
+    }
+    case Type::kRecord:
+      for (const avro::Field& f : n.fields) {
+        if (!SkipValue(*f.type, in)) return false;
+      }
+      return true;
+    case Type::kArray:
+    case Type::kMap: {
+      const bool map = n.type == Type::kMap;
+      const Node& item = map ? *n.values : *n.items;
+      const size_t min = MinEncodedSize(item) + (map ? 1 : 0);
+      for (;;) {
+        size_t count = 0;
+        if (!in.ReadBlockCount(min, count)) return false;
+        if (count == 0) return true;
+        for (size_t i = 0; i < count; ++i) {
+          std::string_view key;
+          if (map && !in.ReadBytes(key)) return false;
+          if (!SkipValue(item, in)) return false;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status CheckEncoding(const Schema& writer, std::string_view data) {
+  BinaryReader in(data);
+  if (!SkipValue(writer.root(), in)) return in.status();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<Decoder>> Decoder::Create(Schema writer, Schema reader) {
   std::unique_ptr<Decoder> d(new Decoder(std::move(writer), std::move(reader)));
   if (d->writer_.CanonicalJson() == d->reader_.CanonicalJson()) return d;  // plain read
@@ -763,6 +849,7 @@ Decoder::~Decoder() {
 }
 
 absl::StatusOr<GenericValue> Decoder::Decode(std::string_view data) const {
+  KSTREAMS_RETURN_IF_ERROR(CheckEncoding(writer_, data));
   GenericValue out(reader_);
   avro_reader_t reader = avro_reader_memory(data.data(), static_cast<int64_t>(data.size()));
   absl::Status status;

@@ -201,6 +201,11 @@ class Decoder {
   void* writer_iface_ = nullptr;    // otherwise: decode as the writer, then project
 };
 
+// Whether `data` starts with a well-formed encoding of a `writer` value:
+// every length within the bytes left, every union branch and enum symbol
+// in range (avro_binary.h). Decoder::Decode checks it before avro-c reads.
+absl::Status CheckEncoding(const Schema& writer, std::string_view data);
+
 // Sets `target` from a JSON text in the specification's encoding of default
 // values (bytes and fixed as ISO-8859-1 strings; a union as its first branch).
 absl::Status SetFromDefaultJson(ValueRef target, std::string_view json);

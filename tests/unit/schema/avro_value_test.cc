@@ -116,6 +116,62 @@ TEST(AvroValueTest, TruncatedOrCorruptBytesAreErrors) {
   EXPECT_FALSE(kstreams::avro::Decode(Bytes({0x08}), opt, opt).ok());
 }
 
+// Lengths and counts that overflow or exceed the input are errors before
+// anything is allocated for them (avro-c would allocate the announced size
+// first; under LeakSanitizer these cases showed gigabyte leaks).
+TEST(AvroValueTest, LengthsBeyondTheInputAreErrors) {
+  auto decode_fails = [](std::string_view schema_json, const std::string& bytes) {
+    Schema schema = Parse(schema_json);
+    absl::StatusOr<GenericValue> v = kstreams::avro::Decode(bytes, schema, schema);
+    EXPECT_FALSE(v.ok()) << schema_json;
+    if (!v.ok()) {
+      EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument) << v.status();
+    }
+    return v.ok() ? std::string() : std::string(v.status().message());
+  };
+  // INT64_MAX (zigzag 0xfffffffffffffffe), 2^31, and one byte too many.
+  const std::string int64_max = Bytes({0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01});
+  const std::string two_31 = Bytes({0x80, 0x80, 0x80, 0x80, 0x10});
+  for (std::string_view type : {R"("string")", R"("bytes")"}) {
+    decode_fails(type, int64_max + "x");
+    decode_fails(type, two_31 + "xy");
+    decode_fails(type, Bytes({0x06, 'a', 'b'}));  // length 3, 2 bytes
+    EXPECT_THAT(decode_fails(type, Bytes({0x06, 'a', 'b'})), testing::HasSubstr("length exceeds the bytes left"));
+  }
+  // A varint of 11 bytes.
+  decode_fails(R"("long")", Bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}));
+  // fixed: 16 bytes declared, 3 given.
+  decode_fails(R"({"type":"fixed","name":"F","size":16})", "abc");
+  // Arrays and maps: counts beyond what the bytes left can hold, positive
+  // and negative (a negative count is followed by the block's byte size).
+  for (std::string_view type : {R"({"type":"array","items":"long"})", R"({"type":"array","items":"string"})",
+                                R"({"type":"map","values":"long"})", R"({"type":"map","values":"null"})"}) {
+    decode_fails(type, two_31 + "abc");
+    decode_fails(type, int64_max + "abc");
+    decode_fails(type, Bytes({0x7f}) + "abc");                           // count -64, no size
+    decode_fails(type, Bytes({0x03}) + int64_max + "abc");               // count -2, size INT64_MAX
+    decode_fails(type, Bytes({0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}));
+  }
+  // Items of zero bytes: a few bytes may not announce billions of them.
+  EXPECT_THAT(decode_fails(R"({"type":"array","items":"null"})", two_31 + Bytes({0x00})),
+              testing::HasSubstr("too many empty items"));
+  // A map key longer than the input, inside a record.
+  decode_fails(R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"int"}}]})",
+               Bytes({0x02}) + two_31 + "k");
+  // An enum symbol out of range.
+  decode_fails(R"({"type":"enum","name":"E","symbols":["A","B"]})", Bytes({0x04}));
+  // Within bounds, the same shapes decode: 1000 nulls in 3 bytes, an array
+  // in two blocks (the second with its byte size).
+  Schema nulls = Parse(R"({"type":"array","items":"null"})");
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(GenericValue many, kstreams::avro::Decode(Bytes({0xd0, 0x0f, 0x00}), nulls, nulls));
+  EXPECT_EQ(*many.root().Size(), 1000u);
+  Schema longs = Parse(R"({"type":"array","items":"long"})");
+  KSTREAMS_ASSERT_OK_AND_ASSIGN(GenericValue blocks,
+                                kstreams::avro::Decode(Bytes({0x02, 0x02, 0x03, 0x04, 0x04, 0x06, 0x00}), longs, longs));
+  ASSERT_EQ(*blocks.root().Size(), 3u);
+  EXPECT_EQ(*blocks.root().Element(2)->GetLong(), 3);
+}
+
 TEST(AvroValueTest, LogicalTypes) {
   Schema schema = Parse(R"({"type":"record","name":"L","fields":[
     {"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},
