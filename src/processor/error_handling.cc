@@ -45,7 +45,14 @@ ErrorHandlerResponse DefaultProductionExceptionHandler::Handle(const ErrorHandle
   if (context.source_raw_key || context.source_raw_value || !context.topic.empty()) {
     dlq = MaybeDlq(dlq_, context, error);
   }
-  return {continue_ ? ErrorHandlerResult::kContinue : ErrorHandlerResult::kFail, std::move(dlq)};
+  // Java 4.x (KIP-1065): RETRY for a retriable error, FAIL otherwise.
+  ErrorHandlerResult result = ErrorHandlerResult::kFail;
+  if (continue_) {
+    result = ErrorHandlerResult::kContinue;
+  } else if (error.retriable) {
+    result = ErrorHandlerResult::kRetry;
+  }
+  return {result, std::move(dlq)};
 }
 ErrorHandlerResponse DefaultProductionExceptionHandler::HandleSerializationError(
     const ErrorHandlerContext& context, const ProducedRecordView&, const ErrorDetails& error,

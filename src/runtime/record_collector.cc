@@ -20,6 +20,7 @@ bool RecordCollectorImpl::Fail(absl::Status status, const ProducedRecordView& re
   details.type = "kstreams::ProductionError";
   details.message = std::string(status.message());
   details.stacktrace = StrCat("producing to topic '", record.topic, "'");
+  details.retriable = retriable;
   ErrorHandlerResponse response;
   std::string message(status.message());
   try {

@@ -72,6 +72,11 @@ struct ErrorDetails {
   std::string message;     // what(), or the status message
   std::string stacktrace;  // a description of where it was thrown
   std::exception_ptr exception;  // what was thrown; null for a failing status
+  // The error may go away if the record is sent again (Java: a
+  // RetriableException): the local queue was full, or a delivery failed
+  // with a timeout, not enough replicas, no leader, the broker gone.
+  // Production errors only.
+  bool retriable = false;
 };
 
 // A record for a dead letter queue (Java's ProducerRecord<byte[], byte[]>).

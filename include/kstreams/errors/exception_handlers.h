@@ -135,8 +135,9 @@ using LogAndFailProcessingExceptionHandler =
 using LogAndContinueProcessingExceptionHandler =
     internal::LogAndRespondHandler<ProcessingExceptionHandler, ErrorHandlerResult::kContinue>;
 
-// FAIL (`fail`, Java's DefaultProductionExceptionHandler) or CONTINUE
-// (`continue`) for every production and serialization error.
+// `fail` (Java 4.x's DefaultProductionExceptionHandler, KIP-1065): RETRY
+// for a retriable production error (ErrorDetails::retriable), FAIL for any
+// other and for serialization errors. `continue`: CONTINUE for every one.
 class DefaultProductionExceptionHandler final : public ProductionExceptionHandler {
  public:
   explicit DefaultProductionExceptionHandler(

@@ -603,6 +603,31 @@ TEST(HandlerConfigTest, UnknownNamesAreErrorsNamingKeyAndValue) {
   }
 }
 
+// Java 4.x's DefaultProductionExceptionHandler (KIP-1065): RETRY for a
+// RetriableException, FAIL for anything else; `continue` skips every one.
+TEST(HandlerConfigTest, DefaultProductionHandlerRetriesOnlyRetriableErrors) {
+  kstreams::ErrorHandlerContext context;
+  const kstreams::Headers no_headers;
+  context.headers = &no_headers;
+  kstreams::ProducedRecordView record;
+  record.topic = "out";
+  kstreams::ErrorDetails retriable;
+  retriable.message = "Local: Message timed out";
+  retriable.retriable = true;
+  kstreams::ErrorDetails other;
+  other.message = "Broker: Topic authorization failed";
+  kstreams::DefaultProductionExceptionHandler fail;
+  EXPECT_EQ(fail.Handle(context, record, retriable).result, kstreams::ErrorHandlerResult::kRetry);
+  EXPECT_EQ(fail.Handle(context, record, other).result, kstreams::ErrorHandlerResult::kFail);
+  EXPECT_EQ(fail.HandleSerializationError(context, record, other,
+                                          kstreams::SerializationExceptionOrigin::kValue)
+                .result,
+            kstreams::ErrorHandlerResult::kFail);
+  kstreams::DefaultProductionExceptionHandler skip(/*continue_on_error=*/true);
+  EXPECT_EQ(skip.Handle(context, record, retriable).result,
+            kstreams::ErrorHandlerResult::kContinue);
+}
+
 TEST(HandlerConfigTest, JavaClassNamesAreAccepted) {
   TopologyTestDriver driver(
       ThrowingTopology(),

@@ -314,6 +314,35 @@ TEST_F(ErrorsEmbeddedIT, ProductionRetryRewindsTheTasksAndDeliversEveryRecord) {
   EXPECT_TRUE(streams.Close(absl::Seconds(30)));
 }
 
+// The default production handler answers RETRY for a retriable delivery
+// failure, as Java 4.x's (KIP-1065): the same refusals rewind the tasks, and
+// the client keeps running with every value delivered.
+TEST_F(ErrorsEmbeddedIT, DefaultProductionHandlerRetriesRetriableDeliveryFailures) {
+  std::vector<Input> inputs;
+  for (int i = 1; i <= 5; ++i) inputs.push_back({"k" + std::to_string(i), Int32Bytes(i), 1000 + i});
+  ProduceRaw(inputs);
+  kafka_->PushRequestErrors(EmbeddedKafka::ApiKey::kProduce,
+                            {EmbeddedKafka::kNotEnoughReplicas, EmbeddedKafka::kNotEnoughReplicas});
+  StreamsConfig config = Config("errors-default-retry");
+  config.Set("producer.retries", "0");
+  KafkaStreams streams(TimesTen(), config);
+  KSTREAMS_ASSERT_OK(streams.Start());
+  ASSERT_TRUE(WaitFor([&] {
+    return Committed("errors-default-retry", {{"in", 0}})[{"in", 0}] == 5;
+  }, absl::Seconds(30)));
+  const int64_t written = Watermarks({"out", 0}).second;
+  ASSERT_GE(written, 5);
+  std::set<int32_t> seen;
+  for (const internal::ConsumerRecord& r : Read("out", 1, static_cast<size_t>(written))) {
+    ASSERT_TRUE(r.value.has_value());
+    seen.insert(internal::ReadInt32BigEndian(*r.value));
+  }
+  EXPECT_EQ(seen, (std::set<int32_t>{10, 20, 30, 40, 50}));
+  EXPECT_EQ(Dropped(streams), 0);
+  EXPECT_EQ(streams.state(), State::kRunning);
+  EXPECT_TRUE(streams.Close(absl::Seconds(30)));
+}
+
 // An independent client (kafka-python) reads the DLQ record's headers as a
 // Kafka Streams DLQ record's: UTF-8 strings, partition and offset in decimal.
 TEST_P(ErrorsIT, DeadLetterQueueHeadersReadByKafkaPython) {
