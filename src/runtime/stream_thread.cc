@@ -126,6 +126,18 @@ StreamThread::~StreamThread() {
   }
 }
 
+template <typename ClientOptions>
+void StreamThread::AttachClientMetrics(ClientMetrics::Kind kind, ClientOptions& options,
+                                       std::unique_ptr<ClientMetrics>& metrics) {
+  if (metrics_ == nullptr) return;
+  metrics = std::make_unique<ClientMetrics>(rc_.metrics.get(), kind, options.config["client.id"]);
+  options.config.insert(
+      {"statistics.interval.ms", std::string(ClientMetrics::kDefaultStatisticsIntervalMs)});
+  options.on_statistics = [&metrics](std::string_view json) {
+    if (metrics != nullptr) metrics->OnStatistics(json);
+  };
+}
+
 absl::Status StreamThread::CreateProducer() {
   ProducerOptions producer_options;
   producer_options.config = rc_.producer;
@@ -136,16 +148,8 @@ absl::Status StreamThread::CreateProducer() {
   producer_options.on_error = [this](const absl::Status& s) {
     LogLine(LogLevel::kWarning, StrCat(name_, ": producer: ", s.message()));
   };
-  if (metrics_ != nullptr) {
-    // A replaced producer's gauges go with it.
-    producer_metrics_ = std::make_unique<ClientMetrics>(
-        rc_.metrics.get(), ClientMetrics::Kind::kProducer, producer_options.config["client.id"]);
-    producer_options.config.insert(
-        {"statistics.interval.ms", std::string(ClientMetrics::kDefaultStatisticsIntervalMs)});
-    producer_options.on_statistics = [this](std::string_view json) {
-      if (producer_metrics_ != nullptr) producer_metrics_->OnStatistics(json);
-    };
-  }
+  // A replaced producer's gauges go with it.
+  AttachClientMetrics(ClientMetrics::Kind::kProducer, producer_options, producer_metrics_);
   KSTREAMS_ASSIGN_OR_RETURN(producer_, Producer::Create(std::move(producer_options)));
   if (collector_ == nullptr) {
     collector_ = std::make_unique<RecordCollectorImpl>(producer_.get(),
@@ -181,15 +185,7 @@ absl::Status StreamThread::CreateClients() {
   consumer_options.on_error = [this](const absl::Status& s) {
     LogLine(LogLevel::kDebug, StrCat(name_, ": consumer: ", s.message()));
   };
-  if (metrics_ != nullptr) {
-    consumer_metrics_ = std::make_unique<ClientMetrics>(
-        rc_.metrics.get(), ClientMetrics::Kind::kConsumer, consumer_options.config["client.id"]);
-    consumer_options.config.insert(
-        {"statistics.interval.ms", std::string(ClientMetrics::kDefaultStatisticsIntervalMs)});
-    consumer_options.on_statistics = [this](std::string_view json) {
-      consumer_metrics_->OnStatistics(json);
-    };
-  }
+  AttachClientMetrics(ClientMetrics::Kind::kConsumer, consumer_options, consumer_metrics_);
   KSTREAMS_ASSIGN_OR_RETURN(consumer_, Consumer::Create(std::move(consumer_options)));
 
   // The restore consumer: group-less, reads changelogs as they are

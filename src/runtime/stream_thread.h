@@ -118,6 +118,12 @@ class StreamThread {
   // Restores changelogs for a bounded time (see src/runtime/README.md) and
   // starts the tasks whose stores are up to date.
   absl::Status RestoreChangelogs(bool other_work);
+  // With metrics on: makes `metrics` for the client `options` configure,
+  // sets its statistics interval (unless the config does) and feeds it the
+  // client's statistics.
+  template <typename ClientOptions>
+  void AttachClientMetrics(ClientMetrics::Kind kind, ClientOptions& options,
+                           std::unique_ptr<ClientMetrics>& metrics);
   // Creates producer_ (and the collector over it, the first time).
   absl::Status CreateProducer();
   // exactly_once_v2, `error` came with the producer in a fatal state (fenced,

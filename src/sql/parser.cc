@@ -432,7 +432,7 @@ class Parser {
       st.query = ParseQuery();
       return st;
     }
-    Expected("CREATE, INSERT, DROP, SHOW, LIST, DESCRIBE, TERMINATE or SELECT");
+    Expected("CREATE, INSERT, DROP, SHOW, LIST, DESCRIBE, TERMINATE, SET, UNSET or SELECT");
   }
 
   std::vector<Property> Properties() {

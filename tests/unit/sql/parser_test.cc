@@ -151,7 +151,8 @@ TEST(SqlParser, ErrorsNameLineColumnAndWhatWasExpected) {
             "found 'WEEKS'");
   EXPECT_EQ(ErrorOf("SELECT (a + FROM t"), "line 1:13: expected an expression, found 'FROM'");
   EXPECT_EQ(ErrorOf("SELECT a FROM t; BOGUS"),
-            "line 1:18: expected CREATE, INSERT, DROP, SHOW, LIST, DESCRIBE, TERMINATE or SELECT, "
+            "line 1:18: expected CREATE, INSERT, DROP, SHOW, LIST, DESCRIBE, TERMINATE, SET, UNSET "
+            "or SELECT, "
             "found 'BOGUS'");
   EXPECT_THAT(ErrorOf("CREATE STREAM s (d DECIMAL(3, 5)) WITH (kafka_topic='t');"),
               HasSubstr("line 1:20: DECIMAL(3, 5) is invalid"));
